@@ -1,0 +1,438 @@
+"""The :class:`Grammar`: one declaration, compiled once, answering exact questions.
+
+A grammar is built from a networkx graph (see :mod:`grammar.graph` for the
+contract), validated, and compiled to its canonical minimal complete DFA
+(:mod:`grammar.automaton`). It is immutable, and two grammars compare and
+hash equal exactly when their languages are equal.
+
+Words are plain ``str`` when every symbol is one character, and tuples of
+tokens otherwise. Methods that take a word also accept a list or tuple of
+single-character symbols, and in token mode a whitespace-separated ``str``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from grammar.automaton import DFA, compile_declaration, find_counterexample
+from grammar.errors import GrammarError
+from grammar.explain import Explanation, explain_symbols
+from grammar.graph import Declaration, validate_declaration
+
+__all__ = ["Grammar", "Word"]
+
+Word = str | tuple[str, ...]
+
+
+class Grammar:
+    """A finite-state grammar declared as a networkx graph.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph or networkx.DiGraph
+        The declaration: graph attribute ``start``, node attribute
+        ``accepting``, edge attributes ``symbol`` (None for epsilon) and
+        ``weight``, node attribute ``stop_weight``.
+    name : str, optional
+        A short name (defaults to ``G.graph["name"]`` when present).
+    description : str, optional
+        A one-line description.
+
+    Raises
+    ------
+    TypeError
+        If `G` is not a networkx directed graph.
+    GrammarError
+        If the declaration is invalid; the message names the node or edge.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph(start="even")
+    >>> G.add_node("even", accepting=True)
+    >>> G.add_edges_from([("even", "odd", {"symbol": "a"}), ("odd", "even", {"symbol": "a"}),
+    ...                   ("even", "even", {"symbol": "b"}), ("odd", "odd", {"symbol": "b"})])
+    [0, 0, 0, 0]
+    >>> g = Grammar(G, name="even-a")
+    >>> g.accepts("abba"), g.accepts("ab")
+    (True, False)
+    >>> g.dfa.n_states, g.count(4)
+    (2, 8)
+    """
+
+    __slots__ = ("_declaration", "_dfa", "_name", "_description", "_column", "__dict__")
+
+    def __init__(self, G: nx.DiGraph, *, name: str | None = None, description: str = "") -> None:
+        declaration = validate_declaration(G)
+        self._set("_declaration", declaration)
+        self._set("_dfa", compile_declaration(declaration))
+        self._set("_name", name if name is not None else declaration.graph_attrs.get("name"))
+        self._set("_description", description or declaration.graph_attrs.get("description", ""))
+        self._set("_column", {symbol: j for j, symbol in enumerate(self._dfa.alphabet)})
+
+    def _set(self, attribute: str, value: Any) -> None:
+        object.__setattr__(self, attribute, value)
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        raise AttributeError(f"Grammar is immutable; cannot set {attribute!r}")
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def from_edges(
+        cls,
+        edges: Iterable[Sequence[Any]],
+        *,
+        start: Hashable,
+        accepting: Iterable[Hashable],
+        name: str | None = None,
+        description: str = "",
+    ) -> Grammar:
+        """Build a grammar from ``(source, target, symbol[, weight])`` tuples.
+
+        Examples
+        --------
+        >>> g = Grammar.from_edges([(0, 1, "a"), (1, 1, "b")], start=0, accepting=[1])
+        >>> [g.accepts(w) for w in ["a", "abb", "b", ""]]
+        [True, True, False, False]
+        """
+        G = nx.MultiDiGraph(start=start)
+        G.add_node(start)
+        for edge in edges:
+            if len(edge) not in (3, 4):
+                raise GrammarError(
+                    f"edge {tuple(edge)!r} must be (source, target, symbol) or "
+                    "(source, target, symbol, weight)"
+                )
+            source, target, symbol, *weight = edge
+            G.add_edge(source, target, symbol=symbol, **({"weight": weight[0]} if weight else {}))
+        for node in accepting:
+            G.add_node(node, accepting=True)
+        return cls(G, name=name, description=description)
+
+    @classmethod
+    def from_dot(cls, source: Any) -> Grammar:
+        """Load a grammar from a DOT file path or DOT text (see :mod:`grammar.io`)."""
+        from grammar import io
+
+        return io.from_dot(source)
+
+    @classmethod
+    def from_json(cls, source: Any) -> Grammar:
+        """Load a grammar from a JSON file path or JSON text (see :mod:`grammar.io`)."""
+        from grammar import io
+
+        return io.from_json(source)
+
+    @classmethod
+    def from_pyformlang_graph(cls, G: nx.MultiDiGraph) -> Grammar:
+        """Load a graph in pyformlang's convention (``is_start``, ``is_final``, ``label``)."""
+        from grammar import io
+
+        return io.from_pyformlang_graph(G)
+
+    def to_graph(self) -> nx.MultiDiGraph:
+        """A fresh networkx copy of the declaration, weights included.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> Grammar(library.reber().to_graph()) == library.reber()
+        True
+        """
+        G = self._declaration.to_graph()
+        if self._name is not None:
+            G.graph["name"] = self._name
+        if self._description:
+            G.graph["description"] = self._description
+        return G
+
+    def to_dot(self) -> str:
+        """The declaration as DOT text (see :mod:`grammar.io`)."""
+        from grammar import io
+
+        return io.to_dot(self)
+
+    def to_json(self) -> str:
+        """The declaration as JSON text (see :mod:`grammar.io`)."""
+        from grammar import io
+
+        return io.to_json(self)
+
+    # -- attributes -----------------------------------------------------------
+
+    @property
+    def name(self) -> str | None:
+        """The grammar's short name, if it has one."""
+        return self._name
+
+    @property
+    def description(self) -> str:
+        """A one-line description (may be empty)."""
+        return self._description
+
+    @property
+    def declaration(self) -> Declaration:
+        """The validated declaration this grammar was built from."""
+        return self._declaration
+
+    @property
+    def dfa(self) -> DFA:
+        """The canonical minimal complete DFA."""
+        return self._dfa
+
+    @property
+    def alphabet(self) -> tuple[str, ...]:
+        """The declared symbols, sorted."""
+        return self._dfa.alphabet
+
+    @cached_property
+    def single_char(self) -> bool:
+        """True when every symbol is one character, so words are plain ``str``."""
+        return all(len(symbol) == 1 for symbol in self.alphabet)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 hex digest of the language (see :meth:`DFA.fingerprint`)."""
+        return self._dfa.fingerprint()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Grammar):
+            return NotImplemented
+        return self.fingerprint == other.fingerprint
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    def __repr__(self) -> str:
+        label = f"{self._name!r}, " if self._name else ""
+        return f"<Grammar {label}{self._dfa.n_states} DFA states over {len(self.alphabet)} symbols>"
+
+    # -- words ------------------------------------------------------------------
+
+    def symbols_of(self, word: Word | Sequence[str]) -> list[str]:
+        """Split a word into its symbols, checking its type.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> library.reber().symbols_of("BTE")
+        ['B', 'T', 'E']
+        """
+        if isinstance(word, str):
+            return list(word) if self.single_char else word.split()
+        if isinstance(word, (bytes, bytearray)) or not isinstance(word, (Sequence, np.ndarray)):
+            raise TypeError(
+                f"a word is a str or a sequence of str symbols, not {type(word).__name__}"
+            )
+        symbols = list(word)
+        for symbol in symbols:
+            if not isinstance(symbol, str):
+                raise TypeError(
+                    f"a word's symbols are str, not {type(symbol).__name__} ({symbol!r})"
+                )
+        return symbols
+
+    def encode(self, word: Word | Sequence[str]) -> np.ndarray | None:
+        """Symbol indices of `word` as int32, or None if it holds an unknown symbol.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> library.parity().encode("0110").tolist(), library.parity().encode("012")
+        ([0, 1, 1, 0], None)
+        """
+        column = self._column
+        ids = [column.get(symbol, -1) for symbol in self.symbols_of(word)]
+        if -1 in ids:
+            return None
+        return np.asarray(ids, dtype=np.int32)
+
+    def decode(self, ids: Iterable[int]) -> Word:
+        """The word for a sequence of symbol indices.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> library.parity().decode([1, 0])
+        '10'
+        """
+        symbols = tuple(self.alphabet[int(j)] for j in ids)
+        return "".join(symbols) if self.single_char else symbols
+
+    # -- membership -------------------------------------------------------------
+
+    def accepts(self, word: Word | Sequence[str]) -> bool:
+        """Whether `word` is in the language; unknown symbols give False.
+
+        Raises
+        ------
+        TypeError
+            If `word` is neither a str nor a sequence of str.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> g = library.embedded_reber()
+        >>> g.accepts("BTBTXSETE"), g.accepts("BTBTXSEPE"), g.accepts("BTZ")
+        (True, False, False)
+        """
+        column = self._column
+        rows = self._rows
+        state = self._dfa.start
+        for symbol in self.symbols_of(word):
+            j = column.get(symbol)
+            if j is None:
+                return False
+            state = rows[state][j]
+        return bool(self._accepting_list[state])
+
+    @cached_property
+    def _rows(self) -> list[list[int]]:
+        return self._dfa.table.tolist()
+
+    @cached_property
+    def _accepting_list(self) -> list[bool]:
+        return self._dfa.accepting.tolist()
+
+    def accepts_many(self, words: Iterable[Word] | bytes | str) -> np.ndarray:
+        """Membership of many words at once, as a boolean array.
+
+        Parameters
+        ----------
+        words : list of str, list of token tuples, or bytes/str
+            A bytes or str value holds newline-separated words.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> library.reber().accepts_many(["BTXSE", "BTSSXSE", "BPVPVVE"]).tolist()
+        [True, True, False]
+        >>> library.reber().accepts_many(b"BTXSE\\nBTE\\n").tolist()
+        [True, False]
+        """
+        from grammar import bulk
+
+        return bulk.accepts_many(self, words)
+
+    def explain(self, word: Word | Sequence[str]) -> Explanation:
+        """Where `word` leaves the language, and what was expected there.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> e = library.reber().explain("BPVPVVE")
+        >>> e.position, e.found, e.expected
+        (4, 'V', ('S', 'X'))
+        """
+        return explain_symbols(self._dfa, self.symbols_of(word))
+
+    def next_symbols(self, prefix: Word | Sequence[str] = "") -> tuple[str, ...]:
+        """The symbols that can follow `prefix` in some member, sorted.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> library.reber().next_symbols("BT")
+        ('S', 'X')
+        """
+        ids = self.encode(prefix)
+        if ids is None:
+            return ()
+        state = self._dfa.run(ids)
+        live = self._dfa.live
+        targets = self._dfa.table[state]
+        return tuple(s for s, t in zip(self.alphabet, targets, strict=True) if live[t])
+
+    # -- counting and enumeration -----------------------------------------------
+
+    def count(self, length: int) -> int:
+        """Exact number of members of `length`, as a Python int.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> library.reber().count(5), library.tomita(5).count(3)
+        (2, 0)
+        """
+        _check_length(length)
+        return self._dfa.count(length)
+
+    def strings(self, max_length: int) -> Iterator[Word]:
+        """The members up to `max_length`, lazily, in shortlex order.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> list(library.reber().strings(6))
+        ['BPVVE', 'BTXSE', 'BPTVVE', 'BPVPSE', 'BTSXSE']
+        """
+        _check_length(max_length)
+        return (self.decode(ids) for ids in self._dfa.shortlex(max_length))
+
+    def counterexample(self, other: Grammar) -> Word | None:
+        """The shortest, shortlex-first word in exactly one of the two languages.
+
+        Returns None when the languages are equal.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> library.tomita(1).counterexample(library.tomita(2))
+        '1'
+        >>> library.reber().counterexample(library.reber()) is None
+        True
+        """
+        if not isinstance(other, Grammar):
+            raise TypeError(f"counterexample needs a Grammar, not {type(other).__name__}")
+        found = find_counterexample(self._dfa, other._dfa)
+        if found is None:
+            return None
+        symbols = found[0]
+        if self.single_char and other.single_char:
+            return "".join(symbols)
+        return symbols
+
+    # -- generation (see grammar.sampling and grammar.negatives) -----------------
+
+    def sample(self, n: int, seed: Any = None, **bounds: Any) -> list[Word]:
+        """Random walks with the declared weights; see :func:`grammar.sampling.sample`."""
+        from grammar import sampling
+
+        return sampling.sample(self, n, seed=seed, **bounds)
+
+    def sample_uniform(self, n: int, length: Any, seed: Any = None) -> list[Word]:
+        """Exactly uniform members; see :func:`grammar.sampling.sample_uniform`."""
+        from grammar import sampling
+
+        return sampling.sample_uniform(self, n, length=length, seed=seed)
+
+    def near_misses(self, n: int, seed: Any = None, **options: Any) -> Any:
+        """Non-members at edit distance 1; see :func:`grammar.negatives.near_misses`."""
+        from grammar import negatives
+
+        return negatives.near_misses(self, n, seed=seed, **options)
+
+    def non_members(self, n: int, length: Any, seed: Any = None) -> Any:
+        """Random rejected words; see :func:`grammar.negatives.non_members`."""
+        from grammar import negatives
+
+        return negatives.non_members(self, n, length=length, seed=seed)
+
+    def distance(self, word: Word | Sequence[str]) -> int:
+        """Exact edit distance to the language; see :func:`grammar.negatives.distance`."""
+        from grammar import negatives
+
+        return negatives.distance(self, word)
+
+
+def _check_length(length: Any) -> None:
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
+        raise TypeError(f"length must be an int, not {type(length).__name__}")
+    if length < 0:
+        raise GrammarError(f"length must be >= 0, got {length}")

@@ -1,0 +1,208 @@
+"""The declaration contract: validating a grammar declared as a networkx graph.
+
+A grammar is a :class:`networkx.MultiDiGraph` (a :class:`networkx.DiGraph`
+is accepted too) whose nodes are states:
+
+- the graph attribute ``start`` names the start node;
+- a node with ``accepting=True`` is a final state, and may carry
+  ``stop_weight`` (> 0, default 1), its relative chance of ending a walk;
+- each edge has ``symbol``, a non-empty ``str``, or ``None`` for an epsilon
+  move, and may carry ``weight`` (> 0, default 1), its relative chance in a
+  random walk.
+
+:func:`validate_declaration` checks all of that with small ``_validate_*``
+checks and returns a frozen, normalised :class:`Declaration`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from grammar.errors import GrammarError
+
+__all__ = ["Edge", "Declaration", "validate_declaration"]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One labelled edge of a declaration; ``symbol=None`` is an epsilon move."""
+
+    source: Hashable
+    target: Hashable
+    symbol: str | None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A validated grammar declaration, independent of the networkx graph it came from.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph(start=0)
+    >>> G.add_edge(0, 1, symbol="a")
+    0
+    >>> G.add_node(1, accepting=True)
+    >>> d = validate_declaration(G)
+    >>> d.start, sorted(d.accepting), d.edges[0].symbol
+    (0, [1], 'a')
+    """
+
+    start: Hashable
+    nodes: tuple[Hashable, ...]
+    accepting: frozenset
+    edges: tuple[Edge, ...]
+    stop_weights: dict = field(default_factory=dict)
+    graph_attrs: dict = field(default_factory=dict)
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """The sorted set of non-epsilon symbols used on edges."""
+        return tuple(sorted({e.symbol for e in self.edges if e.symbol is not None}))
+
+    def to_graph(self) -> nx.MultiDiGraph:
+        """Rebuild a fresh :class:`networkx.MultiDiGraph` holding this declaration."""
+        G = nx.MultiDiGraph(**self.graph_attrs)
+        G.graph["start"] = self.start
+        for node in self.nodes:
+            G.add_node(node)
+        for node in self.accepting:
+            G.nodes[node]["accepting"] = True
+            if node in self.stop_weights:
+                G.nodes[node]["stop_weight"] = self.stop_weights[node]
+        for e in self.edges:
+            G.add_edge(e.source, e.target, symbol=e.symbol, weight=e.weight)
+        return G
+
+
+def _describe_edge(u: Hashable, v: Hashable) -> str:
+    return f"edge {u!r} -> {v!r}"
+
+
+def _validate_graph_type(G: Any) -> None:
+    if not isinstance(G, (nx.MultiDiGraph, nx.DiGraph)):
+        raise TypeError(
+            f"a grammar is declared as a networkx MultiDiGraph or DiGraph, not {type(G).__name__}"
+        )
+
+
+def _validate_start(G: nx.DiGraph) -> Hashable:
+    if "start" not in G.graph:
+        raise GrammarError("graph has no 'start' attribute; set G.graph['start'] to the start node")
+    start = G.graph["start"]
+    try:
+        present = start in G
+    except TypeError:  # unhashable start
+        present = False
+    if not present:
+        raise GrammarError(
+            f"start node {start!r} is not a node of the graph; add it or fix 'start'"
+        )
+    return start
+
+
+def _validate_weight(value: Any, where: str, attribute: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise GrammarError(f"{where} has {attribute}={value!r}; it must be a finite number > 0")
+    value = float(value)
+    if not (math.isfinite(value) and value > 0):
+        raise GrammarError(f"{where} has {attribute}={value!r}; it must be a finite number > 0")
+    return value
+
+
+def _validate_accepting(G: nx.DiGraph) -> tuple[frozenset, dict]:
+    accepting = frozenset(n for n, flag in G.nodes(data="accepting", default=False) if flag)
+    if not accepting:
+        raise GrammarError("no node has accepting=True; mark at least one final state")
+    stop_weights = {}
+    for node in accepting:
+        if "stop_weight" in G.nodes[node]:
+            stop_weights[node] = _validate_weight(
+                G.nodes[node]["stop_weight"], f"node {node!r}", "stop_weight"
+            )
+    for node, data in G.nodes(data=True):
+        if "stop_weight" in data and node not in accepting:
+            raise GrammarError(
+                f"node {node!r} has a stop_weight but is not accepting; set accepting=True"
+            )
+    return accepting, stop_weights
+
+
+def _validate_symbol(data: dict, where: str) -> str | None:
+    if "symbol" not in data:
+        raise GrammarError(
+            f"{where} has no 'symbol' attribute; give it a symbol, or symbol=None for epsilon"
+        )
+    symbol = data["symbol"]
+    if symbol is None:
+        return None
+    if not isinstance(symbol, str):
+        raise GrammarError(
+            f"{where} has symbol={symbol!r} of type {type(symbol).__name__}; symbols are str"
+        )
+    if symbol == "":
+        raise GrammarError(f"{where} has an empty symbol; use symbol=None for an epsilon move")
+    return symbol
+
+
+def _validate_edges(G: nx.DiGraph) -> tuple[Edge, ...]:
+    edges = []
+    for u, v, data in G.edges(data=True):
+        where = _describe_edge(u, v)
+        symbol = _validate_symbol(data, where)
+        weight = _validate_weight(data.get("weight", 1.0), where, "weight")
+        edges.append(Edge(u, v, symbol, weight))
+    return tuple(edges)
+
+
+def validate_declaration(G: Any) -> Declaration:
+    """Check a networkx grammar declaration and return it normalised.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph or networkx.DiGraph
+        The declaration (see the module docstring for the attributes).
+
+    Returns
+    -------
+    Declaration
+
+    Raises
+    ------
+    TypeError
+        If `G` is not a networkx directed graph.
+    GrammarError
+        If the start is missing or unknown, no node accepts, or an edge has a
+        missing, non-string or empty symbol, or a weight is not a finite
+        number > 0. The message names the node or edge at fault.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(start="q")
+    >>> G.add_edge("q", "q", symbol=7)
+    >>> G.nodes["q"]["accepting"] = True
+    >>> validate_declaration(G)
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: edge 'q' -> 'q' has symbol=7 of type int; symbols are str
+    """
+    _validate_graph_type(G)
+    start = _validate_start(G)
+    accepting, stop_weights = _validate_accepting(G)
+    edges = _validate_edges(G)
+    attrs = {k: v for k, v in G.graph.items() if k != "start"}
+    return Declaration(
+        start=start,
+        nodes=tuple(G.nodes),
+        accepting=accepting,
+        edges=edges,
+        stop_weights=stop_weights,
+        graph_attrs=attrs,
+    )
