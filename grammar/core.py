@@ -75,6 +75,10 @@ class Grammar:
         self._set("_description", description or declaration.graph_attrs.get("description", ""))
         self._set("_column", {symbol: j for j, symbol in enumerate(self._dfa.alphabet)})
 
+    def __reduce__(self) -> tuple:
+        # Rebuild from the declaration: the compiled parts are derived data.
+        return (_rebuild, (self.to_graph(), self._name, self._description))
+
     def _set(self, attribute: str, value: Any) -> None:
         object.__setattr__(self, attribute, value)
 
@@ -89,7 +93,7 @@ class Grammar:
         edges: Iterable[Sequence[Any]],
         *,
         start: Hashable,
-        accepting: Iterable[Hashable],
+        accepting: Iterable[Hashable] | str,
         name: str | None = None,
         description: str = "",
     ) -> Grammar:
@@ -111,7 +115,8 @@ class Grammar:
                 )
             source, target, symbol, *weight = edge
             G.add_edge(source, target, symbol=symbol, **({"weight": weight[0]} if weight else {}))
-        for node in accepting:
+        # A lone str names one node, not a sequence of one-letter nodes.
+        for node in [accepting] if isinstance(accepting, str) else accepting:
             G.add_node(node, accepting=True)
         return cls(G, name=name, description=description)
 
@@ -429,6 +434,10 @@ class Grammar:
         from grammar import negatives
 
         return negatives.distance(self, word)
+
+
+def _rebuild(G: nx.MultiDiGraph, name: str | None, description: str) -> Grammar:
+    return Grammar(G, name=name, description=description)
 
 
 def _check_length(length: Any) -> None:

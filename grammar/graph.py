@@ -17,6 +17,7 @@ checks and returns a frozen, normalised :class:`Declaration`.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,7 +109,7 @@ def _validate_start(G: nx.DiGraph) -> Hashable:
 
 
 def _validate_weight(value: Any, where: str, attribute: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise GrammarError(f"{where} has {attribute}={value!r}; it must be a finite number > 0")
     value = float(value)
     if not (math.isfinite(value) and value > 0):
@@ -148,7 +149,7 @@ def _validate_symbol(data: dict, where: str) -> str | None:
         )
     if symbol == "":
         raise GrammarError(f"{where} has an empty symbol; use symbol=None for an epsilon move")
-    return symbol
+    return str(symbol)  # plain str, so numpy str_ symbols hash and print alike
 
 
 def _validate_edges(G: nx.DiGraph) -> tuple[Edge, ...]:

@@ -84,10 +84,10 @@ def embedded_reber() -> Grammar:
 _TOMITA = {
     1: ([(1, 0), (1, 1)], {0}),  # 1*
     2: ([(2, 1), (0, 2), (2, 2)], {0}),  # (10)*
-    # Tomita's own automaton: 0: no pending odd run of 1s, 1: inside an odd
-    # run of 1s, 2: odd 1s then an odd run of 0s so far, 3: odd 1s then an
-    # even run of 0s, 4: dead (that odd run of 0s was closed by a 1).
-    3: ([(0, 1), (2, 0), (3, 4), (2, 1), (4, 4)], {0, 1, 3}),
+    # 0: no odd run of 1s yet (or inside an even one), 1: inside the first
+    # odd run of 1s, 2: after an odd run of 1s, inside an odd run of 0s,
+    # 3: after an odd run of 1s, not inside an odd run of 0s, 4: dead.
+    3: ([(0, 1), (2, 0), (3, 4), (2, 3), (4, 4)], {0, 1, 3}),
     4: ([(1, 0), (2, 0), (3, 0), (3, 3)], {0, 1, 2}),  # no 000
     5: ([(1, 2), (0, 3), (3, 0), (2, 1)], {0}),  # even 0s and even 1s
     6: ([(1, 2), (2, 0), (0, 1)], {0}),  # (#0 - #1) divisible by 3
@@ -97,7 +97,7 @@ _TOMITA = {
 _TOMITA_TEXT = {
     1: "1*",
     2: "(10)*",
-    3: "no odd run of 1s directly followed by an odd run of 0s",
+    3: "no odd run of 1s followed later by an odd run of 0s",
     4: "no 000",
     5: "even number of 0s and even number of 1s",
     6: "(#0 - #1) divisible by 3",

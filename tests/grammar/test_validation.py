@@ -1,0 +1,261 @@
+"""Declaring grammars: every validation error, names in the messages, round trips."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from grammar import EmptyLanguageError, Grammar, GrammarError
+
+
+def _valid() -> nx.MultiDiGraph:
+    # p -a-> q (accepting): the language {"a"}
+    G = nx.MultiDiGraph(start="p")
+    G.add_edge("p", "q", symbol="a")
+    G.nodes["q"]["accepting"] = True
+    return G
+
+
+def _names_edge(message: str) -> bool:
+    return "'p'" in message and "'q'" in message
+
+
+def test_error_hierarchy():
+    assert issubclass(GrammarError, ValueError)
+    assert issubclass(EmptyLanguageError, GrammarError)
+
+
+def test_valid_declaration_builds():
+    g = Grammar(_valid())
+    assert g.accepts("a") and not g.accepts("")
+    assert list(g.strings(3)) == ["a"]
+
+
+def test_digraph_is_accepted():
+    G = nx.DiGraph(start=0)
+    G.add_edge(0, 1, symbol="x")
+    G.add_edge(1, 0, symbol="y")
+    G.nodes[1]["accepting"] = True
+    g = Grammar(G)
+    assert g.accepts("xyx") and not g.accepts("xy")
+
+
+# -- start -----------------------------------------------------------------------------
+
+
+def test_missing_start():
+    G = _valid()
+    del G.graph["start"]
+    with pytest.raises(GrammarError, match="start"):
+        Grammar(G)
+
+
+def test_unknown_start():
+    G = _valid()
+    G.graph["start"] = "nowhere"
+    with pytest.raises(GrammarError, match="'nowhere'"):
+        Grammar(G)
+
+
+def test_unhashable_start():
+    G = _valid()
+    G.graph["start"] = ["p"]
+    with pytest.raises(GrammarError, match="start"):
+        Grammar(G)
+
+
+# -- accepting -------------------------------------------------------------------------
+
+
+def test_no_accepting_node():
+    G = _valid()
+    G.nodes["q"]["accepting"] = False
+    with pytest.raises(GrammarError, match="accepting"):
+        Grammar(G)
+
+
+def test_empty_graph_is_an_error_not_a_crash():
+    with pytest.raises(GrammarError):
+        Grammar(nx.MultiDiGraph())
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, math.nan, math.inf, "x", None])
+def test_bad_stop_weight_names_the_node(bad):
+    G = _valid()
+    G.nodes["q"]["stop_weight"] = bad
+    with pytest.raises(GrammarError, match="'q'"):
+        Grammar(G)
+
+
+# -- edges -----------------------------------------------------------------------------
+
+
+def test_edge_without_symbol_names_the_edge():
+    G = _valid()
+    G.add_edge("q", "p")
+    with pytest.raises(GrammarError, match="symbol") as info:
+        Grammar(G)
+    assert _names_edge(str(info.value))
+
+
+@pytest.mark.parametrize("bad", [7, 1.5, b"a", ["a"], ("a",), True])
+def test_non_str_symbol_names_the_edge(bad):
+    G = _valid()
+    G.add_edge("q", "p", symbol=bad)
+    with pytest.raises(GrammarError) as info:
+        Grammar(G)
+    assert _names_edge(str(info.value))
+
+
+def test_empty_symbol_names_the_edge():
+    G = _valid()
+    G.add_edge("q", "p", symbol="")
+    with pytest.raises(GrammarError) as info:
+        Grammar(G)
+    assert _names_edge(str(info.value))
+
+
+@pytest.mark.parametrize(
+    "bad", [0, 0.0, -1, math.nan, math.inf, -math.inf, "x", None, "1"], ids=repr
+)
+def test_bad_weight_names_the_edge(bad):
+    G = _valid()
+    G.add_edge("q", "p", symbol="b", weight=bad)
+    with pytest.raises(GrammarError, match="weight") as info:
+        Grammar(G)
+    assert _names_edge(str(info.value))
+
+
+@pytest.mark.parametrize(
+    "good", [1, 2.5, 10**6, np.float64(0.25), np.int64(2), np.int32(3), np.float32(0.5)], ids=repr
+)
+def test_good_weights(good):
+    G = _valid()
+    G.add_edge("q", "p", symbol="b", weight=good)
+    g = Grammar(G)
+    weights = {(e.source, e.symbol): e.weight for e in g.declaration.edges}
+    assert weights[("q", "b")] == float(good)
+    assert weights[("p", "a")] == 1.0
+
+
+def test_epsilon_edges_are_legal():
+    G = _valid()
+    G.add_edge("p", "q", symbol=None)
+    g = Grammar(G)
+    assert g.accepts("") and g.accepts("a")
+
+
+# -- not a networkx graph --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad", [None, {"start": 0}, [(0, 1, "a")], "G", 3, nx.Graph(start=0), nx.MultiGraph(start=0)]
+)
+def test_not_a_directed_networkx_graph(bad):
+    with pytest.raises(TypeError):
+        Grammar(bad)
+
+
+# -- empty languages are legal ---------------------------------------------------------
+
+
+def test_empty_language_is_legal(empty_language):
+    assert empty_language.count(3) == 0
+    assert not empty_language.accepts("a")
+    # an accepting island that the start cannot reach: another empty language over {a}
+    G = nx.MultiDiGraph(start="s")
+    G.add_edge("s", "s", symbol="a")
+    G.add_node("island", accepting=True)
+    island = Grammar(G)
+    assert island == empty_language
+    assert island.count(0) == 0 and list(island.strings(4)) == []
+
+
+# -- constructors and round trips ------------------------------------------------------
+
+
+def test_from_edges(oracle):
+    g = Grammar.from_edges([(0, 1, "a"), (1, 1, "b"), (1, 2, "c", 3.0)], start=0, accepting=[2])
+    assert g.accepts("abbc") and not g.accepts("ab")
+    weights = {e.symbol: e.weight for e in g.declaration.edges}
+    assert weights == {"a": 1.0, "b": 1.0, "c": 3.0}
+    same = Grammar(oracle.graph_from_edges([(0, 1, "a"), (1, 1, "b"), (1, 2, "c")], 0, [2]))
+    assert g == same
+
+
+def test_from_edges_start_only():
+    g = Grammar.from_edges([], start="s", accepting=["s"])
+    assert list(g.strings(5)) == [""]
+
+
+def test_from_edges_validates():
+    with pytest.raises(GrammarError):
+        Grammar.from_edges([(0, 1, "a")], start=0, accepting=[])
+    with pytest.raises(GrammarError):
+        Grammar.from_edges([(0, 1, 5)], start=0, accepting=[1])
+    with pytest.raises(GrammarError):
+        Grammar.from_edges([(0, 1)], start=0, accepting=[1])
+
+
+def test_from_edges_accepting_str_is_one_node():
+    # a str is one node name, never a collection of one-character nodes
+    try:
+        g = Grammar.from_edges([("start", "done", "x")], start="start", accepting="done")
+    except (TypeError, GrammarError):
+        return
+    assert g.accepts("x")
+
+
+def test_numpy_str_symbols_are_plain_symbols():
+    # symbols read from numpy arrays are str subclasses: same language, same grammar
+    G, H = _valid(), _valid()
+    G.add_edge("q", "p", symbol=np.str_("b"))
+    H.add_edge("q", "p", symbol="b")
+    g, h = Grammar(G), Grammar(H)
+    assert g.counterexample(h) is None
+    assert g == h and hash(g) == hash(h)
+
+
+def test_to_graph_round_trip(reber, protocol):
+    for g in [reber, protocol]:
+        G = g.to_graph()
+        assert isinstance(G, nx.MultiDiGraph)
+        h = Grammar(G)
+        assert h == g
+        assert np.array_equal(h.dfa.table, g.dfa.table)
+
+
+def test_to_graph_keeps_weights_and_stop_weights():
+    G = _valid()
+    G.add_edge("q", "p", symbol="b", weight=2.5)
+    G.nodes["q"]["stop_weight"] = 0.5
+    back = Grammar(G).to_graph()
+    weights = sorted(w for _, _, w in back.edges(data="weight"))
+    assert weights == [1.0, 2.5]
+    assert back.nodes["q"]["stop_weight"] == 0.5
+    assert back.graph["start"] == "p"
+
+
+def test_to_graph_is_a_copy(reber):
+    G = reber.to_graph()
+    G.clear()
+    assert reber.accepts("BTXSE")
+    assert reber.to_graph().number_of_edges() == 12
+
+
+def test_later_changes_to_the_input_graph_do_not_leak():
+    G = _valid()
+    g = Grammar(G)
+    G.add_edge("q", "q", symbol="a")
+    G.graph["start"] = "q"
+    assert g.accepts("a") and not g.accepts("aa") and not g.accepts("")
+    assert len(g.declaration.edges) == 1
+
+
+def test_name_and_description():
+    g = Grammar(_valid(), name="just-a", description="the word a")
+    assert g.name == "just-a" and g.description == "the word a"
+    assert Grammar(_valid()).name is None
