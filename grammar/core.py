@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from grammar.automaton import DFA, compile_declaration, find_counterexample
 from grammar.errors import GrammarError
 from grammar.explain import Explanation, explain_symbols
-from grammar.graph import Declaration, validate_declaration
+from grammar.graph import Declaration, declaration_from_edges, validate_declaration
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Grammar", "Word"]
 
@@ -34,10 +36,11 @@ class Grammar:
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph or networkx.DiGraph
+    G : networkx.MultiDiGraph, networkx.DiGraph or Declaration
         The declaration: graph attribute ``start``, node attribute
         ``accepting``, edge attributes ``symbol`` (None for epsilon) and
-        ``weight``, node attribute ``stop_weight``.
+        ``weight``, node attribute ``stop_weight``; or an already validated
+        :class:`grammar.graph.Declaration`.
     name : str, optional
         A short name (defaults to ``G.graph["name"]`` when present).
     description : str, optional
@@ -67,8 +70,10 @@ class Grammar:
 
     __slots__ = ("_declaration", "_dfa", "_name", "_description", "_column", "__dict__")
 
-    def __init__(self, G: nx.DiGraph, *, name: str | None = None, description: str = "") -> None:
-        declaration = validate_declaration(G)
+    def __init__(
+        self, G: nx.DiGraph | Declaration, *, name: str | None = None, description: str = ""
+    ) -> None:
+        declaration = G if isinstance(G, Declaration) else validate_declaration(G)
         self._set("_declaration", declaration)
         self._set("_dfa", compile_declaration(declaration))
         self._set("_name", name if name is not None else declaration.graph_attrs.get("name"))
@@ -77,7 +82,7 @@ class Grammar:
 
     def __reduce__(self) -> tuple:
         # Rebuild from the declaration: the compiled parts are derived data.
-        return (_rebuild, (self.to_graph(), self._name, self._description))
+        return (_rebuild, (self._declaration, self._name, self._description))
 
     def _set(self, attribute: str, value: Any) -> None:
         object.__setattr__(self, attribute, value)
@@ -105,20 +110,10 @@ class Grammar:
         >>> [g.accepts(w) for w in ["a", "abb", "b", ""]]
         [True, True, False, False]
         """
-        G = nx.MultiDiGraph(start=start)
-        G.add_node(start)
-        for edge in edges:
-            if len(edge) not in (3, 4):
-                raise GrammarError(
-                    f"edge {tuple(edge)!r} must be (source, target, symbol) or "
-                    "(source, target, symbol, weight)"
-                )
-            source, target, symbol, *weight = edge
-            G.add_edge(source, target, symbol=symbol, **({"weight": weight[0]} if weight else {}))
         # A lone str names one node, not a sequence of one-letter nodes.
-        for node in [accepting] if isinstance(accepting, str) else accepting:
-            G.add_node(node, accepting=True)
-        return cls(G, name=name, description=description)
+        final = [accepting] if isinstance(accepting, str) else accepting
+        declaration = declaration_from_edges(edges, start=start, accepting=final)
+        return cls(declaration, name=name, description=description)
 
     @classmethod
     def from_dot(cls, source: Any) -> Grammar:
@@ -436,8 +431,8 @@ class Grammar:
         return negatives.distance(self, word)
 
 
-def _rebuild(G: nx.MultiDiGraph, name: str | None, description: str) -> Grammar:
-    return Grammar(G, name=name, description=description)
+def _rebuild(declaration: Declaration, name: str | None, description: str) -> Grammar:
+    return Grammar(declaration, name=name, description=description)
 
 
 def _check_length(length: Any) -> None:

@@ -11,7 +11,10 @@ is accepted too) whose nodes are states:
   random walk.
 
 :func:`validate_declaration` checks all of that with small ``_validate_*``
-checks and returns a frozen, normalised :class:`Declaration`.
+checks and returns a frozen, normalised :class:`Declaration`;
+:func:`declaration_from_edges` builds one from plain tuples with the same
+checks. networkx is imported only when a graph is handled, so code that
+never touches one (the command line on a built-in, say) starts faster.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import math
 import numbers
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from grammar.errors import GrammarError
 
-__all__ = ["Edge", "Declaration", "validate_declaration"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Edge", "Declaration", "validate_declaration", "declaration_from_edges"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Declaration:
 
     def to_graph(self) -> nx.MultiDiGraph:
         """Rebuild a fresh :class:`networkx.MultiDiGraph` holding this declaration."""
+        import networkx as nx
+
         G = nx.MultiDiGraph(**self.graph_attrs)
         G.graph["start"] = self.start
         for node in self.nodes:
@@ -87,6 +93,8 @@ def _describe_edge(u: Hashable, v: Hashable) -> str:
 
 
 def _validate_graph_type(G: Any) -> None:
+    import networkx as nx
+
     if not isinstance(G, (nx.MultiDiGraph, nx.DiGraph)):
         raise TypeError(
             f"a grammar is declared as a networkx MultiDiGraph or DiGraph, not {type(G).__name__}"
@@ -206,4 +214,67 @@ def validate_declaration(G: Any) -> Declaration:
         edges=edges,
         stop_weights=stop_weights,
         graph_attrs=attrs,
+    )
+
+
+def declaration_from_edges(
+    edges: Any,
+    *,
+    start: Hashable,
+    accepting: Any,
+    stop_weights: dict | None = None,
+    graph_attrs: dict | None = None,
+) -> Declaration:
+    """Build a validated :class:`Declaration` from ``(source, target, symbol[, weight])`` tuples.
+
+    The start and the edges' endpoints are the nodes; the checks and messages
+    are those of :func:`validate_declaration`.
+
+    Examples
+    --------
+    >>> d = declaration_from_edges([(0, 1, "a"), (1, 1, "b", 2.0)], start=0, accepting=[1])
+    >>> d.nodes, d.edges[1].weight
+    ((0, 1), 2.0)
+    >>> declaration_from_edges([(0, 1, 5)], start=0, accepting=[1])
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: edge 0 -> 1 has symbol=5 of type int; symbols are str
+    """
+    checked = []
+    for edge in edges:
+        if not isinstance(edge, (tuple, list)) or len(edge) not in (3, 4):
+            raise GrammarError(
+                f"edge {edge!r} must be (source, target, symbol) or "
+                "(source, target, symbol, weight)"
+            )
+        source, target, symbol, *weight = edge
+        where = _describe_edge(source, target)
+        symbol = _validate_symbol({"symbol": symbol}, where)
+        checked.append(
+            Edge(source, target, symbol, _validate_weight(weight[0], where, "weight") if weight
+                 else 1.0)
+        )
+    accepting = frozenset(accepting)
+    if not accepting:
+        raise GrammarError("no node is accepting; mark at least one final state")
+    stops = {
+        node: _validate_weight(w, f"node {node!r}", "stop_weight")
+        for node, w in (stop_weights or {}).items()
+    }
+    for node in stops:
+        if node not in accepting:
+            raise GrammarError(
+                f"node {node!r} has a stop_weight but is not accepting; set accepting=True"
+            )
+    nodes = dict.fromkeys([start])
+    for e in checked:
+        nodes.update(dict.fromkeys((e.source, e.target)))
+    nodes.update(dict.fromkeys(sorted(accepting, key=repr)))
+    return Declaration(
+        start=start,
+        nodes=tuple(nodes),
+        accepting=accepting,
+        edges=tuple(checked),
+        stop_weights=stops,
+        graph_attrs=dict(graph_attrs or {}),
     )

@@ -73,7 +73,7 @@ def embedded_reber() -> Grammar:
     """
     inner = reber()
     return Grammar(
-        concat("B", union(concat("T", inner, "T"), concat("P", inner, "P")), "E").to_graph(),
+        concat("B", union(concat("T", inner, "T"), concat("P", inner, "P")), "E").declaration,
         name="embedded-reber",
         description=_DESCRIPTIONS["embedded-reber"],
     )

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-import networkx as nx
-
 from grammar.core import Grammar
+from grammar.graph import Declaration, Edge, declaration_from_edges
 
 __all__ = ["concat", "union", "star", "symbol"]
 
@@ -28,10 +27,7 @@ def symbol(token: str, *, name: str | None = None) -> Grammar:
     >>> list(symbol("B").strings(3))
     ['B']
     """
-    G = nx.MultiDiGraph(start=0)
-    G.add_edge(0, 1, symbol=token)
-    G.nodes[1]["accepting"] = True
-    return Grammar(G, name=name)
+    return Grammar(declaration_from_edges([(0, 1, token)], start=0, accepting=[1]), name=name)
 
 
 def _as_grammar(part: Part) -> Grammar:
@@ -42,30 +38,41 @@ def _as_grammar(part: Part) -> Grammar:
     raise TypeError(f"a part is a Grammar or a str symbol, not {type(part).__name__}")
 
 
-def _embed(target: nx.MultiDiGraph, part: Grammar, tag: int) -> tuple[Hashable, dict]:
-    """Copy `part`'s declaration into `target` under fresh node names.
+class _Builder:
+    """Collects the parts' edges under fresh integer node names."""
 
-    Returns the new name of its start node and a map from its accepting
-    nodes' new names to their stop weights. The copies are not accepting:
-    the caller decides where each part's exits lead.
-    """
-    declaration = part.declaration
-    for node in declaration.nodes:
-        target.add_node((tag, node))
-    for e in declaration.edges:
-        target.add_edge((tag, e.source), (tag, e.target), symbol=e.symbol, weight=e.weight)
-    exits = {(tag, q): declaration.stop_weights.get(q, 1.0) for q in declaration.accepting}
-    return (tag, declaration.start), exits
+    def __init__(self) -> None:
+        self.edges: list[Edge] = []
+        self.n_nodes = 0
 
+    def node(self) -> int:
+        self.n_nodes += 1
+        return self.n_nodes - 1
 
-def _finish(G: nx.MultiDiGraph, start: Hashable, exits: dict, name: str | None) -> Grammar:
-    G.graph["start"] = start
-    for node, stop_weight in exits.items():
-        G.nodes[node]["accepting"] = True
-        G.nodes[node]["stop_weight"] = stop_weight
-    relabelled = nx.convert_node_labels_to_integers(G)
-    relabelled.graph["start"] = list(G.nodes).index(start)
-    return Grammar(relabelled, name=name)
+    def embed(self, part: Part) -> tuple[int, dict[int, float]]:
+        """Copy a part's declaration in; return its start and its exits' stop weights.
+
+        The copies are not accepting: the caller decides where each exit leads.
+        """
+        declaration = _as_grammar(part).declaration
+        names: dict[Hashable, int] = {q: self.node() for q in declaration.nodes}
+        for e in declaration.edges:
+            self.edges.append(Edge(names[e.source], names[e.target], e.symbol, e.weight))
+        exits = {names[q]: declaration.stop_weights.get(q, 1.0) for q in declaration.accepting}
+        return names[declaration.start], exits
+
+    def epsilon(self, source: int, target: int, weight: float) -> None:
+        self.edges.append(Edge(source, target, None, weight))
+
+    def finish(self, start: int, exits: dict[int, float], name: str | None) -> Grammar:
+        declaration = Declaration(
+            start=start,
+            nodes=tuple(range(self.n_nodes)),
+            accepting=frozenset(exits),
+            edges=tuple(self.edges),
+            stop_weights=dict(exits),
+        )
+        return Grammar(declaration, name=name)
 
 
 def concat(*parts: Part, name: str | None = None) -> Grammar:
@@ -83,14 +90,14 @@ def concat(*parts: Part, name: str | None = None) -> Grammar:
     """
     if not parts:
         raise TypeError("concat needs at least one part")
-    G = nx.MultiDiGraph()
-    start, exits = _embed(G, _as_grammar(parts[0]), 0)
-    for tag, part in enumerate(parts[1:], start=1):
-        next_start, next_exits = _embed(G, _as_grammar(part), tag)
+    builder = _Builder()
+    start, exits = builder.embed(parts[0])
+    for part in parts[1:]:
+        next_start, next_exits = builder.embed(part)
         for node, weight in exits.items():
-            G.add_edge(node, next_start, symbol=None, weight=weight)
+            builder.epsilon(node, next_start, weight)
         exits = next_exits
-    return _finish(G, start, exits, name)
+    return builder.finish(start, exits, name)
 
 
 def union(*parts: Part, name: str | None = None) -> Grammar:
@@ -104,15 +111,14 @@ def union(*parts: Part, name: str | None = None) -> Grammar:
     """
     if not parts:
         raise TypeError("union needs at least one part")
-    G = nx.MultiDiGraph()
-    start = (-1, "start")
-    G.add_node(start)
-    exits: dict = {}
-    for tag, part in enumerate(parts):
-        part_start, part_exits = _embed(G, _as_grammar(part), tag)
-        G.add_edge(start, part_start, symbol=None, weight=1.0)
+    builder = _Builder()
+    start = builder.node()
+    exits: dict[int, float] = {}
+    for part in parts:
+        part_start, part_exits = builder.embed(part)
+        builder.epsilon(start, part_start, 1.0)
         exits.update(part_exits)
-    return _finish(G, start, exits, name)
+    return builder.finish(start, exits, name)
 
 
 def star(part: Part, *, name: str | None = None) -> Grammar:
@@ -125,11 +131,10 @@ def star(part: Part, *, name: str | None = None) -> Grammar:
     >>> list(star(concat("a", "b")).strings(4))
     ['', 'ab', 'abab']
     """
-    G = nx.MultiDiGraph()
-    hub = (-1, "hub")
-    G.add_node(hub)
-    part_start, part_exits = _embed(G, _as_grammar(part), 0)
-    G.add_edge(hub, part_start, symbol=None, weight=1.0)
+    builder = _Builder()
+    hub = builder.node()
+    part_start, part_exits = builder.embed(part)
+    builder.epsilon(hub, part_start, 1.0)
     for node, weight in part_exits.items():
-        G.add_edge(node, hub, symbol=None, weight=weight)
-    return _finish(G, hub, {hub: 1.0}, name)
+        builder.epsilon(node, hub, weight)
+    return builder.finish(hub, {hub: 1.0}, name)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 import numpy as np
 
 from grammar.core import Grammar
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["random_graph", "random_grammar"]
 
@@ -183,6 +185,8 @@ def random_graph(
     final = rng.choice(n_states, size=max(1, round(accepting * n_states)), replace=False)
     moving = np.flatnonzero(rng.random(n_states) < epsilon)
     jumps = rng.integers(0, n_states, size=moving.size)
+
+    import networkx as nx  # here, so that importing grammar stays fast
 
     G = nx.MultiDiGraph(start=0)
     G.add_nodes_from(range(n_states), accepting=False)
