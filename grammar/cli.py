@@ -9,8 +9,9 @@
     grammar equiv A B
     grammar sample NAME [-n N] [--uniform --length L|LO-HI] [--min-length A] [--max-length B]
                         [--seed S]
-    grammar near-miss NAME [-n N] [--kinds K ...] [--seed S]
-    grammar dataset NAME --out FILE [-n N] [--lengths LO-HI] [--seed S]
+    grammar near-miss NAME [-n N] [--kinds K ...] [--length L|LO-HI] [--long-range F]
+                           [--seed S]
+    grammar dataset NAME --out FILE [-n N] [--lengths LO-HI] [--long-range F] [--seed S]
 
 ``NAME`` is a built-in grammar (``grammar list``) or a ``.dot`` / ``.json``
 file (see :mod:`grammar.io`). In a token grammar a word is one argument or
@@ -331,13 +332,20 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_near_miss(args: argparse.Namespace) -> int:
     g = _load(args.grammar)
     seed = _seed(args.seed)
-    misses = g.near_misses(args.n, seed=seed, kinds=tuple(args.kinds))
+    length = None
+    if args.length is not None:
+        lo, hi = args.length
+        length = lo if lo == hi else (lo, hi)
+    misses = g.near_misses(
+        args.n, seed=seed, kinds=tuple(args.kinds), length=length, long_range=args.long_range
+    )
     rows = list(
         zip(
             misses.words,
             misses.kinds.tolist(),
             misses.positions.tolist(),
             misses.sources,
+            misses.long_range.tolist(),
             strict=True,
         )
     )
@@ -347,13 +355,19 @@ def _cmd_near_miss(args: argparse.Namespace) -> int:
                 "grammar": g.name,
                 "seed": seed,
                 "near_misses": [
-                    {"word": _jsonable(w), "kind": k, "position": p, "source": _jsonable(s)}
-                    for w, k, p, s in rows
+                    {
+                        "word": _jsonable(w),
+                        "kind": k,
+                        "position": p,
+                        "source": _jsonable(s),
+                        "long_range": far,
+                    }
+                    for w, k, p, s, far in rows
                 ],
             }
         )
     else:
-        _emit(f"{_line(w)}\t{k}\t{p}" for w, k, p, _ in rows)
+        _emit(f"{_line(w)}\t{k}\t{p}" for w, k, p, *_ in rows)
     return OK
 
 
@@ -362,10 +376,16 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
 
     g = _load(args.grammar)
     seed = _seed(args.seed)
-    lo, hi = args.lengths
-    with _progress(args.n, enabled=args.n >= _PROGRESS_FROM and not args.json) as update:
-        dataset = make_dataset(g, args.n, lengths=(lo, hi), seed=seed, **update)
-        dataset.save(args.out)
+    dataset = make_dataset(
+        g,
+        args.n,
+        lengths=args.lengths,
+        seed=seed,
+        long_range=args.long_range,
+        # a tqdm bar on stderr, for a person watching a long run
+        progress=args.n >= _PROGRESS_FROM and sys.stderr.isatty(),
+    )
+    dataset.save(args.out)
     members = int(dataset.labels.sum())
     if args.json:
         _emit_json(
@@ -386,29 +406,6 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
             ]
         )
     return OK
-
-
-class _progress:
-    """A tqdm bar on stderr for long runs; yields the keyword arguments that drive it."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.bar = total, enabled, None
-
-    def __enter__(self) -> dict[str, Callable[[int], None]]:
-        import inspect
-
-        from grammar.datasets import make_dataset
-
-        if not self.enabled or "progress" not in inspect.signature(make_dataset).parameters:
-            return {}
-        from tqdm import tqdm
-
-        self.bar = tqdm(total=self.total, unit="word", file=sys.stderr, leave=False)
-        return {"progress": self.bar.update}
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 # -- the parser ----------------------------------------------------------------------------------
@@ -475,6 +472,16 @@ def _build_parser() -> _Parser:
         metavar="KIND",
         help=f"edit kinds among {', '.join(_NEAR_MISS_KINDS)}",
     )
+    sub.add_argument(
+        "--length", "-l", type=_length_range, metavar="L|LO-HI", help="the near misses' length"
+    )
+    sub.add_argument(
+        "--long-range",
+        type=float,
+        default=0.0,
+        metavar="F",
+        help="fraction (0 to 1) made so that only far-away context shows them rejected",
+    )
     sub.add_argument("--seed", type=int, metavar="S")
 
     sub = command("dataset", _cmd_dataset, "write a balanced labelled data set (.jsonl or .npz)")
@@ -482,6 +489,7 @@ def _build_parser() -> _Parser:
     sub.add_argument("--out", "-o", required=True, metavar="FILE")
     sub.add_argument("-n", type=_non_negative, default=10_000, help="words (default 10000)")
     sub.add_argument("--lengths", type=_length_range, default=(1, 30), metavar="LO-HI")
+    sub.add_argument("--long-range", type=float, default=0.0, metavar="F", help="as for near-miss")
     sub.add_argument("--seed", type=int, metavar="S")
     return parser
 

@@ -329,6 +329,13 @@ def test_near_miss(oracle):
         assert re.fullmatch(oracle.REBER_RE, row["source"])
         assert row["kind"] in ("substitute", "insert", "delete", "transpose")
         assert 0 <= row["position"] <= len(row["source"])
+    far = call(
+        "near-miss", "embedded-reber", "-n", "20", "--long-range", "1", "-l", "9-12", "--json"
+    )
+    for row in json.loads(far.stdout)["near_misses"]:
+        assert row["long_range"] and 9 <= len(row["word"]) <= 12
+        assert not re.fullmatch(oracle.EMBEDDED_REBER_RE, row["word"])
+    assert_error(call("near-miss", "reber", "--long-range", "2"), "long_range")
     only = run("near-miss", "reber", "-n", "10", "--kinds", "delete", "--seed", "3")
     lines = [line.split("\t") for line in only.stdout.splitlines()]
     assert len(lines) == 10 and {kind for _, kind, _ in lines} == {"delete"}

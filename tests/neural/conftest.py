@@ -1,0 +1,35 @@
+"""Shared fixtures for the neural tests: tiny configs that train in about a second.
+
+The exact automaton is the oracle throughout: every expected answer comes
+from :meth:`grammar.Grammar.accepts`, never from the code under test.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from grammar import library
+from neural import TrainConfig, Verifier, train
+
+# Parity (an even number of 1s) has members at every length, so 600 balanced words
+# are plenty; eight GRU units learn it, long words included, in a few epochs
+# (with this clip and lr; the defaults are tuned for bigger networks).
+TINY = TrainConfig(n_examples=600, lengths=(0, 12), embedding=4, hidden=8, batch_size=16,
+                   lr=0.03, grad_clip=1.0, max_epochs=8, target_accuracy=1.0, min_samples=0,
+                   threads=1)
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    # Reproducible CPU numerics, and no oversubscription under pytest-xdist.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def parity_verifier() -> Verifier:
+    """A verifier trained on parity with the tiny settings."""
+    return train(library.parity(), TINY, device="cpu", progress=False)

@@ -1,0 +1,48 @@
+"""The GRU module: shapes, packing, and its config."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from neural.model import GRUClassifier, ModelConfig
+
+
+def test_whole_word_logit_equals_last_prefix_logit():
+    # forward() packs; prefix_logits() runs the padded batch. A causal GRU must agree.
+    torch.manual_seed(0)
+    model = GRUClassifier(ModelConfig(vocab_size=5, embedding=3, hidden=6, layers=2)).eval()
+    ids = torch.tensor([[1, 2, 3, 4, 2], [1, 3, 0, 0, 0], [1, 0, 0, 0, 0]])
+    lengths = torch.tensor([5, 2, 1])
+    whole = model(ids, lengths)
+    steps = model.prefix_logits(ids)
+    assert steps.shape == (3, 5, 1 + 3)
+    torch.testing.assert_close(whole, steps[torch.arange(3), lengths - 1, 0])
+
+
+def test_padding_does_not_change_the_answer():
+    torch.manual_seed(0)
+    model = GRUClassifier(ModelConfig(vocab_size=4)).eval()
+    short = model(torch.tensor([[1, 2, 3]]), torch.tensor([3]))
+    padded = model(torch.tensor([[1, 2, 3, 0, 0, 0]]), torch.tensor([3]))
+    torch.testing.assert_close(short, padded)
+
+
+def test_update_gate_init_is_spread():
+    torch.manual_seed(0)
+    model = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=5.0))
+    torch.manual_seed(0)
+    bare = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=0.0))
+    added = model.gru.bias_hh_l0 - bare.gru.bias_hh_l0  # gates: reset, update, candidate
+    torch.testing.assert_close(added[10:20], torch.linspace(0, 5, 10))
+    assert not added[:10].any() and not added[20:].any()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [("hidden", 0, ValueError), ("layers", 1.5, TypeError), ("vocab_size", 2, ValueError),
+     ("dropout", 1.0, ValueError), ("embedding", True, TypeError)],
+)
+def test_config_is_checked(field, value, error):
+    with pytest.raises(error, match=field):
+        ModelConfig(**{"vocab_size": 5, field: value})
