@@ -501,7 +501,7 @@ def split_lines(text: Text) -> list[str]:
 
 
 # grammar.cli imports the private name; drop this once it imports split_lines.
-_split_lines = split_lines
+
 
 
 def _decode(data: bytes | bytearray | memoryview | mmap.mmap | np.ndarray) -> str:

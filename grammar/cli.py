@@ -193,14 +193,14 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _read_lines(path: str) -> list[str]:
     """The words of a file ('-' is stdin), by the line rules of :mod:`grammar.bulk`."""
-    from grammar.bulk import _split_lines
+    from grammar.bulk import split_lines
 
     if path == "-":
         data = sys.stdin.buffer.read()
     else:
         with open(path, "rb") as stream:
             data = stream.read()
-    return _split_lines(data.decode("utf-8", errors="replace"))
+    return split_lines(data.decode("utf-8", errors="replace"))
 
 
 def _count(g: Grammar, path: str) -> tuple[int, int]:
