@@ -26,7 +26,7 @@ from grammar.graph import Declaration, declaration_from_edges, validate_declarat
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Grammar", "Word"]
+__all__ = ["Grammar", "Word", "split_word"]
 
 Word = str | tuple[str, ...]
 
@@ -224,19 +224,7 @@ class Grammar:
         >>> library.reber().symbols_of("BTE")
         ['B', 'T', 'E']
         """
-        if isinstance(word, str):
-            return list(word) if self.single_char else word.split()
-        if isinstance(word, (bytes, bytearray)) or not isinstance(word, (Sequence, np.ndarray)):
-            raise TypeError(
-                f"a word is a str or a sequence of str symbols, not {type(word).__name__}"
-            )
-        symbols = list(word)
-        for symbol in symbols:
-            if not isinstance(symbol, str):
-                raise TypeError(
-                    f"a word's symbols are str, not {type(symbol).__name__} ({symbol!r})"
-                )
-        return symbols
+        return split_word(word, self.single_char)
 
     def encode(self, word: Word | Sequence[str]) -> np.ndarray | None:
         """Symbol indices of `word` as int32, or None if it holds an unknown symbol.
@@ -429,6 +417,30 @@ class Grammar:
         from grammar import negatives
 
         return negatives.distance(self, word)
+
+
+def split_word(word: Any, single_char: bool) -> list[str]:
+    """Split a word into its symbols: characters, or whitespace-separated tokens.
+
+    Raises
+    ------
+    TypeError
+        If `word` is neither a str nor a sequence of str.
+
+    Examples
+    --------
+    >>> split_word("open close", single_char=False), split_word(("a", "b"), single_char=True)
+    (['open', 'close'], ['a', 'b'])
+    """
+    if isinstance(word, str):
+        return list(word) if single_char else word.split()
+    if isinstance(word, (bytes, bytearray)) or not isinstance(word, (Sequence, np.ndarray)):
+        raise TypeError(f"a word is a str or a sequence of str symbols, not {type(word).__name__}")
+    symbols = list(word)
+    for symbol in symbols:
+        if not isinstance(symbol, str):
+            raise TypeError(f"a word's symbols are str, not {type(symbol).__name__} ({symbol!r})")
+    return symbols
 
 
 def _rebuild(declaration: Declaration, name: str | None, description: str) -> Grammar:

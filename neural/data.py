@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from grammar.core import split_word
+
 __all__ = ["Vocabulary", "Encoded", "bucket_batches"]
 
 
@@ -120,19 +122,7 @@ class Vocabulary:
         >>> Vocabulary.from_grammar(library.file_protocol()).symbols_of("open close")
         ['open', 'close']
         """
-        if isinstance(word, str):
-            return list(word) if self.single_char else word.split()
-        if isinstance(word, (bytes, bytearray)) or not isinstance(word, (Sequence, np.ndarray)):
-            raise TypeError(
-                f"a word is a str or a sequence of str symbols, not {type(word).__name__}"
-            )
-        symbols = list(word)
-        for symbol in symbols:
-            if not isinstance(symbol, str):
-                raise TypeError(
-                    f"a word's symbols are str, not {type(symbol).__name__} ({symbol!r})"
-                )
-        return symbols
+        return split_word(word, self.single_char)
 
     def unknown_symbol(self, word: Any) -> str | None:
         """The first symbol of `word` outside the alphabet, or None.
