@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from reber_oracle import EMBEDDED_REBER_RE
+from reber_oracle import REBER_TRANSITIONS as _REBER
 
 from grammar import Grammar, bulk, library
 from grammar.automaton import determinize
@@ -47,24 +49,8 @@ from grammar.random_grammars import random_graph
 
 __all__ = ["embedded_reber_words", "main"]
 
-# Reber by state elimination over the transition list, R4 being the
-# language from state 4 to the end: R4 = (X T* V P)* (X T* V V | S).
-_R4 = "(?:XT*VP)*(?:XT*VV|S)"
-REBER_RE = f"B(?:TS*X{_R4}|PT*V(?:P{_R4}|V))E"
-EMBEDDED_REBER_RE = f"B(?:T{REBER_RE}T|P{REBER_RE}P)E"
 # grep -E has no (?:...) groups.
 EMBEDDED_REBER_ERE = EMBEDDED_REBER_RE.replace("(?:", "(")
-
-# The Reber transitions, state -> [(symbol, next state)]; None ends the walk.
-_REBER = {
-    0: [("B", 1)],
-    1: [("T", 2), ("P", 3)],
-    2: [("S", 2), ("X", 4)],
-    3: [("T", 3), ("V", 5)],
-    4: [("X", 3), ("S", 6)],
-    5: [("P", 4), ("V", 6)],
-    6: [("E", None)],
-}
 _LETTERS = "BEPSTVX"
 MINIFY_SYMBOLS = "abcdefghijklmnop"
 

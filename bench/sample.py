@@ -32,27 +32,13 @@ from collections.abc import Callable
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reber_oracle import EMBEDDED_REBER_RE
+from reber_oracle import REBER_TRANSITIONS as _REBER
 
 from grammar import library
 from grammar.strategies import members
 
 __all__ = ["textbook_embedded_reber", "main"]
-
-# Reber by state elimination over the transition list (as in bench/accept.py).
-_R4 = "(?:XT*VP)*(?:XT*VV|S)"
-REBER_RE = f"B(?:TS*X{_R4}|PT*V(?:P{_R4}|V))E"
-EMBEDDED_REBER_RE = f"B(?:T{REBER_RE}T|P{REBER_RE}P)E"
-
-# The Reber transitions, state -> [(symbol, next state)]; None ends the walk.
-_REBER = {
-    0: [("B", 1)],
-    1: [("T", 2), ("P", 3)],
-    2: [("S", 2), ("X", 4)],
-    3: [("T", 3), ("V", 5)],
-    4: [("X", 3), ("S", 6)],
-    5: [("P", 4), ("V", 6)],
-    6: [("E", None)],
-}
 
 
 def _reber(state: int | None = 0) -> str:

@@ -49,7 +49,7 @@ from grammar.errors import GrammarError
 if TYPE_CHECKING:
     from grammar.core import Grammar, Word
 
-__all__ = ["main"]
+__all__ = ["main", "length_range"]
 
 # Exit statuses.
 OK, REJECTED, ERROR = 0, 1, 2
@@ -92,8 +92,8 @@ def _emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
 
 
-def _length_range(text: str) -> tuple[int, int]:
-    """Parse ``L`` or ``LO-HI`` into an inclusive range of lengths."""
+def length_range(text: str) -> tuple[int, int]:
+    """Parse ``L`` or ``LO-HI`` into an inclusive range of lengths (an argparse type)."""
     low, sep, high = text.partition("-")
     try:
         lo = int(low)
@@ -446,7 +446,7 @@ def _build_parser() -> _Parser:
 
     sub = command("count", _cmd_count, "count the members of a length")
     sub.add_argument("grammar", metavar="NAME", help=name_help)
-    sub.add_argument("--length", "-l", type=_length_range, required=True, metavar="L|LO-HI")
+    sub.add_argument("--length", "-l", type=length_range, required=True, metavar="L|LO-HI")
 
     sub = command("equiv", _cmd_equiv, "compare two languages; print a shortest counterexample")
     sub.add_argument("first", metavar="A", help=name_help)
@@ -456,7 +456,7 @@ def _build_parser() -> _Parser:
     sub.add_argument("grammar", metavar="NAME", help=name_help)
     sub.add_argument("-n", type=_non_negative, default=10, help="how many (default 10)")
     sub.add_argument("--uniform", action="store_true", help="uniform among the members of --length")
-    sub.add_argument("--length", "-l", type=_length_range, metavar="L|LO-HI")
+    sub.add_argument("--length", "-l", type=length_range, metavar="L|LO-HI")
     sub.add_argument("--min-length", type=_non_negative, metavar="A")
     sub.add_argument("--max-length", type=_non_negative, metavar="B")
     sub.add_argument("--seed", type=int, metavar="S")
@@ -473,7 +473,7 @@ def _build_parser() -> _Parser:
         help=f"edit kinds among {', '.join(_NEAR_MISS_KINDS)}",
     )
     sub.add_argument(
-        "--length", "-l", type=_length_range, metavar="L|LO-HI", help="the near misses' length"
+        "--length", "-l", type=length_range, metavar="L|LO-HI", help="the near misses' length"
     )
     sub.add_argument(
         "--long-range",
@@ -488,7 +488,7 @@ def _build_parser() -> _Parser:
     sub.add_argument("grammar", metavar="NAME", help=name_help)
     sub.add_argument("--out", "-o", required=True, metavar="FILE")
     sub.add_argument("-n", type=_non_negative, default=10_000, help="words (default 10000)")
-    sub.add_argument("--lengths", type=_length_range, default=(1, 30), metavar="LO-HI")
+    sub.add_argument("--lengths", type=length_range, default=(1, 30), metavar="LO-HI")
     sub.add_argument("--long-range", type=float, default=0.0, metavar="F", help="as for near-miss")
     sub.add_argument("--seed", type=int, metavar="S")
     return parser

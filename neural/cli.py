@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from grammar.cli import length_range
 from grammar.errors import GrammarError
 
 __all__ = ["main"]
@@ -66,17 +67,6 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not positive")
     return value
-
-
-def _length_range(text: str) -> tuple[int, int]:
-    low, sep, high = text.partition("-")
-    try:
-        lo, hi = int(low), int(high if sep else low)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a range LO-HI") from None
-    if lo < 0 or hi < lo:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a range of lengths 0 <= LO <= HI")
-    return lo, hi
 
 
 def _show(word: Any) -> str:
@@ -209,7 +199,7 @@ def _build_parser() -> _Parser:
     sub.add_argument("--seed", type=int, metavar="S", help="training seed (default 0)")
     sub.add_argument("--examples", type=_positive, metavar="N",
                      help="labelled words to draw, before the 80/10/10 split")
-    sub.add_argument("--lengths", type=_length_range, metavar="LO-HI",
+    sub.add_argument("--lengths", type=length_range, metavar="LO-HI",
                      help="training word lengths (default 1-30)")
     sub.add_argument("--hidden", type=_positive, metavar="N", help="GRU hidden size")
     sub.add_argument("--resume", action="store_true",
