@@ -193,8 +193,8 @@ def bench_processes(words: list[str], repeat: int, folder: Path) -> tuple[list[s
         )
     )
     g = library.embedded_reber()
-    assert bulk.count_file(path, g) == (grep_count, len(words))
-    in_process = _median_seconds(lambda: bulk.count_file(path, g), repeat)
+    assert bulk.count_file(g, path) == (grep_count, len(words))
+    in_process = _median_seconds(lambda: bulk.count_file(g, path), repeat)
     rows.append(
         _row(
             "2a. of which `bulk.count_file` in process",

@@ -31,7 +31,7 @@ from grammar import library
 from grammar.datasets import make_dataset
 from neural import TrainConfig, train
 from neural.data import bucket_batches
-from neural.verifier import autocast
+from neural.device import autocast
 
 
 def _sync() -> None:

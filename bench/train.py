@@ -18,10 +18,17 @@ Ours is ``neural.train`` with its defaults.
    the plain way: every word padded to the longest, one GRU call per batch.
 
 Every figure is a median over ``--repeat`` runs with different seeds. Both
-sides use 2 CPU threads. Run from the repository root::
+sides use 2 CPU threads (ours is told so: ``train`` defaults to 1). Run from the repository root::
 
     python bench/train.py                    # the full run (a few minutes)
     python bench/train.py --repeat 1 --ref-epochs 5   # a quick look
+
+``--threads`` measures something else: the README's main job (``train`` on
+embedded Reber with its defaults) with 1 and with 2 torch threads, on an idle
+machine and while a separate busy process keeps one core busy. Each run is a
+fresh process, stopped after ``--timeout`` seconds::
+
+    python bench/train.py --threads --repeat 3 --timeout 60
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import argparse
 import platform
 import shlex
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -173,8 +181,9 @@ def run_reference(data: tuple, seed: int, epochs: int, fresh: tuple, long: tuple
 
 
 def run_ours(seed: int) -> dict:
-    verifier = train(library.embedded_reber(), TrainConfig(seed=seed), device="cpu",
-                     progress=False)
+    # THREADS explicitly (training defaults to 1 thread), so both sides get the same cores.
+    verifier = train(library.embedded_reber(), TrainConfig(seed=seed, threads=THREADS),
+                     device="cpu", progress=False)
     m = verifier.metrics
     return {"seconds": m["seconds"], "data_seconds": m["data_seconds"],
             "samples": m["samples_seen"], "verifier": verifier}
@@ -213,13 +222,89 @@ def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
     return "not reached" if value is None else f"{value:,.{digits}f}{unit}"
 
 
+# One training run in a fresh process: the README's main job, timed inside the process.
+_THREAD_RUN = """
+import time
+from grammar import library
+from neural import TrainConfig, train
+start = time.perf_counter()
+v = train(library.embedded_reber(), TrainConfig(threads={threads}), device="cpu", progress=False)
+print(time.perf_counter() - start, v.metrics["stopped"])
+"""
+
+
+def timed_training(threads: int, timeout: float) -> float | None:
+    """Seconds for one fresh-process training run with `threads`; None past `timeout`."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _THREAD_RUN.format(threads=threads)],
+                              capture_output=True, text=True, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return float(done.stdout.split()[0])
+
+
+def thread_table(repeat: int, timeout: float) -> dict[tuple[str, int], list]:
+    """Runs interleaved as idle/1, idle/2, loaded/1, loaded/2, `repeat` times over."""
+    times: dict[tuple[str, int], list] = {}
+    for rep in range(repeat):
+        for load in ("idle", "loaded"):
+            busy = None
+            if load == "loaded":  # a separate process keeping one core busy
+                busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            try:
+                for threads in (1, 2):
+                    seconds = timed_training(threads, timeout)
+                    times.setdefault((load, threads), []).append(seconds)
+                    print(f"run {rep}: {load}, {threads} thread(s): "
+                          f"{_seconds(seconds, timeout)} s", file=sys.stderr)
+            finally:
+                if busy is not None:
+                    busy.kill()
+                    busy.wait()
+    return times
+
+
+def _seconds(value: float | None, timeout: float) -> str:
+    return f">{timeout:g}" if value is None else f"{value:.1f}"
+
+
+def _slowest_first(values: list) -> float | None:
+    # A run stopped at the timeout counts as the slowest; the median may then be unknown.
+    ordered = sorted(values, key=lambda v: float("inf") if v is None else v)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def print_thread_table(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
+    times = thread_table(args.repeat, args.timeout)
+    print(f"## Training threads ({platform.machine()}, torch {torch.__version__}, "
+          f"medians of {args.repeat} runs, each stopped after {args.timeout:g} s)\n")
+    print("| machine | 1 thread | 2 threads | runs (1 thread; 2 threads) |")
+    print("|---|---|---|---|")
+    for load in ("idle", "loaded"):
+        cells = []
+        for threads in (1, 2):
+            median = _slowest_first(times[(load, threads)])
+            cells.append(f"{_seconds(median, args.timeout)} s")
+        runs = "; ".join(", ".join(_seconds(v, args.timeout) for v in times[(load, t)])
+                         for t in (1, 2))
+        print(f"| {load} | {cells[0]} | {cells[1]} | {runs} |")
+    print(f"\ncommand: python bench/train.py {shlex.join(argv or sys.argv[1:])}".rstrip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per side (default 3)")
     parser.add_argument("--ref-epochs", type=int, default=20,
                         help="epochs the reference may take to reach 99.9%% (default 20)")
     parser.add_argument("--words", type=int, default=100_000, help="inference words")
+    parser.add_argument("--threads", action="store_true",
+                        help="measure training with 1 and 2 threads, idle and loaded")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="--threads: stop a run after this many seconds (default 60)")
     args = parser.parse_args(argv)
+    if args.threads:
+        print_thread_table(args, argv)
+        return 0
     torch.set_num_threads(THREADS)
 
     ref_runs, our_runs = [], []

@@ -1,12 +1,15 @@
 """The compiled form of a grammar: the canonical minimal complete DFA.
 
 A declaration is compiled by epsilon closure and subset construction
-(:func:`determinize`), then minimised and numbered canonically
+(:func:`determinize`, from :mod:`grammar.subsets`), then minimised and numbered canonically
 (:func:`grammar.minimize.minimize`). The result, :class:`DFA`, is a frozen
 numpy transition table with an explicit dead state, and answers the exact
-questions the rest of the toolkit asks: running a word, counting members,
-listing them in shortlex order, and finding the shortest word on which two
-automata disagree.
+questions the rest of the toolkit asks: running a word, counting members
+(:mod:`grammar.counting`), listing them in shortlex order, and finding the
+shortest word on which two automata disagree.
+
+``INT64_SAFE`` is the bound past which a count could overflow int64 on the
+next step; counts switch to Python ints there.
 """
 
 from __future__ import annotations
@@ -18,13 +21,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grammar.counting import INT64_SAFE, count_words, iter_counts
 from grammar.graph import Declaration
 from grammar.minimize import minimize, reachable_states
+from grammar.subsets import determinize
 
-__all__ = ["DFA", "determinize", "compile_declaration", "find_counterexample"]
-
-# Above this bound a count could overflow int64 on the next step.
-_INT64_SAFE = 2**62
+__all__ = ["DFA", "INT64_SAFE", "determinize", "compile_declaration", "find_counterexample"]
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -120,7 +122,7 @@ class DFA:
         n_symbols = max(self.table.shape[1], 1)
         while len(counts) <= max_length:
             previous = counts[-1]
-            if previous.dtype != object and int(previous.max(initial=0)) * n_symbols >= _INT64_SAFE:
+            if previous.dtype != object and int(previous.max(initial=0)) * n_symbols >= INT64_SAFE:
                 previous = previous.astype(object)
             counts.append(previous[self.table].sum(axis=1, dtype=previous.dtype))
         return counts[: max_length + 1]
@@ -128,13 +130,40 @@ class DFA:
     def count(self, length: int) -> int:
         """Exact number of accepted words of `length`, as a Python int.
 
+        The memory needed does not grow with `length` (beyond the answer's
+        own size): one count vector is stepped, or the transition-count matrix
+        raised to the power `length` by squaring, whichever is cheaper. Only
+        the rows :meth:`suffix_counts` already holds are reused; nothing is
+        cached.
+
+        Raises
+        ------
+        GrammarError
+            When the count could have more than
+            :data:`grammar.counting.MAX_COUNT_BITS` bits.
+
         Examples
         --------
         >>> from grammar import library
         >>> library.parity().dfa.count(500) == 2**499
         True
+        >>> library.tomita(2).dfa.count(10**18)        # (10)* has one word of each even length
+        1
         """
-        return int(self.suffix_counts(length)[length][self.start])
+        if length < len(self._count_cache):
+            return int(self._count_cache[length][self.start])
+        return count_words(self.table, self.accepting, self.start, length)
+
+    def count_range(self, lo: int, hi: int) -> Iterator[int]:
+        """The counts of lengths `lo` to `hi`, lazily, in one pass and bounded memory.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> list(library.tomita(2).dfa.count_range(0, 5))
+        [1, 0, 1, 0, 1, 0]
+        """
+        return iter_counts(self.table, self.accepting, self.start, lo, hi)
 
     def shortlex(self, max_length: int) -> Iterator[tuple[int, ...]]:
         """Accepted words up to `max_length`, as symbol-index tuples, in shortlex order.
@@ -251,89 +280,12 @@ def find_counterexample(
     return None
 
 
-def _epsilon_closures(n: int, epsilon: list[list[int]]) -> list[frozenset[int]]:
-    closures = []
-    for q in range(n):
-        seen = {q}
-        stack = [q]
-        while stack:
-            for r in epsilon[stack.pop()]:
-                if r not in seen:
-                    seen.add(r)
-                    stack.append(r)
-        closures.append(frozenset(seen))
-    return closures
-
-
-def determinize(declaration: Declaration, alphabet: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Subset construction: a complete DFA (start state 0) for the declared NFA.
-
-    Deterministic declarations without epsilon moves skip the subsets and are
-    tabulated directly; a missing transition goes to an added dead state.
-
-    Returns
-    -------
-    table, accepting : numpy.ndarray
-
-    Examples
-    --------
-    >>> from grammar import library
-    >>> table, accepting = determinize(library.reber().declaration, library.reber().alphabet)
-    >>> table.shape
-    (9, 7)
-    """
-    index = {node: i for i, node in enumerate(declaration.nodes)}
-    column = {symbol: j for j, symbol in enumerate(alphabet)}
-    n, k = len(index), len(alphabet)
-    epsilon: list[list[int]] = [[] for _ in range(n)]
-    moves: list[list[set[int]]] = [[set() for _ in range(k)] for _ in range(n)]
-    for e in declaration.edges:
-        if e.symbol is None:
-            epsilon[index[e.source]].append(index[e.target])
-        else:
-            moves[index[e.source]][column[e.symbol]].add(index[e.target])
-    final = np.zeros(n, dtype=bool)
-    final[[index[q] for q in declaration.accepting]] = True
-    start = index[declaration.start]
-
-    if not any(epsilon) and all(len(m) <= 1 for row in moves for m in row):
-        dead = n
-        table = np.full((n + 1, k), dead, dtype=np.int64)
-        for q, row in enumerate(moves):
-            for j, targets in enumerate(row):
-                if targets:
-                    table[q, j] = next(iter(targets))
-        # Move the start to row 0 so both paths share the convention.
-        order = np.arange(n + 1)
-        order[[0, start]] = order[[start, 0]]
-        inverse = np.argsort(order)
-        return inverse[table[order]], np.append(final, False)[order]
-
-    closures = _epsilon_closures(n, epsilon)
-    # Close each move once, so a step is just a union of precomputed sets.
-    closed_moves = [
-        [frozenset().union(*(closures[t] for t in row[j])) for j in range(k)] for row in moves
-    ]
-    subsets = {closures[start]: 0}
-    worklist = [closures[start]]
-    rows: list[list[int]] = []
-    accepting: list[bool] = []
-    while len(rows) < len(worklist):
-        subset = worklist[len(rows)]
-        accepting.append(any(final[q] for q in subset))
-        row = []
-        for j in range(k):
-            target = frozenset().union(*(closed_moves[q][j] for q in subset))
-            if target not in subsets:
-                subsets[target] = len(worklist)
-                worklist.append(target)
-            row.append(subsets[target])
-        rows.append(row)
-    return np.array(rows, dtype=np.int64).reshape(len(rows), k), np.array(accepting, dtype=bool)
-
-
-def compile_declaration(declaration: Declaration) -> DFA:
+def compile_declaration(declaration: Declaration, max_states: int | None = None) -> DFA:
     """Compile a declaration to its canonical minimal complete DFA.
+
+    `max_states` bounds the subset construction (see
+    :func:`grammar.subsets.determinize`); None uses
+    :data:`grammar.subsets.MAX_DFA_STATES`.
 
     Examples
     --------
@@ -342,6 +294,6 @@ def compile_declaration(declaration: Declaration) -> DFA:
     9
     """
     alphabet = declaration.symbols
-    table, accepting = determinize(declaration, alphabet)
+    table, accepting = determinize(declaration, alphabet, max_states)
     table, accepting = minimize(table, accepting, 0)
     return DFA(alphabet=alphabet, table=table, accepting=accepting, start=0)

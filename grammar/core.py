@@ -19,19 +19,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from grammar.automaton import DFA, compile_declaration, find_counterexample
-from grammar.errors import GrammarError
+from grammar.checks import check_length
 from grammar.explain import Explanation, explain_symbols
+from grammar.formats import FormatMethods
+from grammar.generation import GenerationMethods
 from grammar.graph import Declaration, declaration_from_edges, validate_declaration
+from grammar.words import Word, split_word
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["Grammar", "Word", "split_word"]
 
-Word = str | tuple[str, ...]
 
-
-class Grammar:
+class Grammar(FormatMethods, GenerationMethods):
     """A finite-state grammar declared as a networkx graph.
 
     Parameters
@@ -45,13 +46,17 @@ class Grammar:
         A short name (defaults to ``G.graph["name"]`` when present).
     description : str, optional
         A one-line description.
+    max_states : int, optional
+        The most DFA states the subset construction may create before a
+        GrammarError; default :data:`grammar.subsets.MAX_DFA_STATES`.
 
     Raises
     ------
     TypeError
         If `G` is not a networkx directed graph.
     GrammarError
-        If the declaration is invalid; the message names the node or edge.
+        If the declaration is invalid (the message names the node or edge), or
+        its subset construction passes `max_states`.
 
     Examples
     --------
@@ -71,11 +76,16 @@ class Grammar:
     __slots__ = ("_declaration", "_dfa", "_name", "_description", "_column", "__dict__")
 
     def __init__(
-        self, G: nx.DiGraph | Declaration, *, name: str | None = None, description: str = ""
+        self,
+        G: nx.DiGraph | Declaration,
+        *,
+        name: str | None = None,
+        description: str = "",
+        max_states: int | None = None,
     ) -> None:
         declaration = G if isinstance(G, Declaration) else validate_declaration(G)
         self._set("_declaration", declaration)
-        self._set("_dfa", compile_declaration(declaration))
+        self._set("_dfa", compile_declaration(declaration, max_states))
         self._set("_name", name if name is not None else declaration.graph_attrs.get("name"))
         self._set("_description", description or declaration.graph_attrs.get("description", ""))
         self._set("_column", {symbol: j for j, symbol in enumerate(self._dfa.alphabet)})
@@ -101,40 +111,27 @@ class Grammar:
         accepting: Iterable[Hashable] | str,
         name: str | None = None,
         description: str = "",
+        empty: bool = False,
     ) -> Grammar:
         """Build a grammar from ``(source, target, symbol[, weight])`` tuples.
+
+        With ``empty=True`` and no accepting node it declares the empty
+        language on purpose (a missing accepting node is otherwise refused).
 
         Examples
         --------
         >>> g = Grammar.from_edges([(0, 1, "a"), (1, 1, "b")], start=0, accepting=[1])
         >>> [g.accepts(w) for w in ["a", "abb", "b", ""]]
         [True, True, False, False]
+        >>> Grammar.from_edges([(0, 1, "a")], start=0, accepting=[], empty=True).count(1)
+        0
         """
         # A lone str names one node, not a sequence of one-letter nodes.
         final = [accepting] if isinstance(accepting, str) else accepting
-        declaration = declaration_from_edges(edges, start=start, accepting=final)
+        attrs = {"empty": True} if empty else None
+        declaration = declaration_from_edges(edges, start=start, accepting=final,
+                                             graph_attrs=attrs)
         return cls(declaration, name=name, description=description)
-
-    @classmethod
-    def from_dot(cls, source: Any) -> Grammar:
-        """Load a grammar from a DOT file path or DOT text (see :mod:`grammar.io`)."""
-        from grammar import io
-
-        return io.from_dot(source)
-
-    @classmethod
-    def from_json(cls, source: Any) -> Grammar:
-        """Load a grammar from a JSON file path or JSON text (see :mod:`grammar.io`)."""
-        from grammar import io
-
-        return io.from_json(source)
-
-    @classmethod
-    def from_pyformlang_graph(cls, G: nx.MultiDiGraph) -> Grammar:
-        """Load a graph in pyformlang's convention (``is_start``, ``is_final``, ``label``)."""
-        from grammar import io
-
-        return io.from_pyformlang_graph(G)
 
     def to_graph(self) -> nx.MultiDiGraph:
         """A fresh networkx copy of the declaration, weights included.
@@ -151,18 +148,6 @@ class Grammar:
         if self._description:
             G.graph["description"] = self._description
         return G
-
-    def to_dot(self) -> str:
-        """The declaration as DOT text (see :mod:`grammar.io`)."""
-        from grammar import io
-
-        return io.to_dot(self)
-
-    def to_json(self) -> str:
-        """The declaration as JSON text (see :mod:`grammar.io`)."""
-        from grammar import io
-
-        return io.to_json(self)
 
     # -- attributes -----------------------------------------------------------
 
@@ -348,7 +333,7 @@ class Grammar:
         >>> library.reber().count(5), library.tomita(5).count(3)
         (2, 0)
         """
-        _check_length(length)
+        check_length(length)
         return self._dfa.count(length)
 
     def strings(self, max_length: int) -> Iterator[Word]:
@@ -360,7 +345,7 @@ class Grammar:
         >>> list(library.reber().strings(6))
         ['BPVVE', 'BTXSE', 'BPTVVE', 'BPVPSE', 'BTSXSE']
         """
-        _check_length(max_length)
+        check_length(max_length)
         return (self.decode(ids) for ids in self._dfa.shortlex(max_length))
 
     def counterexample(self, other: Grammar) -> Word | None:
@@ -386,69 +371,5 @@ class Grammar:
             return "".join(symbols)
         return symbols
 
-    # -- generation (see grammar.sampling and grammar.negatives) -----------------
-
-    def sample(self, n: int, seed: Any = None, **bounds: Any) -> list[Word]:
-        """Random walks with the declared weights; see :func:`grammar.sampling.sample`."""
-        from grammar import sampling
-
-        return sampling.sample(self, n, seed=seed, **bounds)
-
-    def sample_uniform(self, n: int, length: Any, seed: Any = None) -> list[Word]:
-        """Exactly uniform members; see :func:`grammar.sampling.sample_uniform`."""
-        from grammar import sampling
-
-        return sampling.sample_uniform(self, n, length=length, seed=seed)
-
-    def near_misses(self, n: int, seed: Any = None, **options: Any) -> Any:
-        """Non-members at edit distance 1; see :func:`grammar.negatives.near_misses`."""
-        from grammar import negatives
-
-        return negatives.near_misses(self, n, seed=seed, **options)
-
-    def non_members(self, n: int, length: Any, seed: Any = None) -> Any:
-        """Random rejected words; see :func:`grammar.negatives.non_members`."""
-        from grammar import negatives
-
-        return negatives.non_members(self, n, length=length, seed=seed)
-
-    def distance(self, word: Word | Sequence[str]) -> int:
-        """Exact edit distance to the language; see :func:`grammar.negatives.distance`."""
-        from grammar import negatives
-
-        return negatives.distance(self, word)
-
-
-def split_word(word: Any, single_char: bool) -> list[str]:
-    """Split a word into its symbols: characters, or whitespace-separated tokens.
-
-    Raises
-    ------
-    TypeError
-        If `word` is neither a str nor a sequence of str.
-
-    Examples
-    --------
-    >>> split_word("open close", single_char=False), split_word(("a", "b"), single_char=True)
-    (['open', 'close'], ['a', 'b'])
-    """
-    if isinstance(word, str):
-        return list(word) if single_char else word.split()
-    if isinstance(word, (bytes, bytearray)) or not isinstance(word, (Sequence, np.ndarray)):
-        raise TypeError(f"a word is a str or a sequence of str symbols, not {type(word).__name__}")
-    symbols = list(word)
-    for symbol in symbols:
-        if not isinstance(symbol, str):
-            raise TypeError(f"a word's symbols are str, not {type(symbol).__name__} ({symbol!r})")
-    return symbols
-
-
 def _rebuild(declaration: Declaration, name: str | None, description: str) -> Grammar:
     return Grammar(declaration, name=name, description=description)
-
-
-def _check_length(length: Any) -> None:
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
-        raise TypeError(f"length must be an int, not {type(length).__name__}")
-    if length < 0:
-        raise GrammarError(f"length must be >= 0, got {length}")

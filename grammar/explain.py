@@ -1,4 +1,9 @@
-"""Why a word is rejected: the longest viable prefix and what was expected there."""
+"""Why a word is rejected: the longest viable prefix and what was expected there.
+
+Words are shown in their text form (:func:`grammar.words.word_text`): a
+grammar of one-character symbols shows ``'BPVP'``, a grammar of tokens shows
+its tokens joined by spaces (``'a a'``), so token boundaries stay visible.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grammar.automaton import DFA
+from grammar.words import word_text
 
 __all__ = ["Explanation", "explain_symbols"]
 
@@ -29,12 +35,20 @@ class Explanation:
         The symbols that would have kept the word viable at `position`.
     ended_early : bool
         True when every symbol was viable but the word stopped short.
+    end_allowed : bool
+        True when a member ends at `position`: the word could have stopped
+        there (never true when it ended early).
+    single_char : bool
+        True when the grammar's symbols are single characters; token
+        prefixes are shown with spaces between the tokens.
 
     Examples
     --------
     >>> from grammar import library
     >>> print(library.reber().explain("BPVPVVE"))
     rejected at position 4: found 'V' after 'BPVP', expected one of 'S', 'X'
+    >>> print(library.reber().explain("BTXSEE"))
+    rejected at position 5: found 'E' after 'BTXSE', expected the end of the word
     """
 
     accepted: bool
@@ -43,20 +57,28 @@ class Explanation:
     found: str | None
     expected: tuple[str, ...]
     ended_early: bool
+    end_allowed: bool = False
+    single_char: bool = True
 
     def __str__(self) -> str:
         if self.accepted:
             return "accepted"
-        prefix = "".join(self.prefix) if all(len(s) == 1 for s in self.prefix) else " ".join(
-            self.prefix
-        )
-        expected = ", ".join(repr(s) for s in self.expected) or "nothing"
+        prefix = word_text("".join(self.prefix) if self.single_char else self.prefix)
+        options = [repr(s) for s in self.expected]
+        if self.end_allowed:
+            options.append("the end of the word")
+        if not options:
+            return "rejected: the language is empty"
+        if self.end_allowed and len(options) == 1:
+            expected = "expected the end of the word"
+        elif self.end_allowed:
+            expected = f"expected one of {', '.join(options[:-1])} or {options[-1]}"
+        else:
+            expected = f"expected one of {', '.join(options)}"
         if self.ended_early:
-            return f"rejected: ended early after {prefix!r}, expected one of {expected}"
-        return (
-            f"rejected at position {self.position}: found {self.found!r} after {prefix!r}, "
-            f"expected one of {expected}"
-        )
+            return f"rejected: ended early after {prefix!r}, {expected}"
+        found = f"found {self.found!r} after {prefix!r}"
+        return f"rejected at position {self.position}: {found}, {expected}"
 
 
 def explain_symbols(dfa: DFA, symbols: Sequence[str]) -> Explanation:
@@ -69,6 +91,7 @@ def explain_symbols(dfa: DFA, symbols: Sequence[str]) -> Explanation:
     True
     """
     column = {symbol: j for j, symbol in enumerate(dfa.alphabet)}
+    single_char = all(len(symbol) == 1 for symbol in dfa.alphabet)
     live = dfa.live
     rows = dfa.table.tolist()
 
@@ -86,10 +109,12 @@ def explain_symbols(dfa: DFA, symbols: Sequence[str]) -> Explanation:
                 found=symbol,
                 expected=viable_next(state),
                 ended_early=False,
+                end_allowed=bool(dfa.accepting[state]),
+                single_char=single_char,
             )
         state = rows[state][j]
     if dfa.accepting[state]:
-        return Explanation(True, None, tuple(symbols), None, (), False)
+        return Explanation(True, None, tuple(symbols), None, (), False, True, single_char)
     return Explanation(
         accepted=False,
         position=len(symbols),
@@ -97,4 +122,5 @@ def explain_symbols(dfa: DFA, symbols: Sequence[str]) -> Explanation:
         found=None,
         expected=viable_next(state),
         ended_early=True,
+        single_char=single_char,
     )

@@ -8,7 +8,17 @@ is accepted too) whose nodes are states:
   ``stop_weight`` (> 0, default 1), its relative chance of ending a walk;
 - each edge has ``symbol``, a non-empty ``str``, or ``None`` for an epsilon
   move, and may carry ``weight`` (> 0, default 1), its relative chance in a
-  random walk.
+  random walk;
+- flags (``accepting``, and the graph attribute ``empty``) are ``bool`` or
+  ``numpy.bool_``: anything else, the text ``"false"`` included, is refused,
+  because Python would read it as true;
+- when any symbol is longer than one character, words are sequences of
+  tokens whose text form separates them by whitespace, so no symbol may then
+  hold whitespace (a single-character grammar may use ``" "`` as a symbol).
+
+A declaration with no accepting node is refused, as a forgotten
+``accepting=True``, unless the graph attribute ``empty=True`` says that the
+empty language is meant (``empty=True`` with an accepting node is refused too).
 
 :func:`validate_declaration` checks all of that with small ``_validate_*``
 checks and returns a frozen, normalised :class:`Declaration`;
@@ -24,6 +34,8 @@ import numbers
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from grammar.errors import GrammarError
 
@@ -65,6 +77,10 @@ class Declaration:
     edges: tuple[Edge, ...]
     stop_weights: dict = field(default_factory=dict)
     graph_attrs: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Checked here so that composed declarations (concat, union, ...) obey it too.
+        _validate_token_symbols(self.edges)
 
     @property
     def symbols(self) -> tuple[str, ...]:
@@ -125,10 +141,42 @@ def _validate_weight(value: Any, where: str, attribute: str) -> float:
     return value
 
 
-def _validate_accepting(G: nx.DiGraph) -> tuple[frozenset, dict]:
-    accepting = frozenset(n for n, flag in G.nodes(data="accepting", default=False) if flag)
-    if not accepting:
-        raise GrammarError("no node has accepting=True; mark at least one final state")
+def _validate_flag(value: Any, where: str, attribute: str) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise GrammarError(
+        f"{where} has {attribute}={value!r} of type {type(value).__name__}; "
+        "it must be True or False"
+    )
+
+
+def _validate_empty(G: nx.DiGraph) -> bool:
+    return _validate_flag(G.graph.get("empty", False), "the graph", "empty")
+
+
+_NO_ACCEPTING = (
+    "mark at least one final state, or set the graph attribute empty=True "
+    "to declare the empty language on purpose"
+)
+
+
+def _check_empty_agrees(accepting: frozenset, empty: bool, where: str) -> None:
+    if empty and accepting:
+        node = sorted(accepting, key=repr)[0]
+        raise GrammarError(
+            f"the graph has empty=True but node {node!r} is accepting; drop one of them"
+        )
+    if not accepting and not empty:
+        raise GrammarError(f"{where}; {_NO_ACCEPTING}")
+
+
+def _validate_accepting(G: nx.DiGraph, empty: bool) -> tuple[frozenset, dict]:
+    accepting = frozenset(
+        n
+        for n, flag in G.nodes(data="accepting", default=False)
+        if _validate_flag(flag, f"node {n!r}", "accepting")
+    )
+    _check_empty_agrees(accepting, empty, "no node has accepting=True")
     stop_weights = {}
     for node in accepting:
         if "stop_weight" in G.nodes[node]:
@@ -160,6 +208,22 @@ def _validate_symbol(data: dict, where: str) -> str | None:
     return str(symbol)  # plain str, so numpy str_ symbols hash and print alike
 
 
+def _validate_token_symbols(edges: tuple[Edge, ...]) -> None:
+    """In token mode (a symbol longer than one character) no symbol may hold whitespace."""
+    tokens = [e.symbol for e in edges if e.symbol is not None and len(e.symbol) > 1]
+    if not tokens:
+        return
+    for e in edges:
+        if e.symbol is not None and any(ch.isspace() for ch in e.symbol):
+            plain = [t for t in tokens if not any(ch.isspace() for ch in t)]
+            example = f" (such as {plain[0]!r})" if plain else ""
+            raise GrammarError(
+                f"{_describe_edge(e.source, e.target)} has symbol {e.symbol!r}, which holds "
+                f"whitespace; with symbols longer than one character{example}, words are "
+                "written as whitespace-separated tokens, so no symbol may hold whitespace"
+            )
+
+
 def _validate_edges(G: nx.DiGraph) -> tuple[Edge, ...]:
     edges = []
     for u, v, data in G.edges(data=True):
@@ -187,9 +251,11 @@ def validate_declaration(G: Any) -> Declaration:
     TypeError
         If `G` is not a networkx directed graph.
     GrammarError
-        If the start is missing or unknown, no node accepts, or an edge has a
-        missing, non-string or empty symbol, or a weight is not a finite
-        number > 0. The message names the node or edge at fault.
+        If the start is missing or unknown, no node accepts (and the graph
+        attribute ``empty`` is not True), a flag is not a bool, an edge has a
+        missing, non-string or empty symbol, a token symbol holds whitespace,
+        or a weight is not a finite number > 0. The message names the node or
+        edge at fault.
 
     Examples
     --------
@@ -204,7 +270,7 @@ def validate_declaration(G: Any) -> Declaration:
     """
     _validate_graph_type(G)
     start = _validate_start(G)
-    accepting, stop_weights = _validate_accepting(G)
+    accepting, stop_weights = _validate_accepting(G, _validate_empty(G))
     edges = _validate_edges(G)
     attrs = {k: v for k, v in G.graph.items() if k != "start"}
     return Declaration(
@@ -235,6 +301,9 @@ def declaration_from_edges(
     >>> d = declaration_from_edges([(0, 1, "a"), (1, 1, "b", 2.0)], start=0, accepting=[1])
     >>> d.nodes, d.edges[1].weight
     ((0, 1), 2.0)
+    >>> empty = {"empty": True}  # the empty language, on purpose
+    >>> declaration_from_edges([(0, 0, "a")], start=0, accepting=[], graph_attrs=empty).accepting
+    frozenset()
     >>> declaration_from_edges([(0, 1, 5)], start=0, accepting=[1])
     Traceback (most recent call last):
     ...
@@ -255,8 +324,9 @@ def declaration_from_edges(
                  else 1.0)
         )
     accepting = frozenset(accepting)
-    if not accepting:
-        raise GrammarError("no node is accepting; mark at least one final state")
+    graph_attrs = dict(graph_attrs or {})
+    empty = _validate_flag(graph_attrs.get("empty", False), "the graph", "empty")
+    _check_empty_agrees(accepting, empty, "no node is accepting")
     stops = {
         node: _validate_weight(w, f"node {node!r}", "stop_weight")
         for node, w in (stop_weights or {}).items()
@@ -276,5 +346,5 @@ def declaration_from_edges(
         accepting=accepting,
         edges=tuple(checked),
         stop_weights=stops,
-        graph_attrs=dict(graph_attrs or {}),
+        graph_attrs=graph_attrs,
     )

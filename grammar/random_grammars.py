@@ -8,8 +8,10 @@ Every random choice is drawn in a few vectorised numpy calls, so a complete
 DFA with 20,000 states over 16 symbols is declared in under two seconds.
 
 States are the integers ``0 .. n_states - 1`` and the start state is 0.
-``seed`` follows numpy and networkx: an int, None or a
-:class:`numpy.random.Generator`; the same int always gives the same grammar.
+``seed`` follows numpy and networkx (see :mod:`grammar.seeds`): an int >= 0,
+None or a :class:`numpy.random.Generator`; the same int always gives the same
+grammar. Bad arguments raise :class:`TypeError` or
+:class:`grammar.GrammarError`, naming the argument.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from grammar.checks import check_fraction, check_positive, check_symbols
 from grammar.core import Grammar
+from grammar.errors import GrammarError
+from grammar.seeds import random_state
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -33,43 +38,23 @@ _NFA_DENSITY = 1.5
 _PARTIAL_DFA_DENSITY = 0.7
 
 
-def _check_symbols(alphabet: str | Sequence[str]) -> tuple[str, ...]:
-    # A str is a sequence of one-character symbols, so both cases read the same way.
-    if not (isinstance(alphabet, Sequence) and all(isinstance(s, str) for s in alphabet)):
-        raise TypeError(
-            f"alphabet must be a str or a sequence of str, not {type(alphabet).__name__}"
-        )
-    symbols = tuple(alphabet)
-    if not symbols or "" in symbols:
-        raise ValueError(f"alphabet {alphabet!r} must hold at least one non-empty symbol")
-    if len(set(symbols)) != len(symbols):
-        raise ValueError(f"alphabet {alphabet!r} repeats a symbol")
-    return symbols
-
-
-def _check_probability(value: float, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name}={value!r} must lie between 0 and 1")
-    return float(value)
-
-
 def _resolve_density(kind: str, density: float | None, complete: bool | None) -> tuple[float, bool]:
     """Fill in the defaults of `density` and `complete` for `kind` and check they agree."""
     if density is not None:
         if isinstance(density, bool) or not isinstance(density, numbers.Real):
             raise TypeError(f"density must be a number, not {type(density).__name__}")
         if not density > 0:
-            raise ValueError(f"density={density!r} must be > 0")
+            raise GrammarError(f"density={density!r} must be > 0")
     if kind == "nfa":
         return float(_NFA_DENSITY if density is None else density), bool(complete)
     if density is not None and density > 1:
-        raise ValueError(f"density={density!r} is a probability for a DFA; it must be <= 1")
+        raise GrammarError(f"density={density!r} is a probability for a DFA; it must be <= 1")
     if complete is None:
         complete = density is None or density == 1
     if complete and density not in (None, 1):
-        raise ValueError(f"a complete DFA has every transition; density={density!r} contradicts it")
+        raise GrammarError(
+            f"a complete DFA has every transition; density={density!r} contradicts it"
+        )
     if complete:
         return 1.0, True
     return float(_PARTIAL_DFA_DENSITY if density is None else density), False
@@ -101,6 +86,7 @@ def _draw_transitions(
     return sources, symbols, targets
 
 
+@random_state("seed")
 def random_graph(
     n_states: int = 50,
     alphabet: str | Sequence[str] = "ab",
@@ -121,7 +107,7 @@ def random_graph(
     alphabet : str or sequence of str, default "ab"
         The symbols: each character of a str, or the tokens of a sequence.
     seed : int, numpy.random.Generator or None
-        Source of randomness, passed to :func:`numpy.random.default_rng`.
+        Source of randomness (see :func:`grammar.seeds.as_generator`).
     kind : {"dfa", "nfa"}, default "dfa"
         ``"dfa"`` gives at most one transition per state and symbol;
         ``"nfa"`` allows several, and epsilon moves.
@@ -150,7 +136,7 @@ def random_graph(
     ------
     TypeError
         If an argument has the wrong type.
-    ValueError
+    GrammarError
         If an argument is out of range, or the arguments contradict each
         other (epsilon moves in a DFA, an incomplete complete DFA).
 
@@ -164,20 +150,16 @@ def random_graph(
     >>> sum(flag for _, flag in G.nodes(data="accepting"))
     1
     """
-    if isinstance(n_states, bool) or not isinstance(n_states, numbers.Integral):
-        raise TypeError(f"n_states must be an int, not {type(n_states).__name__}")
-    if n_states < 1:
-        raise ValueError(f"n_states={n_states!r} must be at least 1")
-    n_states = int(n_states)
+    n_states = check_positive(n_states, "n_states")
     if kind not in ("dfa", "nfa"):
-        raise ValueError(f"kind={kind!r} must be 'dfa' or 'nfa'")
-    symbols = _check_symbols(alphabet)
-    epsilon = _check_probability(epsilon, "epsilon")
+        raise GrammarError(f"kind={kind!r} must be 'dfa' or 'nfa'")
+    symbols = check_symbols(alphabet)
+    epsilon = check_fraction(epsilon, "epsilon")
     if epsilon and kind == "dfa":
-        raise ValueError("epsilon moves make an NFA; pass kind='nfa'")
-    accepting = _check_probability(accepting, "accepting")
+        raise GrammarError("epsilon moves make an NFA; pass kind='nfa'")
+    accepting = check_fraction(accepting, "accepting")
     density, complete = _resolve_density(kind, density, complete)
-    rng = np.random.default_rng(seed)
+    rng = seed  # a numpy Generator: see grammar.seeds.random_state
 
     sources, symbol_ids, targets = _draw_transitions(
         rng, n_states, len(symbols), kind, density, complete
@@ -233,7 +215,7 @@ def random_grammar(
     alphabet : str or sequence of str, default "ab"
         The symbols: each character of a str, or the tokens of a sequence.
     seed : int, numpy.random.Generator or None
-        Source of randomness, passed to :func:`numpy.random.default_rng`.
+        Source of randomness (see :func:`grammar.seeds.as_generator`).
     kind : {"dfa", "nfa"}, default "dfa"
         Deterministic, or non-deterministic with optional epsilon moves.
     epsilon : float, default 0.0
@@ -275,7 +257,7 @@ def random_grammar(
     # Only an int seed reproduces the grammar, so only an int is worth recording.
     seed_text = f"seed {seed}" if isinstance(seed, (int, np.integer)) else "no fixed seed"
     description = (
-        f"random {kind.upper()}, {n_states} states over {len(_check_symbols(alphabet))} "
+        f"random {kind.upper()}, {n_states} states over {len(check_symbols(alphabet))} "
         f"symbols, {seed_text}"
     )
     return Grammar(G, name=f"random-{kind}-{n_states}", description=description)

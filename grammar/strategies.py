@@ -34,16 +34,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from grammar.automaton import INT64_SAFE
+from grammar.codes import Codec, count_table, dfa_live, unrank_codes
 from grammar.errors import GrammarError
-from grammar.negatives import KINDS, _check_kinds, near_miss_dfa
-from grammar.sampling import count_table, dfa_live
+from grammar.negatives import KINDS, check_kinds, near_miss_dfa
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA
-    from grammar.core import Grammar, Word
+    from grammar.core import Grammar
+    from grammar.words import Word
 
 __all__ = ["members", "near_misses", "non_members"]
 
@@ -51,38 +54,28 @@ __all__ = ["members", "near_misses", "non_members"]
 DEFAULT_SPAN = 40
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Language:
-    """Words of a DFA (with a chosen accepting set) by length, ranked lexicographically."""
+    """Words of a DFA (members, or with ``members=False`` non-members) by length."""
 
-    lengths: tuple[int, ...]
+    dfa: DFA
+    members: bool
+    lengths: tuple[int, ...]  # the lengths that have words, shortest first
     counts: tuple[int, ...]  # words of each length in `lengths`
-    rows: list  # the DFA table as lists
-    suffix: list  # suffix[r][s]: words of length r from s into acceptance
-    alphabet: tuple[str, ...]
-    single_char: bool
 
     def word(self, length: int, rank: int) -> Word:
-        state = 0
-        symbols = []
-        for left in range(length - 1, -1, -1):
-            counts = self.suffix[left]
-            for j, target in enumerate(self.rows[state]):
-                count = counts[target]
-                if rank < count:
-                    symbols.append(self.alphabet[j])
-                    state = target
-                    break
-                rank -= count
-        return "".join(symbols) if self.single_char else tuple(symbols)
+        """The `rank`-th word of `length` in lexicographic order (see :mod:`grammar.codes`)."""
+        ranks = np.array([rank], dtype=object if rank >= INT64_SAFE else np.int64)
+        codes = unrank_codes(self.dfa, np.array([length]), ranks, self.members)
+        return Codec.of(self.dfa).decode(codes)[0]
 
 
 @st.composite
 def _words(draw: st.DrawFn, language: _Language) -> Word:
+    # Two choices, each shrinking toward 0: the shortest length, then the first word of it.
     index = draw(st.integers(0, len(language.lengths) - 1))
-    length = language.lengths[index]
     rank = draw(st.integers(0, language.counts[index] - 1))
-    return language.word(length, rank)
+    return language.word(language.lengths[index], rank)
 
 
 def _check_grammar(g: Any) -> None:
@@ -105,7 +98,7 @@ def _check_sizes(min_size: Any, max_size: Any) -> tuple[int, int | None]:
     return int(min_size), None if max_size is None else int(max_size)
 
 
-def _language(dfa: DFA, members: bool, single_char: bool, min_size: int,
+def _language(dfa: DFA, members: bool, min_size: int,
               max_size: int | None, what: str) -> st.SearchStrategy:
     if max_size is None:
         # The shortest allowed length is at most n_states past min_size, if there is one.
@@ -122,12 +115,10 @@ def _language(dfa: DFA, members: bool, single_char: bool, min_size: int,
         raise InvalidArgument(f"there are no {what} of length {min_size} to {top}")
     return _words(
         _Language(
+            dfa=dfa,
+            members=members,
             lengths=tuple(lengths),
             counts=tuple(int(counts[L, dfa.start]) for L in lengths),
-            rows=dfa.table.tolist(),
-            suffix=[[int(c) for c in row] for row in counts[: top + 1]],
-            alphabet=dfa.alphabet,
-            single_char=single_char,
         )
     )
 
@@ -155,7 +146,7 @@ def members(g: Grammar, min_size: int = 0, max_size: int | None = None) -> st.Se
     """
     _check_grammar(g)
     low, high = _check_sizes(min_size, max_size)
-    return _language(g.dfa, True, g.single_char, low, high,
+    return _language(g.dfa, True, low, high,
                      f"members of {g.name or 'the grammar'}")
 
 
@@ -172,7 +163,7 @@ def non_members(g: Grammar, min_size: int = 0, max_size: int | None = None) -> s
     """
     _check_grammar(g)
     low, high = _check_sizes(min_size, max_size)
-    return _language(g.dfa, False, g.single_char, low, high,
+    return _language(g.dfa, False, low, high,
                      f"non-members of {g.name or 'the grammar'}")
 
 
@@ -202,11 +193,11 @@ def near_misses(
     _check_grammar(g)
     low, high = _check_sizes(min_size, max_size)
     try:
-        kinds = _check_kinds(kinds)
+        kinds = check_kinds(kinds)
         dfa = near_miss_dfa(g, kinds)
     except (GrammarError, TypeError) as err:
         raise InvalidArgument(str(err)) from None
     what = f"near misses ({', '.join(kinds)}) of {g.name or 'the grammar'}"
     if not dfa_live(dfa)[dfa.start]:
         raise InvalidArgument(f"there are no {what} of length >= {low}")
-    return _language(dfa, True, g.single_char, low, high, what)
+    return _language(dfa, True, low, high, what)

@@ -56,8 +56,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from grammar.checks import check_count, grammar_label
 from grammar.explain import Explanation
-from grammar.sampling import check_count, grammar_label
 
 if TYPE_CHECKING:
     from grammar.core import Grammar
@@ -177,8 +177,22 @@ class _Seeded:
             np.random.set_state(self.state[1])
 
 
-def _hashable(word: Any) -> Any:
-    return tuple(word) if isinstance(word, list) else word
+@dataclass(frozen=True)
+class _Unhashable:
+    """Stands in for an output that cannot be a dict key (a dict, a set ...) in the tally."""
+
+    kind: type
+    text: str
+
+
+def _tally_key(word: Any) -> Any:
+    """The key an output is counted under: equal outputs share one."""
+    key = tuple(word) if isinstance(word, list) else word
+    try:
+        hash(key)
+    except TypeError:
+        return _Unhashable(type(word), repr(word))
+    return key
 
 
 def _order(word: Any) -> tuple:
@@ -227,23 +241,28 @@ def check_generator(
     n = check_count(n)
     with _Seeded(seed):
         outputs = _outputs(fn, n)
-    tally = Counter(_hashable(word) for word in outputs)
+    tally: Counter = Counter()
+    first: dict[Any, Any] = {}  # each key's first output, as the generator returned it
+    for word in outputs:
+        key = _tally_key(word)
+        tally[key] += 1
+        first.setdefault(key, word if isinstance(key, _Unhashable) else key)
     bad = []
-    distinct = list(tally)
-    words = [w for w in distinct if isinstance(w, (str, tuple))]
+    words = [w for w in tally if isinstance(w, (str, tuple))]
     try:
         accepted = dict(zip(words, g.accepts_many(words).tolist(), strict=True)) if words else {}
     except TypeError:  # a tuple holding a non-str: check one by one below
         accepted = {}
-    for word in distinct:
+    for key, count in tally.items():
+        word = first[key]
         try:
-            member = accepted[word] if word in accepted else g.accepts(word)
+            member = accepted[key] if key in accepted else g.accepts(word)
         except TypeError as err:
-            bad.append(BadOutput(word, tally[word], None, f"not a word: {err}"))
+            bad.append(BadOutput(word, count, None, f"not a word: {err}"))
             continue
         if not member:
             explanation = g.explain(word)
-            bad.append(BadOutput(word, tally[word], explanation, str(explanation)))
+            bad.append(BadOutput(word, count, explanation, str(explanation)))
     bad.sort(key=lambda b: _order(b.word))
     return GeneratorReport(
         grammar=g.name,

@@ -1,8 +1,11 @@
 """grammarlab's learned side: GRU verifiers trained on grammar samples.
 
 Train a small GRU to tell a grammar's members from non-members, on the CPU or
-on CUDA, then hold it against the exact automaton word by word. Imports
-torch and :mod:`grammar`; :mod:`grammar` never imports this package.
+on CUDA, then hold it against the exact automaton word by word. Uses torch
+and :mod:`grammar`; :mod:`grammar` never imports this package.
+
+The names below are loaded on first use, so ``import neural`` (and the
+``neural`` command's ``--help``) does not import torch.
 
 Examples
 --------
@@ -15,12 +18,22 @@ Examples
 (2,)
 """
 
-from neural.checkpoint import CheckpointError
-from neural.compare import Disagreement, Report, SetScore, compare
-from neural.data import Vocabulary
-from neural.model import GRUClassifier, ModelConfig
-from neural.train import DivergenceError, TrainConfig, train
-from neural.verifier import Predictions, Verifier, resolve_device
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from neural.checkpoint import CheckpointError
+    from neural.compare import Disagreement, Report, SetScore, compare
+    from neural.config import TrainConfig
+    from neural.data import Vocabulary
+    from neural.device import resolve_device
+    from neural.model import GRUClassifier, ModelConfig
+    from neural.train import DivergenceError, train
+    from neural.verifier import Predictions, Verifier
 
 __all__ = [
     "CheckpointError",
@@ -38,3 +51,52 @@ __all__ = [
     "resolve_device",
     "train",
 ]
+
+# Where each public name lives.
+_HOMES = {
+    "CheckpointError": "neural.checkpoint",
+    "Disagreement": "neural.compare",
+    "Report": "neural.compare",
+    "SetScore": "neural.compare",
+    "compare": "neural.compare",
+    "TrainConfig": "neural.config",
+    "Vocabulary": "neural.data",
+    "resolve_device": "neural.device",
+    "GRUClassifier": "neural.model",
+    "ModelConfig": "neural.model",
+    "DivergenceError": "neural.train",
+    "train": "neural.train",
+    "Predictions": "neural.verifier",
+    "Verifier": "neural.verifier",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'neural' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The package object, so that ``neural.train`` and ``neural.compare`` stay functions.
+
+    Loading the submodule :mod:`neural.train` makes Python set the package's
+    attribute ``train`` to that module; the function of the same name keeps
+    the place instead (the module stays in ``sys.modules``). Likewise for
+    :mod:`neural.compare`.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _HOMES.get(name) == value.__name__:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

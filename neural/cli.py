@@ -4,19 +4,28 @@
 
     neural train NAME --out DIR [--device auto|cpu|cuda] [--target 0.999] [--max-epochs N]
                       [--max-steps N] [--seed S] [--resume] [--examples N] [--lengths LO-HI]
-                      [--hidden N] [--n-per-set N] [--plot FILE] [--quiet] [--json]
-    neural eval DIR [--grammar NAME] [--n-per-set N] [--seed S] [--plot FILE] [--json]
+                      [--hidden N] [--threads N] [--n-per-set N] [--plot FILE] [--quiet]
+                      [--json]
+    neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--plot FILE] [--json]
     neural predict DIR WORD... [--json]
 
 ``NAME`` is a built-in grammar (``grammar list``) or a ``.dot`` / ``.json``
 file, read as the ``grammar`` command reads it. ``train`` trains a verifier,
 saves it in ``DIR`` and prints how it compares with the exact automaton;
 ``eval`` repeats that comparison for a saved verifier; ``predict`` prints the
-verifier's answer for each word.
+verifier's answer for each word. A word holding a symbol outside the
+alphabet, undecodable command-line bytes included, is rejected without
+running the network; the other words still get their answers.
 
 Exit status: 0 when all is well; 2 for a usage or input error, reported as
-one line on stderr, never a traceback; 130 when interrupted (``train
---resume`` picks up from the last finished epoch).
+one line on stderr naming the option or file at fault, never a traceback;
+130 when interrupted (``train --resume`` picks up from the last finished
+epoch).
+
+Torch is imported only by a command that runs a network, so ``neural --help``
+and usage errors answer at once. The parser, option types and error
+handling are shared with the ``grammar`` command line
+(:mod:`grammar.commandline`).
 
 Examples
 --------
@@ -27,29 +36,41 @@ Examples
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from grammar.cli import length_range
+from grammar.commandline import (
+    OK,
+    CommandParser,
+    at_least,
+    emit,
+    emit_json,
+    length_range,
+    load_grammar,
+    run_main,
+    seed,
+    show_word,
+)
 from grammar.errors import GrammarError
 
-__all__ = ["main"]
+__all__ = ["main", "MIN_EXAMPLES"]
 
-OK, ERROR, INTERRUPTED = 0, 2, 130
+#: The fewest words ``train --examples`` takes: :data:`neural.config.MIN_EXAMPLES`,
+#: written out here so that parsing the command line needs no torch.
+MIN_EXAMPLES = 2
+
+_positive = at_least(1)
+
+# What the "why" column of a comparison's disagreements is.
+_WHY = ("why: the exact automaton's verdict on the word and, for a non-member, where it "
+        "fails; the network's answer is p")
 
 
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose usage errors are one line on stderr, exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-def _fraction(text: str) -> float:
+def _target(text: str) -> float:
+    """A validation accuracy to stop at, in (0, 1] (an argparse type)."""
     try:
         value = float(text)
     except ValueError:
@@ -59,19 +80,11 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not positive")
-    return value
-
-
-def _show(word: Any) -> str:
-    text = word if isinstance(word, str) else " ".join(word)
-    return text or "''"
+def _typed_errors() -> tuple[type[BaseException], ...]:
+    # A CheckpointError can only have been raised once its module was loaded.
+    checkpoint = sys.modules.get("neural.checkpoint")
+    error = getattr(checkpoint, "CheckpointError", None)
+    return (error,) if isinstance(error, type) else ()
 
 
 def _report(args: argparse.Namespace, verifier: Any, g: Any) -> None:
@@ -82,17 +95,19 @@ def _report(args: argparse.Namespace, verifier: Any, g: Any) -> None:
         report.plot(args.plot)
     if args.json:
         print(report.to_json())
-    else:
-        print(report)
-        if args.plot:
-            print(f"\nplot: {args.plot}")
+        return
+    print(report)
+    if report.disagreements:
+        print(f"({_WHY})")
+    if args.plot:
+        print(f"\nplot: {args.plot}")
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from grammar.io import load
-    from neural.train import TrainConfig, train, with_overrides
+    from neural.config import TrainConfig, with_overrides
+    from neural.train import train
 
-    g = load(args.grammar)
+    g = load_grammar(args.grammar)
     source = os.path.abspath(args.grammar) if os.path.exists(args.grammar) else None
     config = with_overrides(
         TrainConfig(),
@@ -103,6 +118,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         n_examples=args.examples,
         lengths=args.lengths,
         hidden=args.hidden,
+        threads=args.threads,
     )
     verifier = train(g, config, device=args.device, out=args.out, resume=args.resume,
                      progress=not args.quiet, source=source)
@@ -120,9 +136,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _recorded_grammar(directory: str, verifier: Any) -> Any:
-    from grammar.io import load
-
-    recorded = verifier.info.get("grammar", {})
+    recorded = verifier.info.get("grammar") or {}
     where = recorded.get("source") or recorded.get("name")
     if not where:
         raise GrammarError(
@@ -133,15 +147,14 @@ def _recorded_grammar(directory: str, verifier: Any) -> Any:
             f"the grammar file {where} recorded in {Path(directory) / 'config.json'} is gone; "
             "pass --grammar NAME"
         )
-    return load(where)
+    return load_grammar(where)
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from grammar.io import load
     from neural.verifier import Verifier
 
     verifier = Verifier.load(args.dir, device=args.device)
-    g = load(args.grammar) if args.grammar else _recorded_grammar(args.dir, verifier)
+    g = load_grammar(args.grammar) if args.grammar else _recorded_grammar(args.dir, verifier)
     _report(args, verifier, g)
     return OK
 
@@ -150,6 +163,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from neural.verifier import Verifier
 
     verifier = Verifier.load(args.dir, device=args.device)
+    # Every word reaches the verifier as Python decoded it: undecodable bytes are lone
+    # surrogates, an unknown symbol, so that word is rejected and the others answered.
     words = args.words
     answers = verifier.classify(words)
     rows = []
@@ -162,18 +177,20 @@ def _cmd_predict(args: argparse.Namespace) -> int:
             note = f"unknown symbol {symbol!r}: rejected without running the network"
         rows.append((word, bool(accepted), float(p), note))
     if args.json:
-        print(json.dumps([
+        emit_json([
             {"word": w, "accepted": a, "probability": p, "unknown_symbol": bool(n)}
             for w, a, p, n in rows
-        ]))
+        ])
     else:
-        for word, accepted, p, note in rows:
-            line = f"{_show(word)}\t{'accept' if accepted else 'reject'}\t{p:.4f}"
-            print(f"{line}\t{note}" if note else line)
+        emit(
+            f"{show_word(word)}\t{'accept' if accepted else 'reject'}\t{p:.4f}"
+            + (f"\t{note}" if note else "")
+            for word, accepted, p, note in rows
+        )
     return OK
 
 
-def _build_parser() -> _Parser:
+def _build_parser() -> CommandParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     common.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
@@ -181,27 +198,33 @@ def _build_parser() -> _Parser:
     scoring = argparse.ArgumentParser(add_help=False)
     scoring.add_argument("--n-per-set", type=_positive, default=2000, metavar="N",
                          help="words per test set (default 2000)")
-    scoring.add_argument("--test-seed", type=int, default=0, metavar="S",
-                         help="seed of the test sets (default 0)")
+    scoring.add_argument("--test-seed", type=seed, default=0, metavar="S",
+                         help="seed of the test sets, an integer >= 0 (default 0)")
     scoring.add_argument("--plot", metavar="FILE", help="save accuracy by length as a PNG")
 
-    parser = _Parser(prog="neural", description="Train GRU verifiers for grammars and hold "
-                     "them against the exact automaton.")
-    subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = CommandParser(prog="neural", description="Train GRU verifiers for grammars and "
+                           "hold them against the exact automaton.",
+                           epilog="Exit status: 0 ok, 2 usage or input error, 130 interrupted.")
+    subs = parser.add_subparsers(dest="command", required=True, parser_class=CommandParser)
 
     sub = subs.add_parser("train", parents=[common, scoring], help="train a verifier")
     sub.add_argument("grammar", metavar="NAME", help="a built-in grammar or a .dot/.json file")
     sub.add_argument("--out", required=True, metavar="DIR", help="checkpoint directory")
-    sub.add_argument("--target", type=_fraction, metavar="ACC",
+    sub.add_argument("--target", type=_target, metavar="ACC",
                      help="stop at this validation accuracy (default 0.999)")
     sub.add_argument("--max-epochs", type=_positive, metavar="N")
     sub.add_argument("--max-steps", type=_positive, metavar="N")
-    sub.add_argument("--seed", type=int, metavar="S", help="training seed (default 0)")
-    sub.add_argument("--examples", type=_positive, metavar="N",
-                     help="labelled words to draw, before the 80/10/10 split")
+    sub.add_argument("--seed", type=seed, metavar="S",
+                     help="training seed, an integer >= 0 (default 0)")
+    sub.add_argument("--examples", type=at_least(MIN_EXAMPLES), metavar="N",
+                     help=f"labelled words to draw (at least {MIN_EXAMPLES}, default 6000), "
+                     "before the 60/30/10 train/validation/test split")
     sub.add_argument("--lengths", type=length_range, metavar="LO-HI",
                      help="training word lengths (default 1-30)")
     sub.add_argument("--hidden", type=_positive, metavar="N", help="GRU hidden size")
+    sub.add_argument("--threads", type=_positive, metavar="N",
+                     help="CPU threads for torch during the run (default: the library's choice "
+                     "for these small models)")
     sub.add_argument("--resume", action="store_true",
                      help="continue the interrupted run in DIR")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -229,27 +252,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     ----------
     argv : sequence of str, optional
         The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 ok, 2 error, 130 interrupted.
     """
-    try:
+
+    def body() -> int:
         args = _build_parser().parse_args(argv)
         return args.handler(args)
-    except SystemExit as exit_:  # argparse: --help and usage errors
-        return int(exit_.code or 0) if isinstance(exit_.code, int) else ERROR
-    except KeyboardInterrupt:
-        print("neural: interrupted; 'neural train ... --resume' continues from the last "
-              "finished epoch", file=sys.stderr)
-        return INTERRUPTED
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return OK
-    except OSError as err:
-        where = f"{err.filename}: " if err.filename else ""
-        print(f"neural: error: {where}{err.strerror or err}", file=sys.stderr)
-        return ERROR
-    except (GrammarError, ValueError, TypeError, ImportError, FloatingPointError) as err:
-        print(f"neural: error: {' '.join(str(err).split()) or type(err).__name__}",
-              file=sys.stderr)
-        return ERROR
+
+    return run_main(
+        "neural",
+        body,
+        errors=_typed_errors,
+        interrupted="interrupted; 'neural train ... --resume' continues from the last "
+        "finished epoch",
+    )
 
 
 if __name__ == "__main__":

@@ -38,9 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from grammar import datasets
-from grammar.core import Grammar
-from grammar.errors import GrammarError
+from grammar import Grammar, GrammarError, datasets
 from neural.verifier import Verifier
 
 __all__ = ["compare", "Report", "SetScore", "Disagreement"]

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grammar.core import split_word
+from grammar.words import split_word
 
 __all__ = ["Vocabulary", "Encoded", "bucket_batches"]
 
@@ -162,7 +162,10 @@ class Vocabulary:
 
     def _encode_chars(self, words: Sequence[str]) -> Encoded:
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+        # A lone surrogate (from undecodable bytes) is a code point like any other: it
+        # matches no symbol, so its word is unknown and rejected, not an encoding error.
+        codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"),
+                              dtype=np.uint32)
         points = [ord(s) for s in self.alphabet]
         # Code points beyond the alphabet's largest map to -1 (unknown) via the clip.
         table = np.full(max(points, default=0) + 2, -1, dtype=np.int64)

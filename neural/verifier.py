@@ -20,8 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -31,66 +29,24 @@ import numpy as np
 import torch
 
 from neural.checkpoint import (
+    CONFIG,
+    WEIGHTS,
     CheckpointError,
-    atomic_write,
+    grammar_info,
     load_verifier_files,
-    read_json,
+    read_training_words,
     save_verifier_files,
+    write_training_words,
 )
 from neural.data import Vocabulary, bucket_batches
+from neural.device import autocast, resolve_device, to_device
 from neural.model import GRUClassifier, ModelConfig
 
-__all__ = ["Verifier", "Predictions", "resolve_device", "autocast", "grammar_info"]
-
-WORDS = "train_words.json"
+__all__ = ["Verifier", "Predictions"]
 
 # Words per forward pass. On the CPU, batches that stay in cache beat big ones
 # (measured at hidden 32 on 2 cores: 2048 words ~1.3x faster than 8192).
 _BATCH = {"cpu": 2048, "cuda": 65536}
-
-
-def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """``"auto"`` -> CUDA when available, else the CPU; check an explicit choice.
-
-    Raises
-    ------
-    ValueError
-        If CUDA is asked for and not available, or the name is unknown.
-
-    Examples
-    --------
-    >>> resolve_device("cpu")
-    device(type='cpu')
-    """
-    if isinstance(device, torch.device):
-        device = str(device)
-    if not isinstance(device, str):
-        raise TypeError(f"device must be a str or torch.device, not {type(device).__name__}")
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        resolved = torch.device(device)
-    except RuntimeError:
-        raise ValueError(f"unknown device {device!r}; use 'auto', 'cpu' or 'cuda'") from None
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' asked for, but CUDA is not available here; use 'cpu'")
-    if resolved.type not in ("cpu", "cuda"):
-        raise ValueError(f"unsupported device {device!r}; use 'auto', 'cpu' or 'cuda'")
-    return resolved
-
-
-def autocast(device: torch.device) -> contextlib.AbstractContextManager:
-    """bf16 mixed precision on CUDA; nothing on the CPU.
-
-    Examples
-    --------
-    >>> with autocast(torch.device("cpu")):
-    ...     torch.ones(2).dtype
-    torch.float32
-    """
-    if device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
 
 
 @dataclass(frozen=True)
@@ -190,21 +146,28 @@ class Verifier:
         """The symbols the network reads."""
         return self.vocab.alphabet
 
+    def _provenance(self, key: str) -> dict[str, Any]:
+        # `info` is the caller's to fill: anything but a dict reads as unknown.
+        value = self.info.get(key)
+        return value if isinstance(value, dict) else {}
+
     @property
     def fingerprint(self) -> str | None:
         """Fingerprint of the language it was trained on (:attr:`grammar.Grammar.fingerprint`)."""
-        return self.info.get("grammar", {}).get("fingerprint")
+        value = self._provenance("grammar").get("fingerprint")
+        return value if isinstance(value, str) else None
 
     @property
     def grammar_name(self) -> str | None:
         """Name (or source file) of the grammar it was trained on."""
-        grammar = self.info.get("grammar", {})
-        return grammar.get("name") or grammar.get("source")
+        grammar = self._provenance("grammar")
+        value = grammar.get("name") or grammar.get("source")
+        return value if isinstance(value, str) else None
 
     @property
     def metrics(self) -> dict[str, Any]:
         """Training metrics recorded with the checkpoint."""
-        return dict(self.info.get("metrics", {}))
+        return dict(self._provenance("metrics"))
 
     def __repr__(self) -> str:
         c = self.model.config
@@ -254,14 +217,11 @@ class Verifier:
     def _forward(
         self, encoded: Any, known: np.ndarray, size: int
     ) -> Iterator[tuple[np.ndarray, torch.Tensor]]:
-        cuda = self.device.type == "cuda"
         with torch.inference_mode(), autocast(self.device):
             for batch in bucket_batches(encoded.lengths[known], size):
                 index = known[batch]
                 ids, lengths = self.vocab.pad(encoded, index)
-                if cuda:
-                    ids = ids.pin_memory().to(self.device, non_blocking=True)
-                yield index, torch.sigmoid(self.model(ids, lengths))
+                yield index, torch.sigmoid(self.model(to_device(ids, self.device), lengths))
 
     def predict(self, words: Sequence[Any], *, batch_size: int | None = None) -> np.ndarray:
         """Membership probabilities of `words` as a float32 array (0.0 for unknown symbols).
@@ -315,8 +275,7 @@ class Verifier:
         ['config.json', 'model.safetensors']
         """
         if self.training_words is not None:
-            words = [w if isinstance(w, str) else list(w) for w in self.training_words]
-            atomic_write(os.path.join(directory, WORDS), json.dumps({"words": words}).encode())
+            write_training_words(directory, self.training_words)
         save_verifier_files(directory, self.model.state_dict(), self._config())
 
     def _config(self) -> dict[str, Any]:
@@ -325,7 +284,7 @@ class Verifier:
             "model": asdict(self.model.config),
             "alphabet": list(self.vocab.alphabet),
             "single_char": self.vocab.single_char,
-            "grammar": self.info.get("grammar", {}),
+            "grammar": self._provenance("grammar"),
         }
 
     @classmethod
@@ -335,8 +294,8 @@ class Verifier:
         Raises
         ------
         CheckpointError
-            Naming the file when the checkpoint is missing, truncated, corrupt
-            or foreign.
+            Naming the file (and the field of ``config.json``) when the
+            checkpoint is missing, truncated, corrupt or foreign.
 
         Examples
         --------
@@ -349,8 +308,8 @@ class Verifier:
         >>> bool((w.predict(["BTXSE"]) == v.predict(["BTXSE"])).all())
         True
         """
-        state, config = load_verifier_files(directory)
-        where = os.path.join(directory, "config.json")
+        state, config = load_verifier_files(directory)  # every field checked
+        where = os.path.join(directory, CONFIG)
         try:
             model_config = ModelConfig(**config["model"])
             vocab = Vocabulary(tuple(config["alphabet"]), bool(config["single_char"]))
@@ -364,29 +323,8 @@ class Verifier:
                 raise
             detail = str(err).splitlines()[0]
             raise CheckpointError(
-                f"{where} and model.safetensors do not describe a grammarlab GRU: {detail}"
+                f"{where} and {WEIGHTS} do not describe a grammarlab GRU: {detail}"
             ) from None
-        words_path = os.path.join(directory, WORDS)
-        if os.path.exists(words_path):
-            words = read_json(words_path).get("words")
-            if not isinstance(words, list):
-                raise CheckpointError(f"{words_path} holds no list of words")
-            verifier.training_words = [w if isinstance(w, str) else tuple(w) for w in words]
+        verifier.training_words = read_training_words(directory)
         return verifier
 
-
-def grammar_info(g: Any, source: str | None = None) -> dict[str, Any]:
-    """The provenance of grammar `g` as stored in checkpoints.
-
-    Examples
-    --------
-    >>> from grammar import library
-    >>> grammar_info(library.parity())["name"]
-    'parity'
-    """
-    return {
-        "name": g.name,
-        "source": source,
-        "fingerprint": g.fingerprint,
-        "description": g.description,
-    }

@@ -10,18 +10,21 @@ chunk boundary the inputs can have.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import subprocess
 import sys
 import textwrap
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grammar import bulk
+from grammar import GrammarError, bulk
 from grammar.automaton import DFA
 
 ENGINES = ["numpy", "python", "auto"] + (["compiled"] if bulk.HAVE_EXTENSION else [])
@@ -228,7 +231,7 @@ def test_line_rules(text, words):
     for engine in ENGINES:
         assert bulk.accepts_many(dfa, text, engine=engine).tolist() == want
         assert bulk.accepts_many(dfa, text.encode(), engine=engine).tolist() == want
-        assert bulk.count_file(io.BytesIO(text.encode()), dfa, engine=engine) == (
+        assert bulk.count_file(dfa, io.BytesIO(text.encode()), engine=engine) == (
             sum(want),
             len(want),
         )
@@ -258,9 +261,9 @@ def test_count_file_agrees_with_the_oracle(data, dfa, block):
     want = (sum(expected(dfa, words)), len(words))
     encoded = text.encode("utf-8", "surrogatepass")
     for engine in ENGINES:
-        assert bulk.count_file(io.BytesIO(encoded), dfa, engine=engine, block_size=block) == want
+        assert bulk.count_file(dfa, io.BytesIO(encoded), engine=engine, block_size=block) == want
         text_mode = io.StringIO(encoded.decode("utf-8", "surrogateescape"), newline="")
-        assert bulk.count_file(text_mode, dfa, engine=engine, block_size=block) == want
+        assert bulk.count_file(dfa, text_mode, engine=engine, block_size=block) == want
 
 
 def test_count_file_reads_a_path(tmp_path, embedded_reber, oracle):
@@ -269,24 +272,24 @@ def test_count_file_reads_a_path(tmp_path, embedded_reber, oracle):
     path.write_text("\n".join(words) + "\n")
     want = sum(re.fullmatch(oracle.EMBEDDED_REBER_RE, w) is not None for w in words)
     for engine in ENGINES:
-        assert bulk.count_file(path, embedded_reber, engine=engine, block_size=4096, workers=2) == (
+        assert bulk.count_file(embedded_reber, path, engine=engine, block_size=4096, workers=2) == (
             want,
             len(words),
         )
-        assert bulk.count_file(str(path), embedded_reber.dfa, engine=engine) == (want, len(words))
+        assert bulk.count_file(embedded_reber.dfa, str(path), engine=engine) == (want, len(words))
     with path.open("rb") as stream:  # a file object is read from where it stands
         stream.readline()
-        assert bulk.count_file(stream, embedded_reber) == (want - 1, len(words) - 1)
+        assert bulk.count_file(embedded_reber, stream) == (want - 1, len(words) - 1)
         assert stream.read() == b""
     with pytest.raises(FileNotFoundError):
-        bulk.count_file(tmp_path / "missing.txt", embedded_reber)
+        bulk.count_file(embedded_reber, tmp_path / "missing.txt")
     with pytest.raises(TypeError, match="path or a file object"):
-        bulk.count_file(42, embedded_reber)
+        bulk.count_file(embedded_reber, 42)
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
-def test_count_file_splits_a_mapped_file_between_threads(tmp_path, monkeypatch, workers):
-    monkeypatch.setattr(bulk, "_FILE_BLOCK", 16)  # parts of about 16 bytes: many cuts
+def test_count_file_splits_a_mapped_file_between_threads(tmp_path, workers):
+    # block_size=16: each thread's part is about 16 bytes, so there are many cuts
     dfa = DFA(
         alphabet=("a", "b"),
         table=np.array([[1, 0], [0, 1]], dtype=np.int32),
@@ -297,7 +300,7 @@ def test_count_file_splits_a_mapped_file_between_threads(tmp_path, monkeypatch, 
     path = tmp_path / "words.txt"
     path.write_bytes("\r\n".join(words).encode())  # CRLF, no final line ending
     want = (sum(expected(dfa, words)), len(words))
-    assert bulk.count_file(path, dfa, workers=workers) == want
+    assert bulk.count_file(dfa, path, workers=workers, block_size=16) == want
 
 
 # -- grammars ---------------------------------------------------------------------------------
@@ -355,56 +358,139 @@ def test_bad_words_raise_type_error(reber, engine, words, message):
 
 
 def test_bad_options(reber):
-    with pytest.raises(ValueError, match="engine must be one of"):
+    with pytest.raises(GrammarError, match="engine must be one of"):
         bulk.accepts_many(reber, ["B"], engine="fast")
-    with pytest.raises(ValueError, match="chunk_words must be a positive int, not 0"):
+    with pytest.raises(TypeError, match="engine must be a str, not int"):
+        bulk.count_lines(reber, "B", engine=1)
+    with pytest.raises(GrammarError, match="chunk_words must be >= 1, got 0"):
         bulk.accepts_many(reber, ["B"], chunk_words=0)
-    with pytest.raises(ValueError, match="block_size must be a positive int, not -1"):
-        bulk.count_file(io.BytesIO(b""), reber, block_size=-1)
-    with pytest.raises(ValueError, match="workers must be a positive int, not 1.5"):
-        bulk.count_file(io.BytesIO(b""), reber, workers=1.5)
+    with pytest.raises(TypeError, match="chunk_bytes must be an int, not str"):
+        bulk.accepts_many(reber, "B", chunk_bytes="8")
+    with pytest.raises(GrammarError, match=r"block_size must be >= \d, got -1"):
+        bulk.count_file(reber, io.BytesIO(b""), block_size=-1)
+    with pytest.raises(GrammarError, match="block_size must be >= 1, got 0"):
+        bulk.count_file(reber, io.BytesIO(b""), block_size=0)
+    with pytest.raises(TypeError, match="workers must be an int, not float"):
+        bulk.count_file(reber, io.BytesIO(b""), workers=1.5)
+    with pytest.raises(TypeError, match="workers must be an int, not bool"):
+        bulk.count_file(reber, io.BytesIO(b""), workers=True)
     with pytest.raises(TypeError, match="expected a Grammar or a DFA, not str"):
         bulk.accepts_many("reber", ["B"])
+    for call in (bulk.accepts_many, bulk.count_lines, bulk.count_file):
+        with pytest.raises(TypeError, match="^automaton: expected a Grammar or a DFA, not list"):
+            call([], "B")
+    with pytest.raises(TypeError, match="text must be a str or bytes-like, not list"):
+        bulk.count_lines(reber, ["BTXSE"])
+    with pytest.raises(TypeError, match="text must be a str or bytes-like, not int"):
+        bulk.split_lines(5)
 
 
-def test_compiled_engine_without_the_extension(reber, monkeypatch):
-    monkeypatch.setattr(bulk, "HAVE_EXTENSION", False)
-    monkeypatch.setattr(bulk, "_fastdfa", None)
-    with pytest.raises(RuntimeError, match="needs the C extension"):
-        bulk.accepts_many(reber, ["BTXSE"], engine="compiled")
-    # "auto" falls back to numpy for every kind of input
-    words = ["BTXSE", "BTE", "BPVVE", ""] * 50
-    want = [True, False, True, False] * 50
-    assert bulk.accepts_many(reber, words).tolist() == want
-    text = "".join(w + "\n" for w in words).encode()
-    assert bulk.accepts_many(reber, text).tolist() == want
-    assert bulk.count_file(io.BytesIO(text), reber) == (100, 200)
+def test_numpy_ints_are_sizes(reber):
+    words = ["BTXSE", "BTE"] * 20
+    got = bulk.accepts_many(reber, words, chunk_words=np.int64(3), chunk_bytes=np.int32(5))
+    assert got.tolist() == [True, False] * 20
+    text = "\n".join(words).encode()
+    assert bulk.count_file(reber, io.BytesIO(text), block_size=np.int64(4), workers=np.int8(2)) == (
+        20,
+        40,
+    )
+
+
+def test_count_file_in_the_old_order_warns_and_still_counts(tmp_path, reber):
+    path = tmp_path / "words.txt"
+    path.write_bytes(b"BTXSE\nBTE\nBPVVE\n")
+    with pytest.warns(DeprecationWarning, match=r"count_file\(automaton, source\)"):
+        assert bulk.count_file(path, reber) == (2, 3)
+    with pytest.warns(DeprecationWarning):
+        assert bulk.count_file(io.BytesIO(b"BTXSE\n"), reber.dfa, engine="numpy") == (1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the new order does not warn
+        assert bulk.count_file(reber, path) == (2, 3)
+
+
+def test_the_package_never_imports_core_at_run_time():
+    # Grammar's methods import grammar.bulk lazily; an import of core here would close a circle.
+    folder = Path(bulk.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        hints = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for node in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            if id(node) in hints:
+                continue
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{a.name}" for a in node.names] + [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            assert not any(n == "grammar.core" or n.startswith("grammar.core.") for n in names), (
+                path.name
+            )
+
+
+# Makes importing the extension fail, as on a machine without a C compiler.
+BLOCK_EXTENSION = """
+import sys
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "grammar._fastdfa":
+            raise ImportError("blocked for the test")
+
+sys.meta_path.insert(0, Block())
+"""
+
+
+def _without_extension(body: str) -> None:
+    """Run `body` in a fresh interpreter where the extension fails to import."""
+    script = BLOCK_EXTENSION + textwrap.dedent(body) + "\nprint('ok')\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_compiled_engine_without_the_extension(tmp_path):
+    path = tmp_path / "words.txt"
+    _without_extension(
+        f"""
+        import io
+        from grammar import GrammarError, bulk, library
+        reber = library.reber()
+        try:
+            bulk.accepts_many(reber, ["BTXSE"], engine="compiled")
+        except GrammarError as error:
+            assert "needs the C extension" in str(error), error
+        else:
+            raise AssertionError("engine='compiled' ran without the extension")
+        # "auto" falls back to numpy for every kind of input
+        words = ["BTXSE", "BTE", "BPVVE", ""] * 50
+        want = [True, False, True, False] * 50
+        assert bulk.accepts_many(reber, words).tolist() == want
+        text = "".join(w + "\\n" for w in words).encode()
+        assert bulk.accepts_many(reber, text).tolist() == want
+        assert bulk.count_file(reber, io.BytesIO(text)) == (100, 200)
+        open({str(path)!r}, "wb").write(text)
+        assert bulk.count_file(reber, {str(path)!r}, workers=2) == (100, 200)
+        """
+    )
 
 
 def test_package_works_when_the_extension_is_missing():
-    # A fresh interpreter in which importing the extension fails, as without a compiler.
-    script = textwrap.dedent(
+    _without_extension(
         """
-        import sys
-
-        class Block:
-            def find_spec(self, name, path=None, target=None):
-                if name == "grammar._fastdfa":
-                    raise ImportError("blocked for the test")
-
-        sys.meta_path.insert(0, Block())
         from grammar import bulk, library
         assert not bulk.HAVE_EXTENSION
         g = library.reber()
         words = ["BTXSE", "BTE"] * 100
         assert g.accepts_many(words).tolist() == [True, False] * 100
         assert bulk.count_lines(g, "\\n".join(words)) == (100, 200)
-        print("ok")
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
 
 
 # -- the extension itself -----------------------------------------------------------------------
@@ -485,5 +571,13 @@ def test_byte_table_refuses_wide_symbols():
     dfa = DFA(
         alphabet=("ab",), table=np.array([[0]], dtype=np.int32), accepting=np.array([True]), start=0
     )
-    with pytest.raises(ValueError, match="symbol 'ab' is not a single byte-sized character"):
+    with pytest.raises(GrammarError, match="symbol 'ab' is not a single byte-sized character"):
         bulk.byte_table(dfa)
+
+
+def test_byte_table_takes_a_grammar_or_its_dfa(reber):
+    table, accepting = bulk.byte_table(reber)
+    same_table, same_accepting = bulk.byte_table(reber.dfa)
+    assert (table == same_table).all() and (accepting == same_accepting).all()
+    with pytest.raises(TypeError, match="expected a Grammar or a DFA, not dict"):
+        bulk.byte_table({})

@@ -7,6 +7,7 @@ regexes of conftest, the Tomita predicates, and brute-force enumeration of words
 from __future__ import annotations
 
 import contextlib
+import decimal
 import importlib.util
 import io
 import itertools
@@ -15,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,16 +28,18 @@ ROOT = Path(__file__).resolve().parents[2]
 REBER_ALPHABET = "BEPSTVX"
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+def run(
+    *args: str | bytes, stdin: str | None = None, env: dict | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    path = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     return subprocess.run(
         [sys.executable, "-m", "grammar", *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=env,
-        timeout=120,
+        env={**os.environ, "PYTHONPATH": path, **(env or {})},
+        timeout=timeout,
     )
 
 
@@ -290,6 +294,95 @@ def test_check_does_not_import_heavy_modules():
         assert heavy not in imported, heavy
 
 
+# -- hardening (issue 8) --------------------------------------------------------------------------
+
+
+def test_count_prints_counts_past_the_int_to_str_limit():
+    # Parity has 2**(n-1) words of length n >= 1; 2**14299 has 4,305 digits, past the 4,300
+    # that str(int) allows by default.
+    limit = sys.get_int_max_str_digits()
+    result = run("count", "parity", "--length", "14300")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert decimal.Decimal(result.stdout) == 2**14299  # Decimal compares with an int exactly
+    document = call("count", "parity", "-l", "14299-14300", "--json").stdout
+    counts = json.loads(document, parse_int=decimal.Decimal)["counts"]
+    assert counts == [{"length": 14299, "count": 2**14298}, {"length": 14300, "count": 2**14299}]
+    assert sys.get_int_max_str_digits() == limit  # no process-wide setting was changed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("count", "parity", "--length", "99999999999999999999"),
+        ("count", "parity", "--length", "0-100001"),
+        ("count", "parity", "--length", "9" * 5000),  # past int(str)'s own digit limit
+        ("sample", "parity", "--uniform", "--length", "1000000"),
+        ("near-miss", "parity", "--length", "100001"),
+        ("sample", "parity", "--max-length", "100001"),
+    ],
+)
+def test_absurd_lengths_are_refused_before_any_work(args):
+    start = time.perf_counter()
+    # a subprocess with a time limit: the old code ran out of memory on these
+    result = run(*args, timeout=60)
+    assert_error(result, "argument -", "length")
+    assert time.perf_counter() - start < 30
+    if "9" * 50 not in args[-1]:
+        assert "100000" in result.stderr  # the error says the maximum ...
+    assert "100000" in call(args[0], "--help").stdout  # ... and so does the help
+
+
+def test_undecodable_argument_bytes_are_rejected_and_the_rest_answered():
+    # b"\xff" is not UTF-8: Python hands it over as the lone surrogate '\udcff', a symbol
+    # no alphabet holds. A strict stdout, as in a UTF-8 locale, must still take the output.
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}
+    result = run("check", "reber", b"BT\xffXSE", "BTSSXSE", env=strict)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "'BT\\udcffXSE': rejected at position 2: found '\\udcff' after 'BT', "
+        "expected one of 'S', 'X'",
+        "BTSSXSE: accepted",
+    ]
+    document = json.loads(
+        run("check", "reber", b"BT\xffXSE", "BTSSXSE", "--json", env=strict).stdout
+    )
+    assert [(r["word"], r["accepted"]) for r in document["results"]] == [
+        ("BT\udcffXSE", False),
+        ("BTSSXSE", True),
+    ]
+    counted = run("check", "reber", b"BT\xffXSE", "BTSSXSE", "--count", env=strict)
+    assert (counted.returncode, counted.stdout) == (1, "1 accepted, 1 rejected\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("sample", "reber", "--seed", "-5"), "--seed"),
+        (("near-miss", "reber", "--seed", "-5"), "--seed"),
+        (("dataset", "reber", "--out", "{tmp}/d.jsonl", "--seed", "-5"), "--seed"),
+        (("sample", "reber", "--seed", "x"), "--seed"),
+        (("sample", "reber", "-n", "x"), "-n"),
+        (("sample", "reber", "--min-length", "-1"), "--min-length"),
+        (("sample", "reber", "--max-length", "1e3"), "--max-length"),
+        (("sample", "reber", "--min-length", "5", "--max-length", "3"), "--min-length"),
+        (("dataset", "reber", "--out", "{tmp}/d.jsonl", "--lengths", "9-3"), "--lengths"),
+        (("dataset", "reber", "--out", "{tmp}/d.jsonl", "--long-range", "nan"), "--long-range"),
+        (("near-miss", "reber", "--long-range", "-0.5"), "--long-range"),
+        (("near-miss", "reber", "--kinds", "swap"), "--kinds"),
+    ],
+)
+def test_every_option_error_names_the_option(args, option, tmp_path):
+    result = call(*(a.format(tmp=tmp_path) for a in args))
+    assert_error(result, option)
+    assert not (tmp_path / "d.jsonl").exists()
+
+
+def test_equiv_exit_status_is_documented():
+    assert "1 the languages differ" in " ".join(call("equiv", "--help").stdout.split())
+    assert call("equiv", "tomita-1", "tomita-2").returncode == 1
+    assert call("equiv", "tomita-1", "tomita-1").returncode == 0
+
+
 # -- the generator commands (issue 3) -------------------------------------------------------------
 
 
@@ -335,7 +428,7 @@ def test_near_miss(oracle):
     for row in json.loads(far.stdout)["near_misses"]:
         assert row["long_range"] and 9 <= len(row["word"]) <= 12
         assert not re.fullmatch(oracle.EMBEDDED_REBER_RE, row["word"])
-    assert_error(call("near-miss", "reber", "--long-range", "2"), "long_range")
+    assert_error(call("near-miss", "reber", "--long-range", "2"), "--long-range")
     only = run("near-miss", "reber", "-n", "10", "--kinds", "delete", "--seed", "3")
     lines = [line.split("\t") for line in only.stdout.splitlines()]
     assert len(lines) == 10 and {kind for _, kind, _ in lines} == {"delete"}

@@ -18,6 +18,9 @@ from grammar import datasets as ds
 from grammar.datasets import Dataset, make_dataset, split
 
 EDITS = {"substitute", "insert", "delete", "transpose"}
+# A locally plausible near miss: its edit and this suffix.
+LONG_EDITS = {"substitute-long-range", "insert-long-range", "delete-long-range",
+              "transpose-long-range"}
 
 
 def check_labels(data: Dataset, member) -> None:
@@ -27,7 +30,7 @@ def check_labels(data: Dataset, member) -> None:
                                  strict=True):
         assert member(word) == label, (word, label)
         assert (kind == "member") == label
-        assert kind in EDITS | {"member", "random"}
+        assert kind in EDITS | LONG_EDITS | {"member", "random"}
 
 
 def per_length_balance(data: Dataset) -> dict[int, tuple[int, int]]:
@@ -114,9 +117,16 @@ def test_long_range_in_datasets():
     g = library.embedded_reber()
     data = make_dataset(g, 600, lengths=(9, 20), negatives={"near_miss": 1.0}, long_range=1.0,
                         seed=0)
-    misses = [w for w, k in zip(data.words, data.kinds.tolist(), strict=True) if k in EDITS]
+    misses = [w for w, k in zip(data.words, data.kinds.tolist(), strict=True)
+              if k in EDITS | LONG_EDITS]
     # every long-range near miss of embedded Reber has a wrong wrapper letter
     assert sum(w[1] != w[-2] for w in misses) > 0.9 * len(misses)
+    # and is a kind of its own, so that a comparison by kind reports them
+    far = [w for w, k in zip(data.words, data.kinds.tolist(), strict=True) if k in LONG_EDITS]
+    assert len(far) > 0.9 * len(misses)
+    assert sum(w[1] != w[-2] for w in far) > 0.9 * len(far)
+    plain = make_dataset(g, 600, lengths=(9, 20), negatives={"near_miss": 1.0}, seed=0)
+    assert not set(plain.kinds.tolist()) & LONG_EDITS
 
 
 # -- split -------------------------------------------------------------------------------------
@@ -213,3 +223,195 @@ def test_test_suite(oracle):
     again = ds.test_suite(g, 200, train_lengths=(9, 20), long_lengths=(21, 40), exclude=train,
                           seed=3)
     assert again["short_adversarial"].words == suite["short_adversarial"].words
+
+
+def test_test_suite_reports_long_range_near_misses(oracle):
+    g = library.embedded_reber()
+    member = re.compile(oracle.EMBEDDED_REBER_RE)
+    suite = ds.test_suite(g, 400, train_lengths=(9, 20), long_lengths=(21, 40), seed=5,
+                          long_range=0.5)
+    for name in ("short_adversarial", "long_adversarial"):
+        data = suite[name]
+        check_labels(data, lambda w: member.fullmatch(w) is not None)
+        kinds = data.kinds.tolist()
+        misses = kinds[1::2]
+        far = [data.words[2 * i + 1] for i, k in enumerate(misses) if k in LONG_EDITS]
+        # about half the near misses were asked to be locally plausible
+        assert 0.25 * len(misses) <= len(far) <= 0.75 * len(misses), (name, Counter(misses))
+        # a locally plausible near miss of embedded Reber has a wrong wrapper letter
+        assert sum(w[1] != w[-2] for w in far) > 0.9 * len(far)
+    none = ds.test_suite(g, 100, train_lengths=(9, 20), long_lengths=(21, 40), seed=5,
+                         long_range=0.0)
+    assert not {k for data in none.values() for k in data.kinds.tolist()} & LONG_EDITS
+    assert set(ds.ROW_KINDS) == EDITS | LONG_EDITS | {"member", "random"}
+
+
+def test_seed_arguments_are_checked():
+    g = library.reber()
+    with pytest.raises(GrammarError, match="seed"):
+        make_dataset(g, 10, lengths=(5, 9), seed=-1)
+    with pytest.raises(TypeError, match="seed"):
+        make_dataset(g, 10, lengths=(5, 9), seed=1.5)
+    with pytest.raises(GrammarError, match="seed"):
+        ds.test_suite(g, 10, train_lengths=(5, 9), long_lengths=(10, 12), seed=-3)
+    with pytest.raises(GrammarError, match="train_lengths"):
+        ds.test_suite(g, 10, train_lengths=(9, 5), long_lengths=(10, 12), seed=0)
+    data = make_dataset(g, 20, lengths=(5, 9), seed=0)
+    assert split(data, seed=np.random.default_rng(2))[0].words == split(data, seed=2)[0].words
+
+
+# -- files: empty, damaged and foreign ------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".npz"])
+def test_empty_dataset_round_trips(tmp_path, suffix):
+    # a small data set cut in many parts leaves some parts empty
+    data = make_dataset(library.reber(), 4, lengths=(5, 5), seed=0)
+    parts = split(data, (0.3, 0.3, 0.2, 0.1, 0.1))
+    empty = next(part for part in parts if len(part) == 0)
+    empty.save(tmp_path / f"e{suffix}")
+    back = Dataset.load(tmp_path / f"e{suffix}")
+    assert len(back) == 0 and back.words == [] and back.seed == 0
+    assert back.info["part"] == empty.info["part"]
+    tokens = Dataset([], [], [], grammar="file-protocol")
+    tokens.save(tmp_path / f"t{suffix}")
+    assert len(Dataset.load(tmp_path / f"t{suffix}")) == 0
+    one_token_word = Dataset([("open", "close"), ()], [True, False], ["member", "random"])
+    one_token_word.save(tmp_path / f"w{suffix}")
+    assert Dataset.load(tmp_path / f"w{suffix}").words == [("open", "close"), ()]
+
+
+def _saved(tmp_path, suffix: str):
+    data = make_dataset(library.reber(), 6, lengths=(5, 7), seed=0)
+    path = tmp_path / f"d{suffix}"
+    data.save(path)
+    return data, path
+
+
+def _damage(path, mutate) -> None:
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join(mutate(lines)))
+
+
+JSONL_DAMAGE = {
+    "truncated line": (lambda ls: [*ls[:3], ls[3][:9]], "line 4: not valid JSON"),
+    "truncated at a line end": (lambda ls: ls[:4], "header says 6 rows"),
+    "header not JSON": (lambda ls: [b"{format", *ls[1:]], "line 1: not valid JSON"),
+    "header wrong format": (lambda ls: [b'{"format": "other", "version": 1}', *ls[1:]],
+                            "not a grammarlab data set"),
+    "header is a list": (lambda ls: [b"[1, 2]", *ls[1:]], "not a grammarlab data set"),
+    "newer version": (lambda ls: [ls[0].replace(b'"version": 1', b'"version": 99'), *ls[1:]],
+                      "newer grammarlab"),
+    "version a string": (lambda ls: [ls[0].replace(b'"version": 1', b'"version": "1"'),
+                                     *ls[1:]], "'version'"),
+    "seed a string": (lambda ls: [ls[0].replace(b'"seed": 0', b'"seed": "0"'), *ls[1:]],
+                      "'seed'"),
+    "no header": (lambda ls: [b"", *ls[1:]], "no header line"),
+    "record without label": (lambda ls: [*ls[:2], b'{"word": "BTXSE", "kind": "random"}',
+                                         *ls[3:]], "line 3: no 'label'"),
+    "label not a bool": (lambda ls: [*ls[:2], ls[2].replace(b"false", b'"no"').replace(
+        b"true", b'"yes"'), *ls[3:]], "line 3: 'label'"),
+    "word a number": (lambda ls: [*ls[:5], b'{"word": 7, "label": false, "kind": "random"}',
+                                  *ls[6:]], "line 6: 'word'"),
+    "record not an object": (lambda ls: [ls[0], b"[1]", *ls[2:]], "line 2: expected an object"),
+    "not UTF-8": (lambda ls: [ls[0], b'{"word": "\xff", "label": false, "kind": "random"}',
+                              *ls[2:]], "line 2: not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(JSONL_DAMAGE))
+def test_damaged_jsonl_names_file_and_line(tmp_path, case):
+    _, path = _saved(tmp_path, ".jsonl")
+    mutate, message = JSONL_DAMAGE[case]
+    _damage(path, mutate)
+    with pytest.raises(GrammarError, match=re.escape(message)) as error:
+        Dataset.load(path)
+    assert str(path) in str(error.value)
+
+
+def _rewrite_npz(path, **change) -> None:
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    for key, value in change.items():
+        if value is None:
+            del arrays[key]
+        else:
+            arrays[key] = value
+    path.unlink()
+    np.savez(path, **arrays)
+
+
+NPZ_DAMAGE = {
+    "no labels": ({"labels": None}, "no 'labels' array"),
+    "no kinds": ({"kinds": None}, "no 'kinds' array"),
+    "no text": ({"text": None}, "no 'text' array"),
+    "no header": ({"header": None}, "no 'header' array"),
+    "sizes do not add up": ({"sizes": np.array([1, 2], dtype=np.int64)}, "'sizes'"),
+    "labels as ints": ({"labels": np.zeros(6, dtype=np.int64)}, "'labels' has the wrong type"),
+    "too few labels": ({"labels": np.zeros(5, dtype=bool)}, "6 words, 5 labels"),
+    "header of another format": ({"header": np.array('{"format": "x"}')},
+                                 "not a grammarlab data set"),
+    "header not JSON": ({"header": np.array("{")}, "array 'header': not valid JSON"),
+    "pickled header": ({"header": np.array([{"format": "grammarlab-dataset"}], dtype=object)},
+                       "array 'header' cannot be read"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NPZ_DAMAGE))
+def test_damaged_npz_names_file_and_array(tmp_path, case):
+    _, path = _saved(tmp_path, ".npz")
+    change, message = NPZ_DAMAGE[case]
+    _rewrite_npz(path, **change)
+    with pytest.raises(GrammarError, match=re.escape(message)) as error:
+        Dataset.load(path)
+    assert str(path) in str(error.value)
+
+
+def test_foreign_and_missing_files(tmp_path):
+    data, path = _saved(tmp_path, ".npz")
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(path.read_bytes()[:100])
+    text = tmp_path / "text.npz"
+    text.write_text("word,label\nBTXSE,1\n")
+    single = tmp_path / "single.npz"
+    with single.open("wb") as out:
+        np.save(out, np.arange(3))
+    bad_member = tmp_path / "member.npz"
+    import zipfile
+
+    with zipfile.ZipFile(bad_member, "w") as archive:
+        archive.writestr("header.npy", b"not an array")
+    for path_, message in [(cut, "not a .npz archive"), (text, "not a .npz archive"),
+                           (single, "single .npy array"), (bad_member, "not a numpy array")]:
+        with pytest.raises(GrammarError, match=re.escape(message)) as error:
+            Dataset.load(path_)
+        assert str(path_) in str(error.value)
+    for name in ("missing.jsonl", "missing.npz"):
+        with pytest.raises(FileNotFoundError) as missing:
+            Dataset.load(tmp_path / name)
+        assert str(tmp_path / name) in str(missing.value)
+    with pytest.raises(GrammarError, match="use .jsonl or .npz"):
+        Dataset.load(tmp_path / "d.csv")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".npz"])
+def test_save_is_atomic(tmp_path, suffix):
+    data, path = _saved(tmp_path, suffix)
+    before = path.read_bytes()
+    broken = Dataset(["BTXSE", object()], [True, False], ["member", "random"])
+    with pytest.raises(TypeError):
+        broken.save(path)
+    assert path.read_bytes() == before  # the old file is whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary left
+    data.save(path)
+    assert Dataset.load(path).words == data.words
+
+
+def test_split_fractions_are_checked():
+    data = Dataset(["a", "b"], [True, False], ["member", "random"])
+    with pytest.raises(GrammarError, match=r"fractions must be in \[0, 1\]"):
+        split(data, (1.5, -0.5))
+    with pytest.raises(TypeError, match="fractions"):
+        split(data, ("x",))
+    with pytest.raises(GrammarError, match="sum to 1"):
+        split(data, ())

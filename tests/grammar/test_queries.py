@@ -174,6 +174,42 @@ def test_explain_empty_language(empty_language):
     assert not e.accepted and e.position == 0 and tuple(e.expected) == ()
 
 
+def test_explain_shows_token_boundaries():
+    # tokens "a" and "aa": the prefix of two "a" tokens must not read as the one token "aa"
+    g = Grammar.from_edges([(0, 1, "a"), (1, 2, "a"), (2, 3, "b"), (0, 2, "aa")],
+                           start=0, accepting=[3])
+    e = g.explain(("a", "a", "a"))
+    assert (e.position, e.found, e.prefix, e.expected) == (2, "a", ("a", "a"), ("b",))
+    assert str(e) == "rejected at position 2: found 'a' after 'a a', expected one of 'b'"
+    assert str(g.explain(("aa", "a"))) == (
+        "rejected at position 1: found 'a' after 'aa', expected one of 'b'"
+    )
+    assert str(g.explain(("a",))) == "rejected: ended early after 'a', expected one of 'a'"
+
+
+def test_explain_says_when_only_the_end_was_expected(reber, only_empty_word):
+    # After a whole Reber word nothing may follow but the end of the word.
+    e = reber.explain("BTXSEE")
+    assert e.end_allowed and e.expected == () and e.position == 5
+    assert str(e) == "rejected at position 5: found 'E' after 'BTXSE', expected the end of the word"
+    assert "nothing" not in str(only_empty_word.explain("a"))
+    assert str(only_empty_word.explain("a")).endswith("expected the end of the word")
+
+
+def test_explain_lists_symbols_and_the_end_when_both_are_allowed():
+    # a (b)*: after "a" another b, or the end, may come
+    g = Grammar.from_edges([(0, 1, "a"), (1, 1, "b")], start=0, accepting=[1])
+    e = g.explain("aa")
+    assert e.end_allowed and e.expected == ("b",)
+    assert str(e).endswith("expected one of 'b' or the end of the word")
+    assert not g.explain("").end_allowed  # ended early: the end was not allowed there
+
+
+def test_explain_empty_language_says_so(empty_language):
+    assert str(empty_language.explain("a")) == "rejected: the language is empty"
+    assert str(empty_language.explain("")) == "rejected: the language is empty"
+
+
 def _check_explanation(g: Grammar, nfa, word: tuple[str, ...]) -> None:
     e = g.explain(word)
     assert e.accepted == nfa.accepts(word)
@@ -186,8 +222,11 @@ def _check_explanation(g: Grammar, nfa, word: tuple[str, ...]) -> None:
     assert tuple(e.expected) == tuple(s for s in g.alphabet if nfa.viable(prefix + (s,)))
     if fail is None:
         assert e.ended_early and e.found is None and e.position == len(word)
+        assert not e.end_allowed
     else:
         assert not e.ended_early and e.position == fail and e.found == word[fail]
+        assert e.end_allowed == nfa.accepts(prefix)
+        assert ("the end of the word" in str(e)) == nfa.accepts(prefix)
 
 
 def test_explain_against_brute_force_on_reber(oracle, reber, reber_graph):

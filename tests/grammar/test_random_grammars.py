@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grammar import Grammar, random_grammar
+from grammar import Grammar, GrammarError, random_grammar
 from grammar.random_grammars import random_graph
 
 
@@ -94,28 +94,53 @@ def test_random_grammar_compiles_the_graph():
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [
-        ({"n_states": 0}, ValueError),
+        ({"n_states": 0}, GrammarError),
         ({"n_states": 2.5}, TypeError),
         ({"n_states": True}, TypeError),
-        ({"alphabet": ""}, ValueError),
-        ({"alphabet": "aa"}, ValueError),
-        ({"alphabet": ["a", ""]}, ValueError),
+        ({"alphabet": ""}, GrammarError),
+        ({"alphabet": "aa"}, GrammarError),
+        ({"alphabet": ["a", ""]}, GrammarError),
         ({"alphabet": 3}, TypeError),
         ({"alphabet": ["a", 1]}, TypeError),
-        ({"kind": "pda"}, ValueError),
-        ({"epsilon": 0.5}, ValueError),  # epsilon moves need kind="nfa"
-        ({"kind": "nfa", "epsilon": 1.5}, ValueError),
+        ({"kind": "pda"}, GrammarError),
+        ({"epsilon": 0.5}, GrammarError),  # epsilon moves need kind="nfa"
+        ({"kind": "nfa", "epsilon": 1.5}, GrammarError),
         ({"kind": "nfa", "epsilon": "x"}, TypeError),
-        ({"accepting": -0.1}, ValueError),
-        ({"density": 0}, ValueError),
-        ({"density": 1.5}, ValueError),  # a DFA's density is a probability
-        ({"density": 0.5, "complete": True}, ValueError),
+        ({"accepting": -0.1}, GrammarError),
+        ({"density": 0}, GrammarError),
+        ({"density": 1.5}, GrammarError),  # a DFA's density is a probability
+        ({"density": 0.5, "complete": True}, GrammarError),
         ({"density": "dense"}, TypeError),
     ],
 )
 def test_argument_errors(kwargs, error):
-    with pytest.raises(error):
+    # GrammarError, not a bare ValueError: the package's promise for bad values
+    with pytest.raises(error) as caught:
         random_graph(**kwargs)
+    assert type(caught.value) is error
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_states": 0}, "n_states must be >= 1"),
+        ({"alphabet": "aa"}, "repeats the symbol 'a'"),
+        ({"kind": "nfa", "epsilon": 1.5}, "epsilon must be in"),
+        ({"accepting": -0.1}, "accepting must be in"),
+        ({"seed": -5}, "seed must be an int >= 0"),
+    ],
+)
+def test_argument_errors_name_the_argument(kwargs, message):
+    with pytest.raises(GrammarError, match=message):
+        random_grammar(**kwargs)
+
+
+def test_seed_accepts_a_generator_and_reproduces():
+    a = random_graph(10, "ab", seed=np.random.default_rng(3))
+    b = random_graph(10, "ab", seed=3)
+    assert sorted(a.edges(data="symbol")) == sorted(b.edges(data="symbol"))
+    with pytest.raises(TypeError, match="seed"):
+        random_graph(10, "ab", seed=1.5)
 
 
 @pytest.mark.slow

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.stats import chisquare
 
-import grammar.sampling as sampling
+import grammar.walks.blocks as walk_blocks
+import grammar.walks.draw as walk_draw
 from grammar import EmptyLanguageError, Grammar, GrammarError, library
 from grammar.sampling import sample, sample_uniform
 
@@ -183,7 +184,7 @@ def test_only_the_empty_word(only_empty_word):
 @pytest.mark.parametrize("exact", [False, True], ids=["rejection", "h-transform"])
 def test_bounds_condition_the_walk(oracle, monkeypatch, exact):
     if exact:  # force the exact length-conditioned walk even where rejection would do
-        monkeypatch.setattr(sampling, "_MIN_ACCEPTANCE", 2.0)
+        monkeypatch.setattr(walk_draw, "MIN_ACCEPTANCE", 2.0)
     g = library.reber()
     words = sample(g, 30000, seed=9, min_length=6, max_length=7)
     assert all(6 <= len(w) <= 7 for w in words)
@@ -196,7 +197,7 @@ def test_bounds_condition_the_walk(oracle, monkeypatch, exact):
 @pytest.mark.parametrize("exact", [False, True], ids=["rejection", "h-transform"])
 def test_min_length_only(oracle, monkeypatch, exact):
     if exact:
-        monkeypatch.setattr(sampling, "_MIN_ACCEPTANCE", 2.0)
+        monkeypatch.setattr(walk_draw, "MIN_ACCEPTANCE", 2.0)
     # a*b* with min_length 2: P(a^i b^j | i + j >= 2) is proportional to 2 ** -(i + j)
     G = nx.MultiDiGraph(start="A")
     G.add_edge("A", "A", symbol="a")
@@ -239,7 +240,7 @@ def test_a_walk_that_rarely_stops_never_hangs(monkeypatch):
     g = Grammar(G)
     words = sample(g, 50, seed=0, max_length=20)
     assert all(len(w) <= 20 for w in words)
-    monkeypatch.setattr(sampling, "_MAX_WALK", 2000)
+    monkeypatch.setattr(walk_blocks, "MAX_WALK", 2000)
     with pytest.raises(GrammarError, match="without stopping; pass max_length"):
         sample(g, 5, seed=0)
 
@@ -315,3 +316,118 @@ def test_random_grammars_sample_members(oracle, data):
     else:
         with pytest.raises(EmptyLanguageError, match=f"length {length}"):
             sample_uniform(g, 1, length=length)
+
+
+# -- hardening: wide alphabets, extreme weights, runaway walks -----------------------------
+
+
+def _wide_grammar(n_symbols):
+    # 0 --any one of n_symbols one-character symbols--> 1 (accepting)
+    symbols = [chr(0x100 + i) for i in range(n_symbols + 2048)]
+    symbols = [c for c in symbols if not 0xD800 <= ord(c) < 0xE000][:n_symbols]
+    G = nx.MultiDiGraph(start=0)
+    G.add_node(1, accepting=True)
+    G.add_edges_from((0, 1, {"symbol": s}) for s in symbols)
+    return Grammar(G), set(symbols)
+
+
+def test_more_than_65535_symbols_do_not_wrap():
+    g, symbols = _wide_grammar(65_546)
+    assert all(w in symbols for w in g.sample(1000, seed=0))
+    assert all(w in symbols for w in g.sample_uniform(1000, length=1, seed=0))
+
+
+def test_alphabets_past_255_symbols_keep_their_codes():
+    # the same defect one code width down, fast enough for every run
+    g, symbols = _wide_grammar(300)
+    words = g.sample(2000, seed=0) + g.sample_uniform(2000, length=1, seed=1)
+    assert set(words) <= symbols and len(set(words)) > 250
+
+
+def test_huge_edge_weights_keep_their_odds():
+    # 1e308 * 2 overflows a plain sum; the walk must still take a and b evenly
+    G = nx.MultiDiGraph(start=0)
+    G.add_node(1, accepting=True)
+    G.add_edge(0, 1, symbol="a", weight=1e308)
+    G.add_edge(0, 1, symbol="b", weight=1e308)
+    words = sample(Grammar(G), 4000, seed=0)
+    assert set(words) == {"a", "b"}
+    assert chi_square_p(Counter(words), {"a": 0.5, "b": 0.5}) > 1e-4
+
+
+def test_huge_stop_weight_stops_at_once():
+    G = nx.MultiDiGraph(start=0)
+    G.add_node(0, accepting=True, stop_weight=1e308)
+    G.add_edge(0, 0, symbol="a")
+    assert sample(Grammar(G), 50, seed=0) == [""] * 50
+
+
+def test_near_closed_epsilon_cycle_is_walked_exactly():
+    # 0 <-eps(1e17)-> 1; 0 leaves by b, 1 by a, each with weight 1: by symmetry P(a) = 1/2
+    G = nx.MultiDiGraph(start=0)
+    G.add_node(2, accepting=True)
+    G.add_edge(0, 1, symbol=None, weight=1e17)
+    G.add_edge(1, 0, symbol=None, weight=1e17)
+    G.add_edge(1, 2, symbol="a")
+    G.add_edge(0, 2, symbol="b")
+    words = sample(Grammar(G), 4000, seed=0)
+    assert set(words) == {"a", "b"}
+    assert chi_square_p(Counter(words), {"a": 0.5, "b": 0.5}) > 1e-4
+
+
+def test_weights_beyond_double_precision_are_refused_naming_the_node():
+    G = nx.MultiDiGraph(start="q")
+    G.add_node("q", accepting=True, stop_weight=1e-300)
+    G.add_edge("q", "q", symbol="a", weight=1e300)
+    with pytest.raises(GrammarError, match="node 'q'.*stop_weight"):
+        sample(Grammar(G), 5, seed=0, max_length=10)
+
+
+def test_expected_walk_length_matches_the_closed_form():
+    # a*: from the one node, stop with odds s / (s + 1), so E[length] = 1 / s
+    for stop in (0.25, 1.0, 4.0):
+        G = nx.MultiDiGraph(start=0)
+        G.add_node(0, accepting=True, stop_weight=stop)
+        G.add_edge(0, 0, symbol="a")
+        assert Grammar(G).expected_walk_length() == pytest.approx(1 / stop)
+    # Reber's coin flips: 8 symbols on average (B, E and the loops of the inner graph)
+    assert library.reber().expected_walk_length() == pytest.approx(8.0)
+
+
+def _long_unweighted_grammar():
+    # a "contains aaaa" language over a-d with every weight 1: walks wander a long time
+    G = nx.MultiDiGraph(start=0)
+    for state in range(4):
+        G.add_edge(state, state + 1, symbol="a")
+        for other in "bcd":
+            G.add_edge(state, 0, symbol=other)
+    G.add_node(4, accepting=True)
+    for symbol in "abcd":
+        G.add_edge(4, 4, symbol=symbol)
+    return Grammar(G)
+
+
+def test_long_default_walks_warn_once_and_say_what_to_pass():
+    from grammar.walks import LongWalkWarning
+
+    g = _long_unweighted_grammar()
+    assert g.expected_walk_length() > 200
+    with pytest.warns(LongWalkWarning, match="max_length"):
+        sample(g, 3, seed=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LongWalkWarning)
+        sample(g, 3, seed=1)  # once per grammar
+        words = sample(g, 20, seed=2, max_length=29)  # bounded walks never warn
+    assert all(len(w) <= 29 and "aaaa" in w for w in words)
+
+
+def test_declared_weights_are_respected_without_a_warning():
+    G = _long_unweighted_grammar().to_graph()
+    G.nodes[4]["stop_weight"] = 1e-3
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sample(Grammar(G), 2, seed=0)

@@ -98,6 +98,20 @@ def test_iterables_generator_functions_and_junk():
         check_generator(3, g)
 
 
+def test_unhashable_outputs_are_reported_as_not_words():
+    # A dict once raised "TypeError: unhashable type" out of check_generator.
+    g = library.reber()
+    outputs = [{"word": "BTXSE"}, "BTXSE", {"word": "BTXSE"}, {"B", "E"}, [{}], ["B", "T"]]
+    report = check_generator(outputs, g)
+    assert report.n == 6 and report.n_bad == 5
+    reasons = {repr(b.word): (b.count, b.reason) for b in report.bad}
+    assert reasons["{'word': 'BTXSE'}"][0] == 2
+    for text in ["{'word': 'BTXSE'}", "[{}]"]:
+        assert reasons[text][1].startswith("not a word"), reasons
+    assert reasons["('B', 'T')"][1].startswith("rejected: ended early")
+    assert "not a word" in str(report)
+
+
 def test_token_grammar(protocol):
     outputs = [("open", "close"), ("open", "read"), ("close",)]
     report = check_generator(outputs, protocol)

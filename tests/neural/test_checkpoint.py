@@ -54,7 +54,8 @@ def test_no_pickle_on_disk(saved):
 def _error(directory) -> str:
     with pytest.raises(CheckpointError) as info:
         Verifier.load(directory, device="cpu")
-    assert isinstance(info.value, GrammarError) and isinstance(info.value, ValueError)
+    # A ValueError, but not a grammar error: the grammar is fine, the file is not.
+    assert isinstance(info.value, ValueError) and not isinstance(info.value, GrammarError)
     return str(info.value)
 
 
@@ -111,3 +112,79 @@ def test_save_is_atomic_over_an_old_checkpoint(saved, parity_verifier):
     parity_verifier.save(saved)
     assert sorted(p.name for p in saved.iterdir()) == [
         "config.json", "model.safetensors", "train_words.json"]
+
+
+def _edit(saved, change) -> None:
+    path = saved / "config.json"
+    config = json.loads(path.read_text())
+    change(config)
+    path.write_text(json.dumps(config))
+
+
+def _set(key, value):
+    return lambda c: c.__setitem__(key, value)
+
+
+# Issue 8 #7: each of these used to load (or fail later with a traceback).
+@pytest.mark.parametrize(
+    ("change", "field", "why"),
+    [
+        (_set("grammar", None), "grammar", "must be an object, got null"),
+        (_set("grammar", "parity"), "grammar", 'must be an object, got "parity"'),
+        (lambda c: c["grammar"].__setitem__("name", 7), "grammar", "'name' must be a str"),
+        (_set("model", "gru"), "model", "must be an object"),
+        (lambda c: c["model"].__setitem__("hidden", "8"), "model", "hidden"),
+        (lambda c: c["model"].__setitem__("vocab_size", 9), "model", "vocab_size 9"),
+        (_set("alphabet", ["0", "0"]), "alphabet", "lists '0' twice"),
+        (_set("alphabet", ["1", "0"]), "alphabet", "not sorted"),
+        (_set("alphabet", "01"), "alphabet", "must be a list"),
+        (_set("alphabet", ["0", ""]), "alphabet", "not a non-empty str"),
+        (_set("alphabet", ["0", 1]), "alphabet", "not a non-empty str"),
+        (_set("single_char", False), "single_char", "only one-character symbols"),
+        (_set("single_char", "yes"), "single_char", "true or false"),
+        (_set("weights_sha256", 12), "weights_sha256", "64 hex digits"),
+        (_set("train_config", "tiny"), "train_config", "must be an object"),
+        (lambda c: c["train_config"].__setitem__("hidden", -3), "train_config",
+         "TrainConfig.hidden"),
+        (lambda c: c["train_config"].__setitem__("bogus", 1), "train_config", "no field"),
+        (_set("metrics", [1]), "metrics", "must be an object"),
+        (_set("history", {"epoch": 1}), "history", "list of objects"),
+        (_set("package_version", 3), "package_version", "must be a str"),
+    ],
+)
+def test_corrupt_config_fields_are_named(saved, change, field, why):
+    _edit(saved, change)
+    message = _error(saved)
+    assert "config.json" in message and f"field {field!r}" in message and why in message
+
+
+def test_multi_character_alphabet_flagged_single_char(tmp_path):
+    v = Verifier.untrained(library.file_protocol())
+    v.save(tmp_path)
+    _edit(tmp_path, _set("single_char", True))
+    assert "a multi-character symbol" in _error(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("words", "entry"),
+    [([1], "words[0] is 1"), (["10", None], "words[1] is null"),
+     ([["a", 2]], 'words[0] is ["a", 2]'), ([["a", ""]], "words[0]"), ([{"w": 1}], "words[0]")],
+)
+def test_bad_training_words_name_the_file_and_entry(saved, words, entry):
+    (saved / "train_words.json").write_text(json.dumps({"words": words}))
+    message = _error(saved)
+    assert "train_words.json" in message and entry in message
+
+
+def test_training_words_without_a_list(saved):
+    (saved / "train_words.json").write_text(json.dumps({"words": "10"}))
+    assert "train_words.json holds no list of words" in _error(saved)
+
+
+@pytest.mark.parametrize("grammar", [None, "parity", 3, {"name": 5}, {"name": ["x"]}])
+def test_repr_never_crashes(grammar):
+    base = Verifier.untrained(library.parity())
+    v = Verifier(base.model, base.vocab, device="cpu", info={"grammar": grammar, "metrics": 1})
+    assert repr(v).startswith("<Verifier for ")
+    assert v.fingerprint is None or isinstance(v.fingerprint, str)
+    assert v.metrics == {}

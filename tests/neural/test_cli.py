@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
 from grammar import library
-from neural import Verifier
-from neural.cli import main
+from neural import TrainConfig, Verifier
+from neural.cli import MIN_EXAMPLES, main
 
 TINY_ARGS = ["--examples", "600", "--hidden", "8", "--lengths", "0-12", "--max-epochs", "6",
              "--quiet", "--n-per-set", "100", "--device", "cpu"]
@@ -26,11 +27,18 @@ def run_dir(tmp_path_factory):
 def test_train_prints_the_comparison(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "parity", "--out", str(out), *TINY_ARGS,
-                 "--plot", str(tmp_path / "p.png")]) == 0
+                 "--plot", str(tmp_path / "p.png"), "--threads", "1"]) == 0
     text = capsys.readouterr().out
     assert "saved to" in text and "short adversarial" in text and "FPR" in text
     assert (out / "model.safetensors").exists() and (out / "log.jsonl").exists()
     assert (tmp_path / "p.png").exists()
+    # --threads reaches the run's config
+    assert json.loads((out / "config.json").read_text())["train_config"]["threads"] == 1
+
+
+def test_threads_default_is_left_to_the_library(run_dir):
+    saved = json.loads((run_dir / "config.json").read_text())["train_config"]
+    assert saved["threads"] == TrainConfig().threads
 
 
 def test_predict(run_dir, capsys):
@@ -66,7 +74,11 @@ def test_eval_json(run_dir, capsys):
 
 def test_eval_against_another_grammar(run_dir, capsys):
     assert main(["eval", str(run_dir), "--grammar", "tomita-5", "--n-per-set", "50"]) == 0
-    assert "trained on a different language" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "trained on a different language" in text
+    # the "why" column is the automaton's, so a member's "accepted" is not the network's answer
+    assert "disagreements" in text
+    assert "(why: the exact automaton's verdict on the word" in text
 
 
 def test_eval_grammar_file(run_dir, tmp_path, capsys):
@@ -84,6 +96,15 @@ def test_eval_grammar_file(run_dir, tmp_path, capsys):
         (["train", "parity", "--out", "x", "--target", "2"], "not in (0, 1]"),
         (["eval", "/nonexistent/run"], "does not exist"),
         (["frobnicate"], "invalid choice"),
+        # every option error names the option (issue 8, item 14)
+        (["train", "parity", "--out", "x", "--seed", "-5"], "argument --seed: '-5'"),
+        (["eval", "/nonexistent/run", "--test-seed", "-5"], "argument --test-seed: '-5'"),
+        (["train", "parity", "--out", "x", "--threads", "0"], "argument --threads: '0'"),
+        (["train", "parity", "--out", "x", "--lengths", "0-100001"], "argument --lengths"),
+        (["train", "parity", "--out", "x", "--hidden", "x"], "argument --hidden: 'x'"),
+        # too few examples: the minimum, in one line (issue 8, item 10)
+        (["train", "parity", "--out", "x", "--examples", "1"],
+         f"argument --examples: '1' is too small: expected an integer >= {MIN_EXAMPLES}"),
     ],
 )
 def test_errors_are_one_line_exit_2(argv, message, capsys):
@@ -106,3 +127,57 @@ def test_console_entry_point_runs_as_module():
     done = subprocess.run([sys.executable, "-m", "neural.cli", "--help"], capture_output=True,
                           text=True)
     assert done.returncode == 0 and "train" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "neural", "predict", "--help"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "WORD" in done.stdout
+
+
+def test_train_help_tells_the_truth(capsys):
+    from neural.config import MIN_EXAMPLES as LIBRARY_MINIMUM
+
+    assert main(["train", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    default = TrainConfig()
+    split = "/".join(str(round(100 * f)) for f in default.split)
+    assert f"before the {split} train/validation/test split" in text
+    assert f"at least {MIN_EXAMPLES}, default {default.n_examples}" in text
+    assert MIN_EXAMPLES == LIBRARY_MINIMUM
+    assert f"(default {default.target_accuracy})" in text
+    assert f"(default {default.lengths[0]}-{default.lengths[1]})" in text
+    assert "--threads N" in text
+
+
+def test_predict_answers_every_word_when_one_is_undecodable(run_dir, capsys):
+    # b"\xff" is not UTF-8: Python hands it over as the lone surrogate '\udcff', a symbol
+    # outside the alphabet. That word is rejected; the others get the network's answers.
+    word = os.fsdecode(b"1\xff1")
+    expected = Verifier.load(run_dir, device="cpu").classify(["11"])
+    assert main(["predict", str(run_dir), word, "11", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["word"], r["unknown_symbol"]) for r in rows] == [(word, True), ("11", False)]
+    assert (rows[0]["accepted"], rows[0]["probability"]) == (False, 0.0)
+    assert rows[1]["probability"] == pytest.approx(float(expected.probabilities[0]), abs=1e-6)
+    # as a user runs it, with a strict stdout as in a UTF-8 locale
+    done = subprocess.run([sys.executable, "-m", "neural", "predict", str(run_dir), b"1\xff1",
+                           "11", "--device", "cpu"], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == ("'1\\udcff1'\treject\t0.0000\tunknown symbol '\\udcff': "
+                        "rejected without running the network")
+    assert lines[1].split("\t")[0] == "11" and len(lines) == 2
+
+
+def test_help_and_usage_errors_do_not_import_torch():
+    # `neural --help` must answer at once: torch is imported only by a command that runs a network.
+    script = (
+        "import sys\n"
+        "from neural.cli import main\n"
+        "codes = [main(['--help']), main(['train', '--help']),\n"
+        "         main(['train', 'parity', '--out', 'x', '--seed', '-5'])]\n"
+        "print(codes, 'torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[0, 0, 2] False"

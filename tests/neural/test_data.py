@@ -93,3 +93,14 @@ def test_buckets_cover_every_index_once(lengths, batch, seed):
         assert all(1 <= len(b) <= batch for b in batches)
         # Longest first inside a batch, as packing wants.
         assert all((np.diff(lengths[b]) <= 0).all() for b in batches)
+
+
+def test_lone_surrogates_are_unknown_symbols():
+    # Issue 8 #8: undecodable bytes reach Python as lone surrogates ('\udcff' from
+    # surrogateescape); such a word holds an unknown symbol, it is not an encoding error.
+    enc = REBER.encode_many(["B\ud800", "BTXSE", "\udcff", ""])
+    assert enc.unknown.tolist() == [True, False, True, False]
+    assert enc.lengths.tolist() == [2, 5, 1, 0]
+    assert REBER.unknown_symbol("BT\udcffXSE") == "\udcff"
+    assert PROTOCOL.encode_many(["open \ud800", ("open", "close")]).unknown.tolist() == [
+        True, False]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import signal
@@ -102,12 +103,12 @@ from dataclasses import replace
 from grammar import library
 sys.path.insert(0, {tests!r})
 from conftest import TINY
-save = t._save_epoch
+save = t.save_epoch
 def save_then_die(out, model, optimizer, history, *rest):
     save(out, model, optimizer, history, *rest)
     if len(history) == 2:
         os.kill(os.getpid(), signal.SIGKILL)
-t._save_epoch = save_then_die
+t.save_epoch = save_then_die
 t.train(library.parity(), replace(TINY, max_epochs=4, target_accuracy=1.0), device="cpu",
         progress=False, out={out!r})
 """
@@ -140,7 +141,7 @@ def test_resume_refuses_other_settings(tmp_path):
 
 
 def test_nan_loss_stops_with_clear_error_and_keeps_checkpoint(tmp_path, monkeypatch):
-    real = train_module._batch_loss
+    real = train_module.batch_loss
     calls = []
 
     def poisoned(model, batch, weight):
@@ -149,13 +150,13 @@ def test_nan_loss_stops_with_clear_error_and_keeps_checkpoint(tmp_path, monkeypa
         # Fine for the first epoch (23 batches of 16), then NaN.
         return (loss * float("nan") if len(calls) > 30 else loss), logits
 
-    monkeypatch.setattr(train_module, "_batch_loss", poisoned)
+    monkeypatch.setattr(train_module, "batch_loss", poisoned)
     config = replace(TINY, max_epochs=5, target_accuracy=1.0)
     with pytest.raises(DivergenceError, match="loss became nan in epoch 2"):
         train(library.parity(), config, device="cpu", progress=False, out=tmp_path)
     rows = (tmp_path / "log.jsonl").read_text().splitlines()
     assert len(rows) == 1
-    monkeypatch.setattr(train_module, "_batch_loss", real)
+    monkeypatch.setattr(train_module, "batch_loss", real)
     resumed = train(library.parity(), replace(config, max_epochs=2), device="cpu",
                     progress=False, out=tmp_path, resume=True)
     assert resumed.metrics["epochs"] == 2
@@ -201,3 +202,38 @@ def test_probabilities_are_probabilities(parity_verifier):
     assert (p > 0.5).tolist() == library.parity().accepts_many(
         ["1" * k for k in range(50)] + ["0" * k for k in range(1, 50)]).tolist()
     assert p.dtype == np.float32 and ((p >= 0) & (p <= 1)).all()
+
+
+def test_words_with_lone_surrogates_are_rejected_and_the_rest_answered(parity_verifier):
+    # Issue 8 #8: Verifier.predict(['a\ud800']) raised UnicodeEncodeError for the batch.
+    words = ["1\ud800", "11", "\udcff", "1"]
+    answers = parity_verifier.classify(words)
+    assert answers.unknown.tolist() == [True, False, True, False]
+    assert answers.probabilities[0] == 0.0 and answers.probabilities[2] == 0.0
+    expected = parity_verifier.predict(["11", "1"])
+    assert answers.probabilities[[1, 3]].tolist() == expected.tolist()
+    assert parity_verifier.predict(["a\ud800"]).tolist() == [0.0]
+
+
+def test_no_progress_bar_into_a_non_terminal(capsys):
+    # Issue 8 #1: the bar was drawn into any stderr, pipes and log files included.
+    train(library.parity(), replace(TINY, max_epochs=1), device="cpu", progress=True)
+    assert capsys.readouterr().err == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_counts_samples_without_a_false_total(monkeypatch):
+    # Issue 8 #1: it showed "0/10000 steps" and a half-hour ETA for runs that stop after a
+    # few hundred steps. It now counts the samples seen, with no total and no ETA.
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    v = train(library.parity(), replace(TINY, max_epochs=2), device="cpu", progress=True)
+    text = screen.getvalue()
+    final = text.replace("\r", "\n").strip().splitlines()[-1]
+    assert f"{v.metrics['samples_seen']} samples" in final
+    assert "epoch=2" in final and f"(target {TINY.target_accuracy:g})" in final
+    assert "/10000" not in text and "steps" not in text and "<" not in final

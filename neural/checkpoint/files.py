@@ -1,24 +1,9 @@
-"""Checkpoints on disk: safetensors weights, JSON configs, atomic writes, no pickle.
+"""Checkpoint files: their names, atomic writes, safetensors and JSON, no pickle.
 
-A verifier directory holds
-
-``model.safetensors``
-    The network's weights (safetensors: plain tensors, no code, no pickle).
-``config.json``
-    Format marker, package version, the model and train configs, the
-    alphabet, the grammar (name, source, fingerprint of its canonical DFA),
-    metrics, and the SHA-256 of ``model.safetensors`` so that a truncated or
-    swapped weights file is caught on load.
-
-A training run adds ``resume.safetensors`` (weights, optimiser moments and
-the run's history in one file, so one rename commits an epoch) and
-``log.jsonl``. Every file is written to a temporary name in the same
-directory, flushed, fsynced and moved into place with :func:`os.replace`, so
-a crash, even ``kill -9``, leaves either the old file or the new one.
-
-Anything wrong with a checkpoint raises :class:`CheckpointError`, a
-:class:`grammar.GrammarError` (hence a ``ValueError``) whose message names
-the file at fault.
+Every file is written to a temporary name in the same directory, flushed,
+fsynced and moved into place with :func:`os.replace`, so a crash, even
+``kill -9``, leaves either the old file or the new one. Anything wrong with
+a file raises :class:`CheckpointError` naming it.
 
 Examples
 --------
@@ -46,38 +31,57 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from grammar.errors import GrammarError
-
 __all__ = [
     "CheckpointError",
     "FORMAT",
+    "FORMAT_VERSION",
+    "WEIGHTS",
+    "CONFIG",
+    "WORDS",
+    "RESUME",
+    "LOG",
     "package_version",
     "atomic_write",
     "write_tensors",
     "read_tensors",
     "write_json",
     "read_json",
-    "save_verifier_files",
-    "load_verifier_files",
 ]
 
 FORMAT = "grammarlab-neural-verifier"
 FORMAT_VERSION = 1
+
+# Every file name a checkpoint directory may hold.
+#: The network's weights.
 WEIGHTS = "model.safetensors"
+#: Format marker, configs, alphabet, grammar provenance, metrics, the weights' digest.
 CONFIG = "config.json"
+#: The words the network was trained on (kept out of later test sets).
+WORDS = "train_words.json"
+#: Weights, optimiser moments and history of the last finished epoch.
+RESUME = "resume.safetensors"
+#: One JSON line per finished epoch.
+LOG = "log.jsonl"
 
 
-class CheckpointError(GrammarError):
+class CheckpointError(ValueError):
     """A checkpoint file is missing, truncated, corrupt or not ours; the message names it.
+
+    A ``ValueError``, and deliberately not a :class:`grammar.GrammarError`:
+    the grammar is fine, the file is not.
 
     Examples
     --------
+    >>> from neural.checkpoint import load_verifier_files
     >>> try:
     ...     load_verifier_files("/nonexistent/run")
     ... except CheckpointError as err:
     ...     print(err)
     no checkpoint at /nonexistent/run: /nonexistent/run/config.json does not exist
     """
+
+    # Shown (and pickled) under its public name.
+    __module__ = "neural"
 
 
 def package_version() -> str:
@@ -146,7 +150,7 @@ def read_json(path: str | os.PathLike) -> dict[str, Any]:
     >>> read_json("/nonexistent/config.json")
     Traceback (most recent call last):
     ...
-    neural.checkpoint.CheckpointError: /nonexistent/config.json does not exist
+    neural.CheckpointError: /nonexistent/config.json does not exist
     """
     path = Path(path)
     try:
@@ -201,7 +205,7 @@ def read_tensors(
     ...     read_tensors(os.path.join(d, "w.safetensors"))
     Traceback (most recent call last):
     ...
-    neural.checkpoint.CheckpointError: .../w.safetensors is not a grammarlab safetensors file ...
+    neural.CheckpointError: .../w.safetensors is not a grammarlab safetensors file ...
     """
     path = Path(path)
     try:
@@ -227,69 +231,3 @@ def read_tensors(
     return tensors, meta
 
 
-def save_verifier_files(
-    directory: str | os.PathLike, state: Mapping[str, torch.Tensor], config: Mapping[str, Any]
-) -> None:
-    """Write ``model.safetensors`` then ``config.json`` (which records the weights' digest).
-
-    Examples
-    --------
-    >>> import tempfile, torch
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     save_verifier_files(d, {"w": torch.zeros(1)}, {"model": {}, "alphabet": [],
-    ...                         "single_char": True, "grammar": {}})
-    ...     state, config = load_verifier_files(d)
-    >>> list(state), config["format"]
-    (['w'], 'grammarlab-neural-verifier')
-    """
-    directory = Path(directory)
-    digest = write_tensors(directory / WEIGHTS, state, {"format": FORMAT})
-    write_json(
-        directory / CONFIG,
-        {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "package_version": package_version(),
-            "weights_sha256": digest,
-            **config,
-        },
-    )
-
-
-def load_verifier_files(
-    directory: str | os.PathLike,
-) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    """Read and check a verifier directory; return ``(state_dict, config)``.
-
-    Raises
-    ------
-    CheckpointError
-        Naming the file when the directory or a file is missing, truncated,
-        corrupt, or written by something else.
-
-    Examples
-    --------
-    >>> load_verifier_files("/nonexistent")
-    Traceback (most recent call last):
-    ...
-    neural.checkpoint.CheckpointError: no checkpoint at /nonexistent: ...
-    """
-    directory = Path(directory)
-    config_path = directory / CONFIG
-    if not config_path.is_file():
-        raise CheckpointError(f"no checkpoint at {directory}: {config_path} does not exist")
-    config = read_json(config_path)
-    if config.get("format") != FORMAT:
-        raise CheckpointError(
-            f"{config_path} is not a grammarlab verifier config (format {config.get('format')!r})"
-        )
-    if config.get("format_version") != FORMAT_VERSION:
-        raise CheckpointError(
-            f"{config_path} has format version {config.get('format_version')!r}; "
-            f"this grammarlab reads version {FORMAT_VERSION}"
-        )
-    for key in ("weights_sha256", "model", "alphabet", "single_char", "grammar"):
-        if key not in config:
-            raise CheckpointError(f"{config_path} lacks the {key!r} entry")
-    state, _ = read_tensors(directory / WEIGHTS, sha256=config["weights_sha256"])
-    return state, config

@@ -1,0 +1,203 @@
+"""Near misses, non-members and uniform members at benchmark scale (issue 9, "Targets").
+
+A family of grammars built here, in the manner of MLRegTest's constructions,
+at 20, 100 and 600 states over 4, 16 and 64 symbols:
+
+- ``random``: a random complete DFA (:func:`grammar.random_grammar`);
+- ``factor-count``: contains a factor of five symbols, and the number of
+  ``s0`` is a multiple of p (a product of about 6 p states);
+- ``subsequence``: avoids a subsequence of N - 1 symbols;
+- ``tier``: on the tier of the first half of the symbols, avoids a factor of
+  N - 1 tier symbols (tier-based strictly local).
+
+For every grammar, each call below runs once, timed with ``time.perf_counter``
+and its peak memory measured with ``tracemalloc`` (Python and numpy
+allocations; the process's peak RSS is reported too). Each grammar runs in its
+own subprocess, so caches do not carry over between grammars; within one
+grammar the calls share the DFA's cached tables, as they would for a user:
+
+- ``near_misses(1000, length=(20, 29))`` for each kind alone and all together;
+- ``non_members(1000, length=(20, 29))``;
+- ``sample_uniform(1000, length=(31, 50))``.
+
+Target: every call under 2 s and 1 GB. Run from the repository root::
+
+    python bench/scale_generators.py                 # the full table (markdown)
+    python bench/scale_generators.py --sizes 20 --symbols 4 --families random
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Callable, Hashable
+
+CALLS = ("substitute", "insert", "delete", "transpose", "all kinds", "non_members",
+         "sample_uniform")
+FAMILIES = ("random", "factor-count", "subsequence", "tier")
+LIMIT_S, LIMIT_MB = 2.0, 1024
+
+
+def symbols(k: int) -> list[str]:
+    """k one-character symbols when they fit, tokens ``s0 .. s63`` otherwise."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return list(letters[:k]) if k <= len(letters) else [f"s{i}" for i in range(k)]
+
+
+def explore(alphabet: list[str], start: Hashable, step: Callable, accepting: Callable, name: str):
+    """The grammar whose states are those reachable from `start` under `step`."""
+    from grammar import Grammar
+
+    index, queue, edges = {start: 0}, deque([start]), []
+    while queue:
+        state = queue.popleft()
+        for symbol in alphabet:
+            target = step(state, symbol)
+            if target not in index:
+                index[target] = len(index)
+                queue.append(target)
+            edges.append((index[state], index[target], symbol))
+    final = [i for state, i in index.items() if accepting(state)]
+    return Grammar.from_edges(edges, start=0, accepting=final, name=name)
+
+
+def kmp_step(pattern: list[str]) -> Callable[[int, str], int]:
+    """Longest prefix of `pattern` that is a suffix of what was read (len(pattern) sticks)."""
+    m = len(pattern)
+
+    def step(matched: int, symbol: str) -> int:
+        if matched == m:
+            return m
+        text = pattern[:matched] + [symbol]
+        for size in range(min(len(text), m), -1, -1):
+            if text[len(text) - size :] == pattern[:size]:
+                return size
+        return 0
+
+    return step
+
+
+def build(family: str, n: int, k: int, seed: int = 0):
+    import numpy as np
+
+    from grammar import random_grammar
+
+    alphabet = symbols(k)
+    rng = np.random.default_rng(seed)
+    name = f"{family}-{n}-{k}"
+    if family == "random":
+        return random_grammar(n, alphabet, seed=seed, accepting=0.5)
+    if family == "factor-count":
+        factor = list(rng.choice(alphabet, 5))
+        p = max(1, n // 6)
+        step = kmp_step(factor)
+        return explore(alphabet, (0, 0),
+                       lambda s, a: (step(s[0], a), (s[1] + (a == alphabet[0])) % p),
+                       lambda s: s[0] == 5 and s[1] == 0, name)
+    if family == "subsequence":
+        pattern = list(rng.choice(alphabet, n - 1))
+        return explore(alphabet, 0,
+                       lambda s, a: s + 1 if s < len(pattern) and a == pattern[s] else s,
+                       lambda s: s < len(pattern), name)
+    tier = alphabet[: max(2, k // 2)]
+    factor = list(rng.choice(tier, n - 1))
+    step = kmp_step(factor)
+    return explore(alphabet, 0, lambda s, a: step(s, a) if a in tier else s,
+                   lambda s: s < len(factor), name)
+
+
+def run_one(family: str, n: int, k: int) -> dict:
+    """Time and trace every call on one grammar (run inside a subprocess)."""
+    import resource
+    import time
+    import tracemalloc
+
+    from grammar.negatives import KINDS, near_misses, non_members
+    from grammar.sampling import sample_uniform
+
+    g = build(family, n, k)
+    calls = {kind: (lambda kind=kind: near_misses(g, 1000, seed=0, length=(20, 29),
+                                                  kinds=[kind])) for kind in KINDS}
+    calls["all kinds"] = lambda: near_misses(g, 1000, seed=0, length=(20, 29))
+    calls["non_members"] = lambda: non_members(g, 1000, length=(20, 29), seed=0)
+    calls["sample_uniform"] = lambda: sample_uniform(g, 1000, length=(31, 50), seed=0)
+    out = {"states": g.dfa.n_states, "calls": {}}
+    for label, call in calls.items():
+        tracemalloc.start()
+        began = time.perf_counter()
+        try:
+            got = len(call())
+            error = None
+        except Exception as exc:  # a failure is a result to report, not a crash
+            got, error = 0, f"{type(exc).__name__}: {exc}"[:120]
+        seconds = time.perf_counter() - began
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        out["calls"][label] = {"s": seconds, "mb": peak, "n": got, "error": error}
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 100, 600])
+    parser.add_argument("--symbols", type=int, nargs="+", default=[4, 16, 64])
+    parser.add_argument("--families", nargs="+", default=list(FAMILIES))
+    parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        family, n, k = args.one
+        print(json.dumps(run_one(family, int(n), int(k))))
+        return
+    rows = []
+    for n in args.sizes:
+        for k in args.symbols:
+            for family in args.families:
+                command = [sys.executable, __file__, "--one", family, str(n), str(k)]
+                try:
+                    done = subprocess.run(command, capture_output=True, text=True,
+                                          timeout=args.timeout, check=False)
+                    result = json.loads(done.stdout.strip().splitlines()[-1])
+                except (subprocess.TimeoutExpired, IndexError, json.JSONDecodeError) as exc:
+                    result = {"states": "?", "calls": {}, "rss_mb": 0,
+                              "crash": f"{type(exc).__name__}"}
+                rows.append((n, k, family, result))
+                print(f"{family:>12} {n:>3} states x {k:>2} symbols: " + ", ".join(
+                    f"{c} {v['s']:.2f}s/{v['mb']:.0f}MB" + (" ERR" if v["error"] else "")
+                    for c, v in result["calls"].items()) + f" (rss {result['rss_mb']:.0f} MB)",
+                    file=sys.stderr, flush=True)
+    print(report(rows))
+
+
+def report(rows: list) -> str:
+    """Markdown: median and worst time and memory per size class and call."""
+    lines = ["| states | symbols | call | median s | worst s | median MB | worst MB | "
+             "worst grammar | over target |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    classes: dict = {}
+    for n, k, family, result in rows:
+        for call, v in result["calls"].items():
+            classes.setdefault((n, k, call), []).append((family, v))
+    for (n, k, call), entries in sorted(classes.items(), key=lambda e: (e[0][0], e[0][1],
+                                                                      CALLS.index(e[0][2]))):
+        seconds = [v["s"] for _, v in entries]
+        memory = [v["mb"] for _, v in entries]
+        worst = max(entries, key=lambda e: e[1]["s"])
+        over = [f for f, v in entries if v["s"] > LIMIT_S or v["mb"] > LIMIT_MB or v["error"]]
+        lines.append(f"| {n} | {k} | {call} | {statistics.median(seconds):.2f} | "
+                     f"{max(seconds):.2f} | {statistics.median(memory):.0f} | "
+                     f"{max(memory):.0f} | {worst[0]} | {', '.join(over) or '-'} |")
+    crashed = [f"{family}-{n}-{k}: {result['crash']}" for n, k, family, result in rows
+               if "crash" in result]
+    if crashed:
+        lines.append("\nDid not finish: " + "; ".join(crashed))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

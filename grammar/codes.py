@@ -1,0 +1,308 @@
+"""Words as code arrays on a DFA: encoding, decoding, exact counts and unranking.
+
+Internally a batch of words is a 2-D array of *codes*: symbol j of the DFA's
+alphabet is stored as j + 1 and 0 pads a row after its word, so rows need no
+separate lengths. The code width is chosen from the alphabet size
+(:func:`code_dtype`), so any alphabet, however large, round-trips.
+
+Exact counts of the words of each length that lead from each state into
+acceptance (or, for non-members, out of it) are the tables that uniform
+sampling, near misses and Hypothesis strategies read; they are int64 while
+that is exact and Python ints beyond. Every table derived from a DFA is held
+in one cache, :func:`cached`, keyed by the DFA's identity.
+
+Everything here is typed on :class:`grammar.automaton.DFA`; nothing imports
+:mod:`grammar.core`.
+
+Examples
+--------
+>>> import numpy as np
+>>> from grammar import library
+>>> dfa = library.tomita(2).dfa            # (10)*
+>>> count_table(dfa, 4)[:, dfa.start].tolist()
+[1, 0, 1, 0, 1]
+>>> codes = unrank_codes(dfa, np.array([4]), np.array([0]))
+>>> Codec.of(dfa).decode(codes)
+['1010']
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from grammar.automaton import INT64_SAFE
+
+if TYPE_CHECKING:
+    from grammar.automaton import DFA
+    from grammar.words import Word
+
+__all__ = [
+    "Codec",
+    "Counts",
+    "cached",
+    "code_dtype",
+    "code_table",
+    "count_table",
+    "counts_of",
+    "dfa_live",
+    "encode_words",
+    "member_lengths",
+    "random_below",
+    "run_codes",
+    "uniform_lengths_codes",
+    "unrank_codes",
+]
+
+
+_CACHE: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
+
+
+def cached(owner: Any, key: str, build: Callable[[], Any]) -> Any:
+    """Memoise ``build()`` on the identity of `owner` (a DFA or a Declaration).
+
+    Grammars compare by language, so their derived tables are keyed by object
+    identity instead; the entry goes when `owner` is garbage collected.
+    """
+    slot = (id(owner), key)
+    entry = _CACHE.get(slot)
+    if entry is not None and entry[0]() is owner:
+        return entry[1]
+    value = build()
+    _CACHE[slot] = (weakref.ref(owner), value)
+    weakref.finalize(owner, _CACHE.pop, slot, None)
+    return value
+
+
+
+# -- codes ---------------------------------------------------------------------------------------
+
+
+def code_dtype(n_symbols: int) -> type:
+    """The narrowest unsigned dtype holding codes 0..n_symbols.
+
+    Examples
+    --------
+    >>> code_dtype(4).__name__, code_dtype(255).__name__, code_dtype(65_535).__name__
+    ('uint8', 'uint16', 'uint32')
+    """
+    if n_symbols < 0xFF:
+        return np.uint8
+    return np.uint16 if n_symbols < 0xFFFF else np.uint32
+
+
+@dataclass(frozen=True)
+class Codec:
+    """Turns code arrays into the words of one grammar."""
+
+    alphabet: tuple[str, ...]
+    single_char: bool
+    points: np.ndarray  # uint32 code point of each code (0 for padding)
+    column: dict
+
+    @classmethod
+    def of(cls, dfa: DFA) -> Codec:
+        """The codec of `dfa`'s alphabet, built once per DFA."""
+
+        def build() -> Codec:
+            alphabet = dfa.alphabet
+            single_char = all(len(symbol) == 1 for symbol in alphabet)
+            points = np.zeros(len(alphabet) + 1, dtype=np.uint32)
+            if single_char:
+                points[1:] = [ord(symbol) for symbol in alphabet]
+            column = {symbol: j + 1 for j, symbol in enumerate(alphabet)}
+            return cls(alphabet, single_char, points, column)
+
+        return cached(dfa, "codec", build)
+
+    def decode(self, codes: np.ndarray) -> list[Word]:
+        """The words of the rows of `codes`."""
+        return self.decode_objects(codes).tolist()
+
+    def decode_objects(self, codes: np.ndarray) -> np.ndarray:
+        """The words of the rows of `codes`, as a 1-D object array."""
+        rows, width = codes.shape
+        if width == 0:
+            return np.fromiter(["" if self.single_char else ()] * rows, dtype=object, count=rows)
+        if self.single_char and self.points[1:].all():
+            # A row of code points read as one fixed-width numpy str; trailing NULs drop off.
+            points = np.ascontiguousarray(self.points[codes])
+            return points.view(f"<U{width}").ravel().astype(object)
+        lengths = np.count_nonzero(codes, axis=1)
+        symbols = np.asarray(self.alphabet, dtype=object)[codes[codes > 0] - 1].tolist()
+        ends = np.cumsum(lengths).tolist()
+        starts = [0, *ends[:-1]]
+        join = "".join if self.single_char else tuple
+        # fromiter keeps each tuple whole (a plain assignment could unpack it).
+        return np.fromiter((join(symbols[a:b]) for a, b in zip(starts, ends, strict=True)),
+                           dtype=object, count=rows)
+
+
+def code_table(dfa: DFA) -> np.ndarray:
+    """The DFA table read by codes: column 0 (padding) keeps the state, column j + 1 reads j."""
+
+    def build() -> np.ndarray:
+        n = dfa.n_states
+        table = np.empty((n, len(dfa.alphabet) + 1), dtype=np.intp)
+        table[:, 0] = np.arange(n)
+        table[:, 1:] = dfa.table
+        table.setflags(write=False)
+        return table
+
+    return cached(dfa, "code_table", build)
+
+
+def run_codes(table: np.ndarray, codes: np.ndarray, start: int) -> np.ndarray:
+    """Final state of each row of `codes` on a code table (see :func:`code_table`)."""
+    width = table.shape[1]
+    flat = (table * width).ravel()
+    states = np.full(codes.shape[0], start * width, dtype=np.intp)
+    for column in codes.T:
+        states = flat[states + column]
+    return states // width
+
+
+def dfa_live(dfa: DFA) -> np.ndarray:
+    """``dfa.live``, computed once per DFA."""
+    return cached(dfa, "live", lambda: dfa.live)
+
+
+# -- exact counts and unranking -----------------------------------------------------------------
+
+
+class Counts:
+    """Exact word counts of one DFA (members, or non-members), grown on demand.
+
+    ``counts[r, s]`` is the number of words of length r leading from s into
+    the chosen states; ``branch[r, s, j]`` the number of those of length
+    r + 1 whose first symbol is at most j, the table unranking reads.
+    """
+
+    def __init__(self, dfa: DFA, members: bool) -> None:
+        self.dfa, self.members = dfa, members
+        self.counts = np.zeros((0, dfa.n_states), dtype=np.int64)
+        self.branch = np.zeros((0, dfa.n_states, len(dfa.alphabet)), dtype=np.int64)
+
+    def upto(self, max_length: int) -> Counts:
+        if len(self.counts) <= max_length:
+            dfa = self.dfa
+            top = max(max_length, 2 * len(self.counts))
+            rows = dfa.suffix_counts(top)
+            if not self.members:
+                # Complement: every state of a complete DFA starts k**r words of length r.
+                k = len(dfa.alphabet)
+                exact = k**top < INT64_SAFE
+                rows = [k**r - (c if exact else c.astype(object)) for r, c in enumerate(rows)]
+            if any(c.dtype == object for c in rows):
+                counts = np.array([c.astype(object) for c in rows], dtype=object)
+            else:
+                counts = np.array(rows, dtype=np.int64).reshape(len(rows), dfa.n_states)
+            self.counts = counts
+            self.branch = np.cumsum(counts[:, dfa.table], axis=2)
+        return self
+
+
+def counts_of(dfa: DFA, max_length: int, members: bool = True) -> Counts:
+    """The cached :class:`Counts` of `dfa`, covering lengths up to `max_length`."""
+    return cached(dfa, f"counts:{members}", lambda: Counts(dfa, members)).upto(max_length)
+
+
+def count_table(dfa: DFA, max_length: int, members: bool = True) -> np.ndarray:
+    """``counts[r, s]`` for r <= max_length: words of length r from s to acceptance.
+
+    int64 while that is exact, else an object array of Python ints. With
+    ``members=False`` it counts the non-members.
+    """
+    return counts_of(dfa, max_length, members).counts[: max_length + 1]
+
+
+def random_below(rng: np.random.Generator, bounds: np.ndarray) -> np.ndarray:
+    """A uniform integer in ``[0, b)`` for each b of `bounds` (int64, or Python ints)."""
+    if bounds.dtype != object:
+        return rng.integers(0, bounds)
+    drawn = np.empty(len(bounds), dtype=object)
+    for i, bound in enumerate(bounds.tolist()):
+        bits = int(bound - 1).bit_length()
+        while True:  # rejection keeps it exactly uniform; it loops < 2 times on average
+            value = int.from_bytes(rng.bytes((bits + 7) // 8), "little") >> (-bits % 8)
+            if value < bound:
+                drawn[i] = value
+                break
+    return drawn
+
+
+def unrank_codes(
+    dfa: DFA, lengths: np.ndarray, ranks: np.ndarray, members: bool = True
+) -> np.ndarray:
+    """The `ranks`-th words (in lexicographic order) of the given lengths, as codes.
+
+    The words ranked are the members, or with ``members=False`` the
+    non-members. Each rank must be below the number of such words.
+    """
+    table = dfa.table.astype(np.intp)
+    m = len(lengths)
+    width = int(lengths.max(initial=0))
+    codes = np.zeros((m, width), dtype=code_dtype(len(dfa.alphabet)))
+    if width == 0:
+        return codes
+    branch = counts_of(dfa, width, members).branch
+    states = np.full(m, dfa.start, dtype=np.intp)
+    order = np.argsort(-lengths, kind="stable")  # longest first: the active rows are a prefix
+    lengths, remaining, rows = lengths[order], ranks[order], order
+    active = m
+    for t in range(width):
+        while active and lengths[active - 1] <= t:
+            active -= 1
+        left = lengths[:active] - t - 1
+        here = branch[left, states[:active]]  # (a, k)
+        rank = remaining[:active]
+        # The first symbol whose cumulative count passes the rank holds the word.
+        choice = (here <= rank[:, None]).sum(axis=1).astype(np.intp)
+        before = np.where(choice > 0, here[np.arange(active), choice - 1], 0)
+        remaining[:active] = rank - before
+        states[:active] = table[states[:active], choice]
+        codes[rows[:active], t] = choice + 1
+    return codes
+
+
+def member_lengths(counts: np.ndarray, lo: int, hi: int, start: int) -> np.ndarray:
+    """The lengths in ``[lo, hi]`` with at least one word, per `counts`."""
+    return np.array([k for k in range(lo, hi + 1) if counts[k, start] > 0], dtype=np.int64)
+
+
+def uniform_lengths_codes(
+    dfa: DFA, lengths: np.ndarray, n: int, rng: np.random.Generator, members: bool = True
+) -> np.ndarray:
+    """`n` words: a length drawn uniformly from `lengths`, then a word uniformly."""
+    drawn = lengths[rng.integers(0, lengths.size, size=n)] if lengths.size > 1 else np.full(
+        n, lengths[0]
+    )
+    counts = count_table(dfa, int(lengths.max()), members)
+    ranks = random_below(rng, counts[drawn, dfa.start])
+    return unrank_codes(dfa, drawn, ranks, members)
+
+
+def encode_words(dfa: DFA, words: Sequence[Sequence[str]]) -> np.ndarray:
+    """Split words as a code matrix; a symbol outside the alphabet gets code ``k + 1``.
+
+    `words` are already split into symbols (see :func:`grammar.words.split_word`).
+    The extra code lets callers run unknown symbols into a dead state instead
+    of failing.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> encode_words(library.parity().dfa, [["1", "0"], ["2"]]).tolist()
+    [[2, 1], [3, 0]]
+    """
+    k = len(dfa.alphabet)
+    column = Codec.of(dfa).column
+    width = max((len(w) for w in words), default=0)
+    codes = np.zeros((len(words), width), dtype=code_dtype(k + 1))
+    for i, symbols in enumerate(words):
+        codes[i, : len(symbols)] = [column.get(s, k + 1) for s in symbols]
+    return codes

@@ -1,0 +1,397 @@
+"""Grammars from Python regular expressions, through `interegular`'s finite-state machines.
+
+A pattern in Python's :mod:`re` syntax becomes the declaration of a minimal
+complete DFA whose language is, exactly, the words over the alphabet that
+``re.fullmatch(pattern, word)`` accepts. `interegular
+<https://github.com/MegaIng/interegular>`_ (MIT, pure Python, an optional
+extra: ``pip install grammarlab[regex]``) turns the pattern into a machine;
+this module checks the pattern first, so that what a regular language cannot
+express is refused with its position, and gives interegular a pattern it reads
+the way :mod:`re` does (escapes spelled out, ``\\d``/``\\w``/``\\s`` taken
+over the alphabet with :mod:`re`'s own Unicode meaning).
+
+Supported: literals and escapes, classes and ranges (negated ones too), ``.``
+(any character but a line break, as in :mod:`re`), ``|``, groups (plain,
+``(?:...)``, named), ``*``, ``+``, ``?``, ``{m}``, ``{m,}``, ``{,n}``,
+``{m,n}``, comments ``(?#...)``, and an anchor ``^`` or ``\\A`` at the very
+start and ``$`` or ``\\Z`` at the very end, which a full match makes
+redundant. Lazy quantifiers (``*?``, ``{m,n}?``) are accepted: they change
+the order in which :mod:`re` tries a match, never whether a full match
+exists, so the language is that of the greedy quantifier.
+
+Refused, with a :class:`~grammar.GrammarError` naming the construct and its
+position: anchors and word boundaries anywhere else, backreferences,
+lookaheads and lookbehinds, conditionals, atomic groups and possessive
+quantifiers (they drop matches depending on what follows, so they are
+refused wherever they occur), and inline flags (spell ``(?i)a`` as ``[aA]``).
+
+The alphabet
+------------
+With ``alphabet=None`` the symbols are the characters the pattern names:
+its literals, the members of its ranges, and the ASCII members of ``\\d``,
+``\\w`` and ``\\s``. Constructs that stand for "any other character" (``.``,
+a negated class ``[^...]``, ``\\D``, ``\\W``, ``\\S``) then have no meaning
+of their own, so they need ``alphabet=``; a pattern naming more than
+:data:`MAX_DERIVED_ALPHABET` characters does too. With an alphabet the
+language is the words over it that :mod:`re` fully matches: a character the
+pattern names but the alphabet lacks simply never occurs.
+
+Examples
+--------
+>>> d = regex_declaration("(ab)*")
+>>> d.symbols, d.start in d.accepting
+(('a', 'b'), True)
+>>> regex_declaration("[^a]b", alphabet="abc").symbols
+('a', 'b', 'c')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from grammar.errors import GrammarError
+from grammar.graph import Declaration, declaration_from_edges
+
+__all__ = ["MAX_DERIVED_ALPHABET", "RegexExtraMissing", "regex_declaration", "regex_alphabet"]
+
+#: The most characters a pattern may name when no alphabet is given.
+MAX_DERIVED_ALPHABET = 1024
+
+_CLASS_ESCAPES = "dwsDWS"
+_ASCII_MEMBERS = {
+    "d": "0123456789",
+    "w": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz",
+    "s": " \t\n\r\x0b\x0c",
+}
+_SIMPLE_ESCAPES = {"a": "\a", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_QUANTIFIER = re.compile(r"\*|\+|\?|\{(\d*)(?:(,)(\d*))?\}")
+_FLAG_GROUP = re.compile(r"\(\?[aiLmsux-]")
+
+
+class RegexExtraMissing(ImportError):
+    """Raised when `interegular`, the optional extra ``grammarlab[regex]``, is not installed."""
+
+
+class _Refused(Exception):
+    def __init__(self, what: str, pos: int, why: str, regular: bool = False) -> None:
+        super().__init__(what, pos, why)
+        beyond = "" if regular else "; a finite-state grammar cannot express it"
+        self.what, self.pos, self.why = what, pos, why + beyond
+
+
+class _Scan:
+    """One pass over a pattern: checks it, collects the characters it names, and
+    lists tokens: ``("text", s)`` emitted as is, ``("char", c)`` a literal, and,
+    taken over the alphabet, ``("set", escape)`` a class escape such as ``\\d``
+    and ``("range", low + high)`` a range in a class."""
+
+    def __init__(self, pattern: str) -> None:
+        self.p, self.i, self.n = pattern, 0, len(pattern)
+        self.tokens: list[tuple[str, str]] = []
+        self.named: set[str] = set()
+        self.ranges: list[tuple[int, int]] = []  # expanded only when no alphabet is given
+        self.needs_alphabet: list[tuple[str, int]] = []
+        self.atom = False  # whether a quantifier may follow
+        while self.i < self.n:
+            self._step()
+
+    def _char(self, c: str) -> None:
+        self.named.add(c)
+        self.tokens.append(("char", c))
+
+    def _escape(self, in_class: bool) -> str | None:
+        """Read the escape at ``self.i`` (a backslash); return its character, or
+        None after listing a class escape."""
+        p, start = self.p, self.i
+        c = p[start + 1]
+        self.i = start + 2
+        if c in _CLASS_ESCAPES:
+            if c.isupper():
+                self.needs_alphabet.append((f"class escape \\{c}", start))
+            else:
+                self.named.update(_ASCII_MEMBERS[c])
+            self.tokens.append(("set", "\\" + c))
+            return None
+        if c in "0123456789":
+            digits = re.match(r"[0-7]{1,3}", p[start + 1 :])
+            octal = digits and (c == "0" or len(digits.group()) == 3)
+            if in_class or octal:
+                text = digits.group() if c != "0" else re.match(r"0[0-7]{0,2}", p[start + 1 :])[0]
+                self.i = start + 1 + len(text)
+                return chr(int(text, 8))
+            group = re.match(r"\d{1,2}", p[start + 1 :]).group()
+            raise _Refused(f"backreference \\{group}", start, "matches what a group matched")
+        if c in "xuU":
+            size = {"x": 2, "u": 4, "U": 8}[c]
+            self.i = start + 2 + size
+            return chr(int(p[start + 2 : self.i], 16))
+        if c == "N":
+            end = p.index("}", start)
+            self.i = end + 1
+            return unicodedata.lookup(p[start + 3 : end])
+        if c == "b" and in_class:
+            return "\b"
+        if c in "bB":
+            raise _Refused(f"word boundary \\{c}", start, "tests the characters around it")
+        if c in "AZ":
+            return self._anchor(f"\\{c}", start, 2)
+        return _SIMPLE_ESCAPES.get(c, c)
+
+    def _anchor(self, what: str, pos: int, width: int) -> None:
+        at_start = pos == 0 and what in ("^", "\\A")
+        at_end = pos + width == self.n and what in ("$", "\\Z")
+        if not (at_start or at_end):
+            raise _Refused(f"anchor {what}", pos, "only fits at the very start or end")
+        self.i = pos + width
+        return None  # a full match makes it redundant: dropped
+
+    def _step(self) -> None:
+        p, i = self.p, self.i
+        c = p[i]
+        quantifier = _QUANTIFIER.match(p, i)
+        if quantifier and quantifier.group() != "{}":
+            return self._quantifier(quantifier)
+        previous, self.atom = self.atom, True
+        if c == "\\":
+            if p[i + 1] in "bBAZ":
+                self.atom = False
+            char = self._escape(in_class=False)
+            if char is not None:
+                self._char(char)
+        elif c == "[":
+            self._class()
+        elif c == "(":
+            self._group(previous)
+        elif c in "|)":
+            self.atom = c == ")"
+            self.tokens.append(("text", c))
+            self.i += 1
+        elif c == ".":
+            self.needs_alphabet.append(("any character .", i))
+            self.tokens.append(("text", "."))
+            self.i += 1
+        elif c in "^$":
+            self.atom = False
+            self._anchor(c, i, 1)
+        else:
+            self._char(c)
+            self.i += 1
+
+    def _quantifier(self, m: re.Match) -> None:
+        if not self.atom:  # re.compile has refused "nothing to repeat" already; anchors remain
+            raise _Refused(f"quantifier {m.group()}", m.start(), "has nothing to repeat")
+        text = m.group()
+        if text.startswith("{"):
+            lo, comma, hi = m.groups()
+            text = f"{{{lo or 0},{hi}}}" if comma else f"{{{lo}}}"
+        self.tokens.append(("text", text))
+        self.i = m.end()
+        self.atom = False
+        if self.p.startswith("+", self.i):
+            raise _Refused(f"possessive quantifier {m.group()}+", m.start(),
+                           "gives nothing back, so it drops matches depending on what follows")
+        if self.p.startswith("?", self.i):
+            self.i += 1  # lazy: the same full-match language
+
+    def _group(self, previous: bool) -> None:
+        p, i = self.p, self.i
+        refusals = [
+            ("(?P=", "backreference", "matches what a group matched"),
+            ("(?=", "lookahead", "looks at text outside the match"),
+            ("(?!", "negative lookahead", "looks at text outside the match"),
+            ("(?<=", "lookbehind", "looks at text outside the match"),
+            ("(?<!", "negative lookbehind", "looks at text outside the match"),
+            ("(?>", "atomic group", "gives nothing back, so it drops matches"),
+            ("(?(", "conditional group", "depends on what a group matched"),
+        ]
+        for opening, what, why in refusals:
+            if p.startswith(opening, i):
+                raise _Refused(f"{what} {opening}", i, why)
+        if p.startswith("(?#", i):  # a comment: a quantifier after it repeats what came before
+            self.i = p.index(")", i) + 1
+            self.atom = previous
+        elif _FLAG_GROUP.match(p, i):
+            flags = re.match(r"\(\?[^:)]*[:)]", p[i:]).group()
+            raise _Refused(f"inline flags {flags}", i, "are not supported; spell the characters "
+                           "out instead, e.g. [aA] for (?i)a", regular=True)
+        elif p.startswith("(?P<", i):
+            self.i = p.index(">", i) + 1
+            self.tokens.append(("text", "("))
+            self.atom = False
+        else:
+            opening = "(?:" if p.startswith("(?:", i) else "("
+            self.tokens.append(("text", opening))
+            self.i += len(opening)
+            self.atom = False
+
+    def _class(self) -> None:
+        p, start = self.p, self.i
+        self.i += 1
+        self.tokens.append(("text", "["))
+        if p.startswith("^", self.i):
+            self.needs_alphabet.append(("negated class [^", start))
+            self.tokens.append(("text", "^"))
+            self.i += 1
+        first = True
+        while first or p[self.i] != "]":
+            first = False
+            low = self._class_char()
+            if low is not None and p[self.i] == "-" and p[self.i + 1] != "]":
+                self.i += 1
+                high = self._class_char()
+                self.ranges.append((ord(low), ord(high)))
+                self.tokens[-2:] = [("range", low + high)]
+        self.tokens.append(("text", "]"))
+        self.i += 1
+
+    def _class_char(self) -> str | None:
+        if self.p[self.i] == "\\":
+            char = self._escape(in_class=True)
+        else:
+            char = self.p[self.i]
+            self.i += 1
+        if char is not None:
+            self._char(char)
+        return char
+
+
+def _emit_char(c: str) -> str:
+    # \xhh for ASCII punctuation and controls: interegular reads it as re does
+    return f"\\x{ord(c):02x}" if c.isascii() and not c.isalnum() else c
+
+
+def _emit(tokens: list[tuple[str, str]], alphabet: tuple[str, ...]) -> str:
+    never = next(chr(k) for k in range(0xE000, 0x110000) if chr(k) not in alphabet)
+    out, in_class = [], False
+    for kind, text in tokens:
+        if kind == "char":
+            out.append(_emit_char(text))
+        elif kind in ("set", "range"):  # spelled out over the alphabet, by re's own rules
+            if kind == "set":
+                chosen = [c for c in alphabet if re.fullmatch(text, c)]
+            else:  # a range, cut to the alphabet: interegular need not spell out a huge one
+                chosen = [c for c in alphabet if text[0] <= c <= text[1]]
+            members = "".join(map(_emit_char, chosen)) or _emit_char(never)
+            out.append(members if in_class else f"[{members}]")
+        else:
+            in_class = (in_class or text == "[") and text != "]"
+            out.append(text)
+    return "".join(out)
+
+
+def regex_alphabet(alphabet: Iterable[str] | None) -> tuple[str, ...] | None:
+    """Check an alphabet for :func:`regex_declaration`: sorted distinct characters.
+
+    Examples
+    --------
+    >>> regex_alphabet("cabba")
+    ('a', 'b', 'c')
+    >>> regex_alphabet(["a", "bc"])
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: alphabet symbol 'bc' is not one character; ...
+    """
+    if alphabet is None:
+        return None
+    if isinstance(alphabet, (bytes, bytearray)) or not isinstance(alphabet, Iterable):
+        raise TypeError(f"alphabet is a str or an iterable of characters, not "
+                        f"{type(alphabet).__name__}")
+    symbols = list(alphabet)
+    for symbol in symbols:
+        if not isinstance(symbol, str):
+            raise TypeError(f"alphabet symbols are str, not {type(symbol).__name__}")
+        if len(symbol) != 1:
+            raise GrammarError(f"alphabet symbol {symbol!r} is not one character; "
+                               "a regular expression matches characters")
+    return tuple(sorted(set(symbols)))
+
+
+def _machine(text: str, pattern: str):  # noqa: ANN202 - interegular's FSM
+    try:
+        import interegular
+    except ImportError as err:
+        raise RegexExtraMissing(
+            "from_regex needs interegular: pip install grammarlab[regex]"
+        ) from err
+    try:
+        return interegular.parse_pattern(text).to_fsm()
+    except Exception as err:  # its Unsupported and InvalidSyntax, as one error
+        raise GrammarError(f"regular expression {pattern!r}: not supported: {err}") from err
+
+
+def regex_declaration(pattern: str, alphabet: Iterable[str] | None = None) -> Declaration:
+    """The declaration of the minimal complete DFA fully matching `pattern` over the alphabet.
+
+    Parameters
+    ----------
+    pattern : str
+        A pattern in Python's :mod:`re` syntax (see the module docstring).
+    alphabet : str or iterable of str, optional
+        The characters words are made of; default: those the pattern names.
+
+    Raises
+    ------
+    TypeError
+        If `pattern` is not a str, or `alphabet` is not made of str.
+    GrammarError
+        If the pattern is not valid :mod:`re` syntax, uses a construct no
+        finite automaton expresses (named, with its position), or needs an
+        alphabet it was not given.
+    RegexExtraMissing
+        An ImportError: interegular is not installed.
+
+    Examples
+    --------
+    >>> regex_declaration("a(?=b)")
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: regular expression 'a(?=b)': lookahead (?= at position 1 ...
+    """
+    if not isinstance(pattern, str):
+        raise TypeError(f"a regular expression is a str, not {type(pattern).__name__}")
+    symbols = regex_alphabet(alphabet)
+    where = f"regular expression {pattern!r}"
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        raise GrammarError(f"{where}: {err.msg} at position {err.pos}") from None
+    try:
+        scan = _Scan(pattern)
+    except _Refused as err:
+        raise GrammarError(f"{where}: {err.what} at position {err.pos} {err.why}") from None
+    if symbols is None:
+        if scan.needs_alphabet:
+            what, pos = scan.needs_alphabet[0]
+            raise GrammarError(f"{where}: {what} at position {pos} stands for characters the "
+                               "pattern does not name; pass alphabet= to say which")
+        named = set(scan.named)
+        for low, high in scan.ranges:
+            if high - low >= MAX_DERIVED_ALPHABET:  # refused before spelling it out
+                named = set(range(high - low + 1))
+                break
+            named.update(map(chr, range(low, high + 1)))
+        if len(named) > MAX_DERIVED_ALPHABET:
+            raise GrammarError(f"{where} names {len(named)} characters or more, more than "
+                               f"{MAX_DERIVED_ALPHABET}; pass alphabet= to say which")
+        symbols = tuple(sorted(named))
+    fsm = _machine(_emit(scan.tokens, symbols), pattern)
+    keys = [fsm.alphabet[c] for c in symbols]
+    number = {fsm.initial: 0}
+    queue, edges, dead = [fsm.initial], [], None
+    for state in queue:  # grows while read: breadth first from the start
+        for symbol, key in zip(symbols, keys, strict=True):
+            target = fsm.map.get(state, {}).get(key)
+            if target is None:
+                dead = len(number) if dead is None else dead
+                number.setdefault(None, dead)
+            elif target not in number:
+                number[target] = len(number)
+                queue.append(target)
+            edges.append((number[state], number[target], symbol))
+    if dead is not None:  # the sink keeps every symbol in the alphabet
+        edges += [(dead, dead, symbol) for symbol in symbols]
+    accepting = [number[s] for s in queue if s in fsm.finals]
+    return declaration_from_edges(edges, start=0, accepting=accepting,
+                                  graph_attrs=None if accepting else {"empty": True})

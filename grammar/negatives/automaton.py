@@ -1,0 +1,236 @@
+"""The near-miss automaton: a DFA for exactly the rejected words one edit from a member.
+
+It reads a word while tracking the member's state on the word itself and
+the set of states some member could be in had one edit happened already, so
+it is a subset construction over the grammar's DFA. Counting and unranking
+on it give exact existence checks and exactly uniform near misses.
+
+The automaton, or the bound on its size that a build passed, is cached on
+the DFA (:func:`grammar.codes.cached`) for each selection of kinds, so a
+grammar too large for it costs one failed build, never one per call.
+
+Examples
+--------
+>>> from grammar import library
+>>> nm = near_miss_dfa(library.tomita(1))          # near misses of 1*
+>>> nm.count(3), nm.count(0)                         # one 0 among three symbols
+(3, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from grammar.automaton import DFA
+from grammar.checks import grammar_label
+from grammar.codes import cached, dfa_live
+from grammar.errors import GrammarError
+from grammar.minimize import minimize
+from grammar.negatives.kinds import DELETE, INSERT, KINDS, SUBSTITUTE, TRANSPOSE, check_kinds
+
+if TYPE_CHECKING:
+    from grammar.core import Grammar
+
+__all__ = [
+    "MAX_INPUT_STATES",
+    "MAX_STATES",
+    "RETRY_GROWTH",
+    "build_failed",
+    "near_miss_dfa",
+    "near_miss_dfa_or_none",
+]
+
+#: Grammars with larger DFAs do not get a near-miss automaton (the generator mutates instead).
+MAX_INPUT_STATES = 400
+#: A build that passes this many states stops, and its failure is remembered.
+MAX_STATES = 100_000
+#: A failed build is tried again only with a bound this many times larger, so all the
+#: attempts together cost at most a third more than the last one.
+RETRY_GROWTH = 4
+
+
+def near_miss_dfa(g: Grammar, kinds: Sequence[str] = KINDS) -> DFA:
+    """A DFA accepting exactly the near misses of `g` made by the given kinds of edit.
+
+    A near miss is a non-member at edit distance exactly 1 from the
+    language; with `kinds`, only those obtained from some member by one edit
+    of those kinds. The automaton reads a word while tracking the member's
+    state on the word itself and the set of states some member could be in
+    had one edit happened already, so it is a subset construction over the
+    grammar's DFA. Counting and unranking on it give exact existence checks
+    and exactly uniform near misses.
+
+    Raises
+    ------
+    GrammarError
+        If the automaton would exceed 100,000 states (a failed build is
+        remembered: asking again raises at once).
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> nm = near_miss_dfa(library.tomita(1))          # near misses of 1*
+    >>> nm.count(3), nm.count(0)                         # one 0 among three symbols
+    (3, 0)
+    >>> near_miss_dfa(library.parity(), ["transpose"]).count(6)  # transposing keeps parity
+    0
+    """
+    kinds = check_kinds(kinds)
+    built = _attempt(g, kinds, MAX_STATES, growth=1)
+    if built is None:
+        raise GrammarError(
+            f"the near-miss automaton of {grammar_label(g)} exceeds {MAX_STATES:,} states"
+        )
+    return built
+
+
+def near_miss_dfa_or_none(
+    g: Grammar, kinds: Sequence[str], max_states: int = MAX_STATES
+) -> DFA | None:
+    """The near-miss automaton, or None when it would pass `max_states` states.
+
+    Grammars of more than :data:`MAX_INPUT_STATES` states get None at once.
+    A build that fails is remembered with its bound: it is tried again only
+    with a bound :data:`RETRY_GROWTH` times larger.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> near_miss_dfa_or_none(library.parity(), ["insert"]).count(4)  # odd number of 1s
+    8
+    >>> near_miss_dfa_or_none(library.embedded_reber(), ["transpose"], max_states=5) is None
+    True
+    """
+    if g.dfa.n_states > MAX_INPUT_STATES:
+        return None
+    return _attempt(g, check_kinds(kinds), max_states, RETRY_GROWTH)
+
+
+def build_failed(g: Grammar, kinds: Sequence[str], max_states: int) -> bool:
+    """Whether a build within `max_states` states is known to fail (without trying it).
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> build_failed(library.reber(), ["substitute"], 10)
+    False
+    """
+    if g.dfa.n_states > MAX_INPUT_STATES:
+        return True
+    record = _record(g, check_kinds(kinds))
+    return "dfa" not in record and record.get("failed_at", 0) * RETRY_GROWTH > max_states
+
+
+def _record(g: Grammar, kinds: tuple[str, ...]) -> dict:
+    return cached(g.dfa, "near_miss_dfa:" + ",".join(kinds), dict)
+
+
+def _attempt(g: Grammar, kinds: tuple[str, ...], max_states: int, growth: int) -> DFA | None:
+    """The cached automaton; else one build within `max_states`, unless a build with a bound
+    not `growth` times smaller already failed."""
+    record = _record(g, kinds)
+    if "dfa" in record:
+        return record["dfa"]
+    if record.get("failed_at", 0) * growth > max_states:
+        return None
+    built = _build(g.dfa, kinds, max_states)
+    if built is None:
+        record["failed_at"] = max(max_states, record.get("failed_at", 0))
+        return None
+    record["dfa"] = built
+    return built
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _union(masks: Iterator[int]) -> int:
+    out = 0
+    for mask in masks:
+        out |= mask
+    return out
+
+
+def _build(dfa: DFA, kinds: tuple[str, ...], max_states: int) -> DFA | None:
+    """The automaton, or None as soon as it passes `max_states` states."""
+    k = len(dfa.alphabet)
+    table = dfa.table.tolist()
+    live = dfa_live(dfa)
+    n = dfa.n_states
+    bit = [(1 << t) if live[t] else 0 for t in range(n)]
+    final = _union(1 << s for s in range(n) if dfa.accepting[s])
+    # successors[s]: the states one symbol after s (substitution, or a deleted symbol).
+    successors = [_union(bit[t] for t in row) for row in table]
+    # after_deleted[s][b]: a symbol deleted before b, then b read.
+    after_deleted = [[_union(bit[table[t][b]] for t in set(row)) for b in range(k)]
+                     for row in table]
+
+    def step(mask: int, b: int) -> int:
+        return _union(bit[table[s][b]] for s in _bits(mask)) if mask else 0
+
+    chosen = {KINDS.index(kind) for kind in kinds}
+    track_kinds = not {SUBSTITUTE, INSERT, DELETE} <= chosen
+    track_prev = track_kinds and TRANSPOSE in chosen
+    dead = dfa.dead
+
+    def accepts(state: tuple) -> bool:
+        s0, edited, picked, _ = state
+        if dfa.accepting[s0]:
+            return False
+        if not (edited | successors[s0]) & final:
+            return False
+        if not track_kinds:
+            return True
+        ends = picked | (successors[s0] if DELETE in chosen else 0)
+        return bool(ends & final)
+
+    def move(state: tuple, b: int) -> tuple:
+        s0, edited, picked, prev = state
+        here = successors[s0] | bit[s0]
+        edited = step(edited, b) | after_deleted[s0][b] | here
+        if track_kinds:
+            new = step(picked, b)
+            if DELETE in chosen:
+                new |= after_deleted[s0][b]
+            if SUBSTITUTE in chosen:
+                new |= successors[s0]
+            if INSERT in chosen:
+                new |= bit[s0]
+            if track_prev and prev is not None and prev[1] != b:
+                new |= bit[table[table[prev[0]][b]][prev[1]]]
+            picked = new
+        target = table[s0][b]
+        # A dead original run can no longer take part in an edit: forget where it came from.
+        new_prev = (s0, b) if track_prev and live[s0] else None
+        if dead >= 0 and not live[target]:
+            target = dead
+        return (target, edited, picked, new_prev)
+
+    start = (dfa.start, 0, 0, None)
+    index = {start: 0}
+    states = [start]
+    rows: list[list[int]] = []
+    while len(rows) < len(states):
+        state = states[len(rows)]
+        row = []
+        for b in range(k):
+            nxt = move(state, b)
+            j = index.get(nxt)
+            if j is None:
+                j = index[nxt] = len(states)
+                states.append(nxt)
+                if len(states) > max_states:
+                    return None
+            row.append(j)
+        rows.append(row)
+    accepting = np.array([accepts(state) for state in states], dtype=bool)
+    small, final_states = minimize(np.array(rows, dtype=np.int64).reshape(len(rows), k),
+                                   accepting, 0)
+    return DFA(alphabet=dfa.alphabet, table=small, accepting=final_states, start=0)

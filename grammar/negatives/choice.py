@@ -1,0 +1,158 @@
+"""For each cell of near misses: go on mutating members, draw exactly, or give up.
+
+Mutation is cheap per candidate, but a kind whose edits rarely leave the
+language needs many candidates. The exact draw counts near misses on the
+near-miss automaton (:mod:`grammar.negatives.automaton`), whose size is not
+known before it is built. After each round, a cell that rarely succeeds is
+reviewed, comparing estimates of the two costs in element operations:
+
+- going on mutating: the words still wanted, divided by the observed success
+  rate, times the word length and the alphabet (unranking a member reads k
+  counts per symbol);
+- the exact draw: the counting tables (automaton states x symbols x
+  lengths, with a penalty where counts need Python ints) and the build
+  (a Python subset construction, a few hundred times slower per transition).
+
+The automaton is built only within the number of states that keeps its cost
+below both a fixed memory budget and the cost of going on mutating; a build
+that fails is remembered on the DFA (never retried with the same bound).
+Counting never goes past the longest length a requested word has.
+
+Examples
+--------
+>>> exact_state_budget(k=4, top=29, big_integers=False)
+34952
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from grammar.automaton import INT64_SAFE
+from grammar.codes import count_table, dfa_live, member_lengths
+from grammar.negatives.automaton import MAX_STATES, build_failed, near_miss_dfa_or_none
+from grammar.negatives.kinds import GROWTH, KINDS
+from grammar.negatives.quotas import MIN_RATE, PROBE, ROUND_GROWTH, Cell, review_local
+from grammar.walks import walk_codes
+
+if TYPE_CHECKING:
+    from grammar.automaton import DFA
+    from grammar.negatives.generator import NearMissGenerator
+
+__all__ = [
+    "BIG_INTEGER_PENALTY",
+    "BUILD_COST",
+    "CANDIDATE_OVERHEAD",
+    "COUNT_BUDGET",
+    "MUTATION_BUDGET_PROBES",
+    "NON_MEMBER_PROBE",
+    "Decision",
+    "exact_state_budget",
+    "review",
+]
+
+#: Entries (states x symbols x lengths) the counting tables of one exact draw may hold.
+COUNT_BUDGET = 1 << 22
+#: Counts past int64 are Python ints: this many times dearer in time and memory.
+BIG_INTEGER_PENALTY = 16
+#: One transition of the automaton's build (Python), in element operations of numpy.
+BUILD_COST = 1000
+#: Per symbol of a mutation candidate, element operations besides the k of unranking.
+CANDIDATE_OVERHEAD = 16
+#: Random non-members tried to estimate how often they are near misses of a cell.
+NON_MEMBER_PROBE = 256
+#: Without an automaton, a cell that never succeeded is given up after this many probes.
+MUTATION_BUDGET_PROBES = 512
+
+
+class Decision:
+    """What the review of a cell decided.
+
+    ``"mutate"`` (go on), ``"exact"`` (draw from the automaton `nm`, one word
+    of each of `lengths`), ``"non_members"`` (draw uniform non-members and
+    keep the near misses, at most `candidates` of them) or ``"drop"``.
+    """
+
+    __slots__ = ("action", "nm", "lengths", "candidates")
+
+    def __init__(self, action: str, nm: DFA | None = None,
+                 lengths: np.ndarray | None = None, candidates: int = 0) -> None:
+        self.action, self.nm, self.lengths, self.candidates = action, nm, lengths, candidates
+
+
+def exact_state_budget(k: int, top: int, big_integers: bool) -> int:
+    """The most automaton states whose counting tables up to length `top` fit the budget."""
+    entries = max(k, 1) * (top + 1) * (BIG_INTEGER_PENALTY if big_integers else 1)
+    return min(MAX_STATES, COUNT_BUDGET // entries)
+
+
+def review(gen: NearMissGenerator, cells: list[Cell], cell: Cell) -> Decision:
+    """After a round: pass on long-range quotas the cell cannot meet, then decide its fate.
+
+    A cell already drawn exactly stays exact (its automaton is cached) while
+    it gets quota passed on from others.
+    """
+    review_local(cells, cell, gen.spill, gen.rng)
+    if not cell.wanted:
+        return Decision("mutate")
+    # A kind fares alike at neighbouring lengths: judge it on all its cells together.
+    same = [c for c in cells if c.kind == cell.kind]
+    tried, found = sum(c.tried for c in same), sum(c.found for c in same)
+    if not cell.exact and (tried < PROBE or found >= max(MIN_RATE * tried, 1)):
+        return Decision("mutate")
+    k, kind = gen.k, (KINDS[cell.kind],)
+    if cell.length is not None:
+        lengths = np.full(cell.wanted, cell.length)
+    else:
+        # The words follow the lengths of walks: draw those lengths now.
+        walks = walk_codes(gen.g, cell.wanted, gen.rng)
+        lengths = np.count_nonzero(walks, axis=1) + int(GROWTH[cell.kind])
+    top = max(int(lengths.max(initial=0)), 1)
+    rate = (found + 1) / (tried + 1)  # optimistic while nothing was found
+    mutating = cell.wanted / rate * top * (k + CANDIDATE_OVERHEAD)
+    if cell.length is not None and gen.dfa.n_states * k * (top + 1) <= COUNT_BUDGET:
+        # The other exact draw: uniform non-members of the length, kept when near misses.
+        if cell.non_tried < NON_MEMBER_PROBE:
+            gen.probe_non_members(cell, NON_MEMBER_PROBE)
+        non_rate = (cell.non_found + 1) / (cell.non_tried + 2)
+        per_candidate = top * (k + gen.dfa.n_states + CANDIDATE_OVERHEAD)
+        drawing = cell.wanted / non_rate * per_candidate
+        if cell.non_found and drawing < mutating:
+            return Decision("non_members", candidates=int(ROUND_GROWTH * cell.wanted / non_rate
+                                                          + NON_MEMBER_PROBE))
+    big = top * math.log2(max(k, 1)) >= math.log2(INT64_SAFE)
+    counting = exact_state_budget(k, top, big)
+    budget = min(counting, int(mutating // (k * BUILD_COST)))
+    nm = None
+    if budget > 0 and not build_failed(gen.g, kind, budget):
+        nm = near_miss_dfa_or_none(gen.g, kind, max_states=budget)
+    if nm is not None:
+        if not dfa_live(nm)[nm.start]:
+            return Decision("drop")  # no near miss of this kind at any length
+        possible = _possible_lengths(nm, lengths, counting)
+        if possible is not None:
+            return Decision("exact", nm, possible)
+        if cell.length is not None and nm.n_states <= counting:
+            return Decision("drop")  # none of this kind at the cell's length
+    if cell.found or tried < MUTATION_BUDGET_PROBES * PROBE:
+        return Decision("mutate")  # keep mutating, within a budget
+    return Decision("drop")
+
+
+def _possible_lengths(nm: DFA, lengths: np.ndarray, states_budget: int) -> np.ndarray | None:
+    """Each length, or the nearest one no longer than the longest asked that has near misses.
+
+    Counting stops at the longest length asked for; None when no length up
+    to it has a near miss, or when the automaton is too large to count on.
+    """
+    if nm.n_states > states_budget:
+        return None
+    top = int(lengths.max(initial=0))
+    possible = member_lengths(count_table(nm, top), 0, top, nm.start)
+    if possible.size == 0:
+        return None
+    # Lengths with no near miss of this kind move to the nearest length that has one.
+    return possible[np.abs(possible[None, :] - lengths[:, None]).argmin(axis=1)]

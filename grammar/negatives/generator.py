@@ -1,0 +1,322 @@
+"""The near-miss generator: rounds of mutation, and exact draws for the cells that need them.
+
+One :class:`NearMissGenerator` serves one call of
+:func:`grammar.negatives.near_misses`. Each round draws members for the
+cells that still need words (:mod:`grammar.negatives.quotas`), applies one
+random edit of the cell's kind to each, and keeps the rejected results at
+distance exactly 1 (a transposition is two substitutions, so it is checked
+by :func:`grammar.negatives.repairs.at_distance_one`). A cell whose edits
+rarely succeed is drawn exactly from the near-miss automaton instead
+(:meth:`NearMissGenerator.exact`), each word then paired with a member one
+edit away.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from grammar.checks import grammar_label
+from grammar.codes import (
+    cached,
+    code_dtype,
+    code_table,
+    count_table,
+    random_below,
+    run_codes,
+    uniform_lengths_codes,
+    unrank_codes,
+)
+from grammar.errors import GrammarError
+from grammar.negatives.kinds import GROWTH, INSERT, SHORTEST, SUBSTITUTE, TRANSPOSE, mutate
+from grammar.negatives.quotas import (
+    MAX_ROUND_SYMBOLS,
+    ROUND_EXTRA,
+    ROUND_MARGIN,
+    Cell,
+    Request,
+    round_size,
+)
+from grammar.negatives.repairs import at_distance_one, made_by, pick_sources
+from grammar.negatives.windows import MAX_LOCAL_SYMBOLS, LocalWindows
+from grammar.sampling import uniform_codes
+from grammar.walks import sample_codes
+
+if TYPE_CHECKING:
+    from grammar.automaton import DFA
+    from grammar.core import Grammar
+
+__all__ = ["Block", "NearMissGenerator", "lowest", "stack"]
+
+
+class Block:
+    """Near misses made together: words, kind, positions, sources and long-range flags."""
+
+    __slots__ = ("words", "kinds", "positions", "sources", "local", "exact")
+
+    def __init__(self, words: np.ndarray, kind: int, positions: np.ndarray,
+                 sources: np.ndarray, local: np.ndarray, exact: bool) -> None:
+        self.words, self.positions, self.sources, self.local = words, positions, sources, local
+        self.kinds = np.full(len(words), kind)
+        self.exact = np.full(len(words), exact)
+
+
+class NearMissGenerator:
+    """State of one :func:`grammar.negatives.near_misses` call.
+
+    Parameters
+    ----------
+    g : Grammar
+    long_range : float
+        The fraction of long-range near misses asked for (0 turns the windows off).
+    rng : numpy.random.Generator
+        Every random choice is drawn from it.
+    spill : bool
+        Whether a length that cannot meet its quota passes it to other lengths.
+    top : int
+        The longest length asked for (0 when the lengths follow walks): counts of
+        non-members are made once, up to it.
+    """
+
+    def __init__(self, g: Grammar, long_range: float, rng: np.random.Generator,
+                 spill: bool, top: int = 0) -> None:
+        self.g, self.rng, self.spill, self.top = g, rng, spill, top
+        self.dfa: DFA = g.dfa
+        self.k = len(g.alphabet)
+        self.table = code_table(self.dfa)
+        if long_range and self.k > MAX_LOCAL_SYMBOLS:
+            raise GrammarError(
+                f"long_range needs an alphabet of at most {MAX_LOCAL_SYMBOLS} symbols; "
+                f"{grammar_label(g)} has {self.k}"
+            )
+        self.local = (cached(self.dfa, "local_windows", lambda: LocalWindows(self.dfa))
+                      if long_range else None)
+        self.blocks: list[Block] = []
+
+    # -- validity -----------------------------------------------------------------------------
+
+    def valid(self, words: np.ndarray, kind: int) -> np.ndarray:
+        """Rejected and at distance exactly 1 (the candidates are one edit from a member)."""
+        rejected = ~self.dfa.accepting[run_codes(self.table, words, self.dfa.start)]
+        if kind != TRANSPOSE:
+            return rejected  # one edit from a member, and rejected: distance exactly 1
+        # A transposition is two substitutions: check that one edit repairs it.
+        check = np.flatnonzero(rejected)
+        if check.size:
+            rejected[check] = at_distance_one(self.dfa, words[check])
+        return rejected
+
+    # -- candidates by mutation -----------------------------------------------------------------
+
+    def sources(self, cell: Cell, m: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`m` members for the cell, as (codes, priority) blocks of similar width.
+
+        Priorities are exchangeable labels (a walk's position in the sample),
+        so picking the lowest among the valid rows is unbiased.
+        """
+        if cell.length is None:
+            # One padded block: a round then runs the automaton once over the widest walk,
+            # not once per width.
+            blocks = sample_codes(self.g, m, self.rng)
+            codes = stack([b for b, _ in blocks], code_dtype(self.k))
+            return [(codes, np.concatenate([p for _, p in blocks]))]
+        size = cell.length - int(GROWTH[cell.kind])
+        return [(uniform_codes(self.g, m, size, size, self.rng), np.arange(m))]
+
+    def mutate(self, sources: np.ndarray, kind: int) -> tuple[np.ndarray, ...]:
+        """A random edit of `kind` on each row; rows where it cannot apply are flagged."""
+        m, width = sources.shape
+        if width == 0 and kind != INSERT:  # only empty sources: nothing to edit
+            return np.zeros((m, 1), sources.dtype), np.zeros(m, np.intp), np.zeros(m, bool)
+        lengths = np.count_nonzero(sources, axis=1)
+        span = np.maximum(lengths + (kind == INSERT) - (kind == TRANSPOSE), 1)
+        position = (self.rng.random(m) * span).astype(np.intp)
+        applies = lengths >= SHORTEST[kind]
+        rows = np.arange(m)
+        symbol = None
+        if kind == SUBSTITUTE:
+            here = sources[rows, position]
+            other = self.rng.integers(1, max(self.k, 2), size=m, dtype=np.intp)
+            symbol = (other + (other >= here)).astype(sources.dtype)
+            applies &= self.k > 1
+        elif kind == INSERT:
+            symbol = self.rng.integers(1, self.k + 1, size=m).astype(sources.dtype)
+        elif kind == TRANSPOSE and width > 1:
+            position = np.minimum(position, width - 2)
+            applies &= sources[rows, position] != sources[rows, position + 1]
+        words = mutate(sources, kind, position, symbol)
+        return words, position, applies
+
+    def requests(self, cells: list[Cell]) -> list[Request]:
+        """What each open cell asks of the next round.
+
+        A substitution cell's long-range quota is met by targeted draws: only
+        substitutions whose three changed windows occur in members.
+        """
+        out = []
+        for cell in cells:
+            if cell.wanted == 0 or cell.exact:
+                continue
+            aimed = cell.kind == SUBSTITUTE and self.local is not None
+            plain = cell.need / cell.rate()
+            local = cell.need_local / cell.rate_local() if cell.need_local else 0.0
+            wants = [(plain, False), (local, True)] if aimed else [(plain + local, False)]
+            for want, targeted in wants:
+                if want > 0:
+                    tried = cell.tried_local if targeted else cell.tried
+                    size = round_size(want, tried, cell.mean_length())
+                    out.append(Request(cell, size, targeted))
+        return out
+
+    def round(self, cells: list[Cell]) -> None:
+        """One vectorised round of mutation over the cells that still need words."""
+        by_length: dict[int | None, list[Request]] = {}
+        for request in self.requests(cells):
+            by_length.setdefault(request.cell.length, []).append(request)
+        for batch in by_length.values():
+            self._round_batch(batch)
+
+    def _round_batch(self, batch: list[Request]) -> None:
+        pieces = []
+        for r, request in enumerate(batch):
+            kind = request.cell.kind
+            for block, priority in self.sources(request.cell, request.count):
+                if request.aimed:
+                    words, position, ok = self.local.substitutions(block, self.rng)
+                else:
+                    words, position, ok = self.mutate(block, kind)
+                ok[ok] = self.valid(words[ok], kind)
+                local = ok.copy() if request.aimed else np.zeros(len(block), dtype=bool)
+                if self.local is not None and ok.any() and not request.aimed:
+                    local[ok] = self.local.plausible(words[ok])
+                pieces.append((r, block, words, position, ok, local, priority))
+        group = np.concatenate([np.full(len(p[1]), p[0]) for p in pieces])
+        good = np.concatenate([p[4] for p in pieces])
+        local = np.concatenate([p[5] for p in pieces])
+        priority = np.concatenate([p[6] for p in pieces])
+        lengths = np.concatenate([np.count_nonzero(p[1], axis=1) for p in pieces])
+        take = self.fill(batch, group, good, local, priority, lengths)
+        row = 0
+        for r, block, words, position, _, local, _ in pieces:
+            which = np.flatnonzero(take[row : row + len(block)])
+            row += len(block)
+            if which.size:
+                self.blocks.append(Block(words[which], batch[r].cell.kind, position[which],
+                                         block[which], local[which], exact=False))
+
+    def fill(self, batch: list[Request], group: np.ndarray, good: np.ndarray,
+             local: np.ndarray, priority: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Pick, per request, the valid rows of lowest priority its cell needs; count them.
+
+        ``group[i]`` is the index in `batch` of the request row i answers; a
+        request's rows are contiguous. `lengths` are those of the sources.
+        """
+        take = np.zeros(len(good), dtype=bool)
+        bounds = np.flatnonzero(np.diff(group)) + 1
+        for rows in np.split(np.arange(len(good)), bounds):
+            request = batch[int(group[rows[0]])]
+            cell, aimed = request.cell, request.aimed
+            ok, near = good[rows], local[rows] & good[rows]
+            picked_local = lowest(priority[rows], near, cell.need_local)
+            picked = (np.zeros(len(rows), dtype=bool) if aimed
+                      else lowest(priority[rows], ok & ~picked_local, cell.need))
+            take[rows] = picked_local | picked
+            if not aimed:
+                cell.tried += rows.size
+                cell.found += int(ok.sum())
+                cell.symbols += int(lengths[rows].sum())
+            if cell.need_local and (aimed or not (cell.kind == SUBSTITUTE and self.local)):
+                cell.tried_local += rows.size
+                cell.found_local += int(near.sum())
+            cell.need_local -= int(picked_local.sum())
+            cell.need -= int(picked.sum())
+        return take
+
+    # -- the exact draw -------------------------------------------------------------------------
+
+    def exact(self, cell: Cell, nm: DFA, lengths: np.ndarray) -> None:
+        """Draw the cell's near misses uniformly from the near-miss automaton `nm`, then pair
+        each with a member one edit away.
+
+        `lengths` are the lengths the words should have; each must have near
+        misses of the cell's kind.
+        """
+        m = cell.wanted
+        words = stack([
+            uniform_lengths_codes(nm, np.array([size]), int((lengths == size).sum()), self.rng)
+            for size in np.unique(lengths)
+        ], code_dtype(self.k))
+        sources, positions = pick_sources(self.dfa, words, cell.kind, self.rng)
+        local = self.local.plausible(words) if self.local is not None else np.zeros(m, bool)
+        self.blocks.append(Block(words, cell.kind, positions, sources, local, exact=True))
+        cell.need = cell.need_local = 0
+
+    def non_member_rows(self, size: int, m: int) -> np.ndarray:
+        """`m` uniformly random non-members of length `size` (none if it has none)."""
+        counts = count_table(self.dfa, max(size, self.top), members=False)
+        total = counts[size, self.dfa.start]
+        if total == 0:
+            return np.zeros((0, size), dtype=code_dtype(self.k))
+        bounds = np.full(m, total, dtype=counts.dtype)
+        ranks = random_below(self.rng, bounds)
+        return unrank_codes(self.dfa, np.full(m, size), ranks, members=False)
+
+    def near_miss_rows(self, codes: np.ndarray, kind: int) -> np.ndarray:
+        """Which rows (non-members) are near misses that one edit of `kind` makes."""
+        ok = made_by(self.dfa, codes, kind)
+        if kind == TRANSPOSE and ok.any():
+            ok[ok] = at_distance_one(self.dfa, codes[ok])
+        return ok
+
+    def probe_non_members(self, cell: Cell, m: int) -> None:
+        """Try `m` random non-members of the cell's length: how many are its near misses."""
+        codes = self.non_member_rows(int(cell.length), m)
+        cell.non_tried += m
+        cell.non_found += int(self.near_miss_rows(codes, cell.kind).sum()) if len(codes) else 0
+
+    def from_non_members(self, cell: Cell, max_candidates: int) -> None:
+        """Draw the cell's near misses exactly uniformly: uniform non-members of its length,
+        kept when they are near misses of its kind (at most `max_candidates` tried)."""
+        spent = 0
+        while cell.wanted and spent < max_candidates:
+            rate = (cell.non_found + 1) / (cell.non_tried + 2)
+            m = int(min(max_candidates - spent,
+                        cell.wanted / rate * ROUND_MARGIN + ROUND_EXTRA,
+                        MAX_ROUND_SYMBOLS // (cell.length + 1)))
+            codes = self.non_member_rows(int(cell.length), m)
+            if not len(codes):
+                return
+            ok = self.near_miss_rows(codes, cell.kind)
+            spent += m
+            cell.non_tried += m
+            cell.non_found += int(ok.sum())
+            words = codes[np.flatnonzero(ok)[: cell.wanted]]
+            if len(words):
+                sources, positions = pick_sources(self.dfa, words, cell.kind, self.rng)
+                local = (self.local.plausible(words) if self.local is not None
+                         else np.zeros(len(words), bool))
+                self.blocks.append(Block(words, cell.kind, positions, sources, local,
+                                         exact=True))
+                cell.take(len(words), int(local.sum()))
+
+
+def lowest(priority: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:
+    """Mask of the (at most) `count` masked entries of lowest priority (priorities distinct)."""
+    if count <= 0:
+        return np.zeros(len(mask), dtype=bool)
+    if int(mask.sum()) <= count:
+        return mask.copy()
+    threshold = np.partition(priority[mask], count - 1)[count - 1]
+    return mask & (priority <= threshold)
+
+
+def stack(blocks: list[np.ndarray], dtype: type) -> np.ndarray:
+    """Rows of code blocks of different widths, zero-padded to the widest."""
+    width = max((b.shape[1] for b in blocks), default=0)
+    out = np.zeros((sum(len(b) for b in blocks), width), dtype=dtype)
+    row = 0
+    for block in blocks:
+        out[row : row + len(block), : block.shape[1]] = block
+        row += len(block)
+    return out

@@ -1,0 +1,110 @@
+"""Which kinds of near miss exist at which lengths, by runs on pairs of DFA states.
+
+A near miss w made from a member u by one edit is found by running u and w
+side by side: before the edit both are in the same state, so the run is a
+*diagonal* pair (s, s); the edit makes it a pair (p, q) with p != q, which
+then reads the same symbols on both sides; w is a near miss when, at its
+end, p accepts (u is a member) and q rejects (w is not). A pair whose two
+states meet again can never tell u from w, so it is dropped.
+
+Layer t holds the pairs after t symbols of w. The sets stay small in
+practice (they are the reachable pairs only); past :data:`MAX_PAIRS` in one
+layer the answer is "possible" (unknown), so a caller never pays more than
+that (lengths from there on are reported possible). For substitutions, insertions and deletions the answer is exact: a
+rejected word one edit from a member is at distance exactly 1. For
+transpositions it is necessary only (the word may be two edits away).
+
+Examples
+--------
+>>> from grammar import library
+>>> from grammar.negatives.kinds import DELETE, TRANSPOSE
+>>> bool(possible_lengths(library.parity().dfa, TRANSPOSE, 6).any())  # swaps keep parity
+False
+>>> possible_lengths(library.tomita(2).dfa, DELETE, 5).tolist()  # (10)*: odd lengths only
+[False, True, False, True, False, True]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from grammar.negatives.kinds import DELETE, INSERT, SUBSTITUTE, TRANSPOSE
+
+if TYPE_CHECKING:
+    from grammar.automaton import DFA
+
+__all__ = ["MAX_PAIRS", "possible_lengths"]
+
+#: Candidate pairs made for one layer beyond which the answer is "possible" (not worth
+#: finding out): this bounds the time and memory of one layer.
+MAX_PAIRS = 1 << 22
+
+
+def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
+    """``out[L]``: some near miss of length L is made by one edit of `kind`, for L <= top.
+
+    Exact for substitutions, insertions and deletions; for transpositions a
+    False is certain and a True means "maybe". Where the pairs pass
+    :data:`MAX_PAIRS` the remaining lengths are reported True.
+    """
+    n, k = dfa.n_states, dfa.table.shape[1]
+    table = dfa.table.astype(np.int64)
+    accepting = dfa.accepting
+    out = np.zeros(top + 1, dtype=bool)
+    diagonal = np.zeros(n, dtype=bool)  # states after t symbols, no edit yet
+    diagonal[dfa.start] = True
+    pairs = [np.zeros(0, dtype=np.int64) for _ in range(top + 3)]  # p * n + q, per layer
+    symbols = np.arange(k)
+    for t in range(top + 1):
+        here = np.flatnonzero(diagonal)
+        if here.size * k * (k if kind in (SUBSTITUTE, TRANSPOSE) else 1) > MAX_PAIRS:
+            out[t:] = True
+            return out
+        # Edits that do not read a symbol of w: a deleted symbol of u.
+        if kind == DELETE:
+            p = table[here].ravel()
+            q = np.repeat(here, k)
+            pairs[t] = np.concatenate([pairs[t], p * n + q])
+        layer = _clean(pairs[t], n)
+        if layer is None:
+            out[t:] = True
+            return out
+        pairs[t] = layer
+        p, q = np.divmod(layer, n)
+        out[t] = bool((accepting[p] & ~accepting[q]).any())
+        if t == top:
+            break
+        if layer.size * k > MAX_PAIRS:
+            out[t + 1 :] = True
+            return out
+        # Both sides read the same symbol.
+        follow = (table[p][:, symbols] * n + table[q][:, symbols]).ravel()
+        pairs[t + 1] = np.concatenate([pairs[t + 1], follow])
+        # Edits that read symbols of w.
+        if kind == SUBSTITUTE:
+            a = table[here]  # u reads a, w reads b
+            new = (a[:, :, None] * n + a[:, None, :]).reshape(len(here), -1)
+            pairs[t + 1] = np.concatenate([pairs[t + 1], new.ravel()])
+        elif kind == INSERT:
+            new = here[:, None] * n + table[here]  # u reads nothing, w reads b
+            pairs[t + 1] = np.concatenate([pairs[t + 1], new.ravel()])
+        elif kind == TRANSPOSE:
+            two = table[table[here]]  # two[s, a, b] = δ(s, ab)
+            swapped = np.swapaxes(two, 1, 2)
+            pairs[t + 2] = np.concatenate([pairs[t + 2], (two * n + swapped).ravel()])
+        following = np.zeros(n, dtype=bool)
+        following[table[here].ravel()] = True
+        diagonal = following
+    return out
+
+
+def _clean(codes: np.ndarray, n: int) -> np.ndarray | None:
+    """Distinct off-diagonal pairs, or None past :data:`MAX_PAIRS`."""
+    if codes.size == 0:
+        return codes
+    codes = np.unique(codes)
+    p, q = np.divmod(codes, n)
+    codes = codes[p != q]
+    return None if codes.size > MAX_PAIRS else codes

@@ -1,0 +1,40 @@
+"""The package itself: public names, and no torch until a name needs it."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import neural
+
+
+def _run(script: str) -> str:
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, check=True)
+    return done.stdout.strip()
+
+
+def test_every_public_name_resolves():
+    for name in neural.__all__:
+        assert getattr(neural, name) is not None, name
+    assert set(neural.__all__) <= set(dir(neural))
+
+
+def test_import_neural_does_not_import_torch():
+    assert _run("import sys, neural; print('torch' in sys.modules)") == "False"
+    assert _run("import sys, neural; neural.TrainConfig; print('torch' in sys.modules)") == (
+        "True")
+
+
+def test_train_is_the_function_whichever_import_comes_first():
+    # The submodules neural.train and neural.compare share their functions' names;
+    # loading them first must not turn `from neural import train` into a module.
+    for name in ("train", "compare"):
+        script = (f"import types, neural.{name}\nfrom neural import {name}\n"
+                  f"print(isinstance({name}, types.FunctionType), neural.{name} is {name})")
+        assert _run(script) == "True True", name
+    assert _run("from neural import train; import types; print(type(train).__name__)") == (
+        "function")
+    module = importlib.import_module("neural.train")
+    assert module.train is neural.train and callable(neural.train)
