@@ -31,11 +31,14 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from grammar.io import (
         from_aalpy,
         from_att,
+        from_automata,
         from_dot,
         from_json,
         from_pyformlang_graph,
+        from_regex,
         to_aalpy,
         to_att,
+        to_automata,
         to_dot,
         to_json,
     )
@@ -66,8 +69,9 @@ _HOMES = {
     "near_misses": "grammar.negatives",
     "non_members": "grammar.negatives",
     **{name: "grammar.io" for name in (
-        "from_aalpy", "from_att", "from_dot", "from_json", "from_pyformlang_graph",
-        "to_aalpy", "to_att", "to_dot", "to_json",
+        "from_aalpy", "from_att", "from_automata", "from_dot", "from_json",
+        "from_pyformlang_graph", "from_regex", "to_aalpy", "to_att", "to_automata", "to_dot",
+        "to_json",
     )},
 }
 
@@ -97,9 +101,11 @@ __all__ = [
     "distance",
     "from_aalpy",
     "from_att",
+    "from_automata",
     "from_dot",
     "from_json",
     "from_pyformlang_graph",
+    "from_regex",
     "library",
     "near_misses",
     "non_members",
@@ -110,6 +116,7 @@ __all__ = [
     "symbol",
     "to_aalpy",
     "to_att",
+    "to_automata",
     "to_dot",
     "to_json",
     "union",

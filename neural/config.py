@@ -25,12 +25,16 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from neural.model import ModelConfig
+from neural.device import PRECISIONS
+from neural.model import CELLS, ModelConfig
 
-__all__ = ["TrainConfig", "with_overrides", "MIN_EXAMPLES"]
+__all__ = ["TrainConfig", "with_overrides", "MIN_EXAMPLES", "TASKS"]
 
 #: The fewest labelled words a run may ask for: one member and one non-member.
 MIN_EXAMPLES = 2
+
+#: What a run trains the network to do (see :attr:`TrainConfig.task`).
+TASKS = ("membership", "next_symbols")
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,9 @@ class TrainConfig:
         Train, validation and test fractions, summing to 1. A large
         validation split makes the early stop at 99.9% trustworthy; short
         epochs check it often.
-    embedding, hidden, layers, dropout, update_bias
-        The network's shape and init (see :class:`~neural.model.ModelConfig`).
+    embedding, hidden, layers, dropout, update_bias, cell
+        The network's shape, init and recurrent cell, ``"gru"`` or
+        ``"lstm"`` (see :class:`~neural.model.ModelConfig`).
     batch_size : int
         Words per optimiser step.
     lr, weight_decay, grad_clip : float
@@ -68,13 +73,14 @@ class TrainConfig:
         Weight of the per-prefix loss (member, and which symbols may come next,
         labelled by the automaton) against the whole-word loss; 0 trains on
         whole-word labels only. The default lets the prefixes dominate, which
-        cuts the samples a run needs.
+        cuts the samples a run needs. Not used by the ``"next_symbols"`` task.
     max_epochs : int
         Passes over the training split at most.
     max_steps : int or None
         Optimiser steps at most; None for no limit.
     target_accuracy : float
-        Stop once validation accuracy reaches this...
+        Stop once validation accuracy reaches this (for the
+        ``"next_symbols"`` task: the fraction of validation words solved)...
     min_samples : int
         ...but not before this many training samples were seen: a language
         with few members per length (Tomita 1 and 2) gives a data set of a few
@@ -85,8 +91,22 @@ class TrainConfig:
         CPU threads for torch during the run; None uses
         :data:`neural.device.DEFAULT_THREADS`. The process-wide setting is
         restored when the run ends.
-
-    Raises
+    task : {"membership", "next_symbols"}
+        ``"membership"`` trains a verifier: whole-word labels plus the
+        weighted per-prefix targets. ``"next_symbols"`` is the next-symbol
+        prediction task of Hochreiter and Schmidhuber's LSTM paper: after
+        every prefix the network predicts the set of legal next symbols and
+        whether the word may end there, every target from the automaton, and
+        the run stops on the fraction of validation words *solved* (every
+        step's thresholded prediction right). Either way the result is a
+        :class:`~neural.verifier.Verifier`: "may end here" after the last
+        symbol is membership.
+    precision : {"auto", "bf16", "fp32"}
+        ``"auto"`` uses bf16 autocast on a CUDA GPU that has bf16, after one
+        probe batch; if the recurrent kernel refuses bf16 the run warns once
+        and continues in float32. ``"bf16"`` insists (on the CPU too, through
+        CPU autocast); ``"fp32"`` never autocasts. Weights and checkpoints
+        are float32 in every case.
     ------
     TypeError
         If a field has the wrong type.
@@ -101,6 +121,12 @@ class TrainConfig:
     Traceback (most recent call last):
     ...
     ValueError: TrainConfig.batch_size must be a positive int, got 0
+    >>> TrainConfig(task="next_symbols", cell="lstm").model_config(9).cell
+    'lstm'
+    >>> TrainConfig(task="next_symbol")
+    Traceback (most recent call last):
+    ...
+    ValueError: TrainConfig.task must be one of 'membership', 'next_symbols', got 'next_symbol'
     """
 
     n_examples: int = 6000
@@ -126,6 +152,9 @@ class TrainConfig:
     min_samples: int = 8000
     seed: int = 0
     threads: int | None = None
+    task: str = "membership"
+    cell: str = "gru"
+    precision: str = "auto"
 
     def __post_init__(self) -> None:
         for name in ("n_examples", "batch_size", "max_epochs", "embedding", "hidden", "layers"):
@@ -151,6 +180,9 @@ class TrainConfig:
         _check_float("grad_clip", self.grad_clip, 0.0, open_low=True)
         _check_float("prefix_weight", self.prefix_weight, 0.0)
         _check_float("target_accuracy", self.target_accuracy, 0.0, 1.0, open_low=True)
+        _check_choice("task", self.task, TASKS)
+        _check_choice("cell", self.cell, CELLS)
+        _check_choice("precision", self.precision, PRECISIONS)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict (tuples become lists).
@@ -192,7 +224,7 @@ class TrainConfig:
         16
         """
         return ModelConfig(vocab_size, self.embedding, self.hidden, self.layers, self.dropout,
-                           self.update_bias)
+                           self.update_bias, self.cell)
 
 
 def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
@@ -217,6 +249,14 @@ def _check_int(name: str, value: Any, *, low: int, none: bool = False) -> None:
     if value < low:
         what = "a positive int" if low == 1 else f"an int >= {low}"
         raise ValueError(f"TrainConfig.{name} must be {what}, got {value!r}")
+
+
+def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"TrainConfig.{name} must be a str, not {type(value).__name__}")
+    if value not in choices:
+        raise ValueError(f"TrainConfig.{name} must be one of {', '.join(map(repr, choices))}, "
+                         f"got {value!r}")
 
 
 def _check_float(

@@ -1,10 +1,15 @@
 """Where the network runs: device choice, precision, host-to-device copies, CPU threads.
 
 Every other module asks this one. ``"auto"`` picks CUDA when it is
-available, else the CPU. On CUDA the network runs under bf16 autocast where
-the GPU supports bf16 (full precision otherwise); on the CPU it always runs
-in float32. Batches reach CUDA through pinned memory with non-blocking
-copies, so the host keeps preparing the next batch.
+available, else the CPU. The precision is one of :data:`PRECISIONS`:
+``"auto"`` runs under bf16 autocast on a CUDA GPU that supports bf16 and in
+float32 everywhere else; ``"bf16"`` asks for bf16 autocast (on the CPU too);
+``"fp32"`` never autocasts. Some torch and cuDNN builds refuse bf16 in their
+recurrent kernels even on a GPU that has it, so :func:`resolve_precision`
+tries one batch first and, for ``"auto"``, falls back to float32 with one
+:class:`PrecisionWarning`. Weights stay float32 throughout: autocast only
+changes the arithmetic. Batches reach CUDA through pinned memory with
+non-blocking copies, so the host keeps preparing the next batch.
 
 On the CPU these networks are small (a GRU of 32 units on batches of 32
 words): one thread keeps them busy, and a second thread only helps when a
@@ -23,19 +28,28 @@ device(type='cpu')
 >>> with cpu_threads(1):
 ...     torch.get_num_threads()
 1
+>>> resolve_precision("auto", torch.device("cpu"))
+'fp32'
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import torch
 
 __all__ = [
     "DEFAULT_THREADS",
+    "PRECISIONS",
+    "PrecisionWarning",
     "resolve_device",
     "bf16_supported",
+    "check_precision",
+    "uses_bf16",
+    "resolve_precision",
     "autocast",
     "to_device",
     "cpu_threads",
@@ -43,6 +57,13 @@ __all__ = [
 
 #: CPU threads that training uses unless told otherwise (measured in BENCHMARKS.md).
 DEFAULT_THREADS = 1
+
+#: The precisions a run may ask for.
+PRECISIONS = ("auto", "bf16", "fp32")
+
+
+class PrecisionWarning(UserWarning):
+    """bf16 was refused by the recurrent kernel; the run goes on in float32."""
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
@@ -94,21 +115,123 @@ def bf16_supported(device: torch.device) -> bool:
     return bool(torch.cuda.is_bf16_supported())
 
 
-def autocast(device: torch.device) -> contextlib.AbstractContextManager:
-    """bf16 mixed precision on a CUDA device that supports it; nothing elsewhere.
+def check_precision(precision: Any, what: str = "precision") -> str:
+    """`precision` if it is one of :data:`PRECISIONS`.
+
+    Raises
+    ------
+    TypeError
+        If it is not a str.
+    ValueError
+        If it is another str; the message names `what`.
+
+    Examples
+    --------
+    >>> check_precision("bf16")
+    'bf16'
+    >>> check_precision("fp16")
+    Traceback (most recent call last):
+    ...
+    ValueError: precision must be one of 'auto', 'bf16', 'fp32', got 'fp16'
+    """
+    if not isinstance(precision, str):
+        raise TypeError(f"{what} must be a str, not {type(precision).__name__}")
+    if precision not in PRECISIONS:
+        raise ValueError(f"{what} must be one of {', '.join(map(repr, PRECISIONS))}, "
+                         f"got {precision!r}")
+    return precision
+
+
+def uses_bf16(device: torch.device, precision: str = "auto") -> bool:
+    """Whether `precision` on `device` means bf16 autocast.
+
+    Examples
+    --------
+    >>> cpu = torch.device("cpu")
+    >>> uses_bf16(cpu, "auto"), uses_bf16(cpu, "bf16"), uses_bf16(cpu, "fp32")
+    (False, True, False)
+    """
+    check_precision(precision)
+    if precision == "auto":
+        return bf16_supported(device)
+    return precision == "bf16"
+
+
+def autocast(device: torch.device, precision: str = "auto") -> contextlib.AbstractContextManager:
+    """bf16 mixed precision where `precision` asks for it (see :func:`uses_bf16`).
 
     float16 is never chosen: it would need loss scaling, and full precision
-    costs these small networks little.
+    costs these small networks little. The default, ``"auto"``, autocasts on
+    a CUDA GPU with bf16 and nowhere else.
 
     Examples
     --------
     >>> with autocast(torch.device("cpu")):
     ...     torch.ones(2).dtype
     torch.float32
+    >>> with autocast(torch.device("cpu"), "bf16"):
+    ...     (torch.ones(2, 2) @ torch.ones(2, 2)).dtype
+    torch.bfloat16
     """
-    if bf16_supported(device):
-        return torch.autocast("cuda", dtype=torch.bfloat16)
+    if uses_bf16(device, precision):
+        return torch.autocast(device.type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
+
+
+def resolve_precision(
+    precision: str, device: torch.device, probe: Callable[[], Any] | None = None,
+    *, what: str = "precision",
+) -> str:
+    """The precision a run on `device` will use: ``"bf16"`` or ``"fp32"``.
+
+    ``"fp32"`` and ``"bf16"`` are taken at their word (``"bf16"`` on a
+    CUDA GPU without bf16 is refused). ``"auto"`` is ``"fp32"`` where
+    :func:`bf16_supported` says no; where it says yes, `probe` (one batch
+    through the network, forward and backward) runs under bf16 autocast, and
+    if the kernel raises, one :class:`PrecisionWarning` says so and the
+    answer is ``"fp32"``. Running out of memory is not a refusal: it is
+    raised.
+
+    Raises
+    ------
+    ValueError
+        If `precision` is unknown, or ``"bf16"`` is asked of a CUDA GPU
+        without bf16.
+
+    Examples
+    --------
+    >>> resolve_precision("auto", torch.device("cpu")), resolve_precision(
+    ...     "bf16", torch.device("cpu"))
+    ('fp32', 'bf16')
+    """
+    check_precision(precision, what)
+    if precision == "fp32":
+        return "fp32"
+    if precision == "bf16":
+        if device.type == "cuda" and not bf16_supported(device):
+            raise ValueError(f"{what} 'bf16' asked for, but this GPU has no bf16; use 'auto' "
+                             "or 'fp32'")
+        return "bf16"
+    if not bf16_supported(device):
+        return "fp32"
+    if probe is None:
+        return "bf16"
+    try:
+        with autocast(device, "bf16"):
+            probe()
+    except torch.cuda.OutOfMemoryError:
+        raise
+    except RuntimeError as err:
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        warnings.warn(
+            f"bf16 refused on {device} by the recurrent kernel ({reason}); running in fp32 "
+            f"instead. Set {what}='fp32' to skip this check, or update torch and cuDNN "
+            "for bf16.",
+            PrecisionWarning,
+            stacklevel=3,
+        )
+        return "fp32"
+    return "bf16"
 
 
 def to_device(tensor: torch.Tensor, device: torch.device) -> torch.Tensor:

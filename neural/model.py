@@ -1,11 +1,13 @@
-"""The GRU membership model: a pure ``nn.Module`` built from a dataclass config.
+"""The recurrent membership model: a pure ``nn.Module`` built from a dataclass config.
 
-Embedding -> GRU -> Linear. After every time step the head gives the logit
+Embedding -> GRU (or LSTM) -> Linear. After every time step the head gives the logit
 that the prefix read so far is a member, and for each symbol the logit that
 it may come next (that some member continues the prefix with it). Training
 can supervise every prefix with the exact automaton's answers; the verifier
-reads only the membership logit after the last symbol. The file does no I/O: checkpoints store
-:class:`ModelConfig` as JSON next to the weights.
+reads only the membership logit after the last symbol, and the next-symbol
+task (:mod:`neural.nextsym`) reads them all. The file does no I/O:
+checkpoints store :class:`ModelConfig`, cell included, as JSON next to the
+weights.
 
 Examples
 --------
@@ -16,17 +18,24 @@ Examples
 torch.Size([2])
 >>> model.prefix_logits(ids).shape
 torch.Size([2, 3, 3])
+>>> lstm = GRUClassifier(ModelConfig(vocab_size=4, embedding=4, hidden=8, cell="lstm"))
+>>> lstm.rnn
+LSTM(4, 8, batch_first=True)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-__all__ = ["ModelConfig", "GRUClassifier"]
+__all__ = ["ModelConfig", "GRUClassifier", "CELLS"]
+
+#: The recurrent cells a model can be built with.
+CELLS = ("gru", "lstm")
 
 
 @dataclass(frozen=True)
@@ -43,24 +52,34 @@ class ModelConfig:
     hidden : int
         GRU hidden size.
     layers : int
-        Stacked GRU layers.
+        Stacked recurrent layers.
     dropout : float
-        Dropout between GRU layers (ignored by torch for one layer).
+        Dropout between recurrent layers (ignored by torch for one layer).
     update_bias : float
-        At initialisation the update-gate biases are spread evenly over
-        ``[0, update_bias]`` across the hidden units, so that some units
-        start out holding their state over long spans while others follow
-        the input (a "chrono"-style init). It makes long-range dependencies,
-        such as embedded Reber's wrapper letter, far quicker to learn.
+        At initialisation the biases of the gate that keeps the state (the
+        GRU's update gate, the LSTM's forget gate) are raised by amounts
+        spread evenly over ``[0, update_bias]`` across the hidden units, so
+        that some units start out holding their state over long spans while
+        others follow the input (a "chrono"-style init). It makes long-range
+        dependencies, such as embedded Reber's wrapper letter, far quicker
+        to learn.
+    cell : {"gru", "lstm"}
+        The recurrent cell. An LSTM of the same hidden size has a third more
+        weights than the GRU (four gates to three).
 
     Examples
     --------
-    >>> ModelConfig(vocab_size=9, hidden=16)
-    ModelConfig(vocab_size=9, embedding=8, hidden=16, layers=1, dropout=0.0, update_bias=5.0)
+    >>> ModelConfig(vocab_size=9, hidden=16)  # doctest: +NORMALIZE_WHITESPACE
+    ModelConfig(vocab_size=9, embedding=8, hidden=16, layers=1, dropout=0.0, update_bias=5.0,
+                cell='gru')
     >>> ModelConfig(vocab_size=9, hidden=0)
     Traceback (most recent call last):
     ...
     ValueError: ModelConfig.hidden must be >= 1, got 0
+    >>> ModelConfig(vocab_size=9, cell="rnn")
+    Traceback (most recent call last):
+    ...
+    ValueError: ModelConfig.cell must be one of 'gru', 'lstm', got 'rnn'
     """
 
     vocab_size: int
@@ -69,6 +88,7 @@ class ModelConfig:
     layers: int = 1
     dropout: float = 0.0
     update_bias: float = 5.0
+    cell: str = "gru"
 
     def __post_init__(self) -> None:
         for field in ("vocab_size", "embedding", "hidden", "layers"):
@@ -82,10 +102,19 @@ class ModelConfig:
                              f"got {self.vocab_size}")
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ValueError(f"ModelConfig.dropout must be in [0, 1), got {self.dropout}")
+        if not isinstance(self.cell, str):
+            raise TypeError(f"ModelConfig.cell must be a str, not {type(self.cell).__name__}")
+        if self.cell not in CELLS:
+            raise ValueError(f"ModelConfig.cell must be one of {', '.join(map(repr, CELLS))}, "
+                             f"got {self.cell!r}")
 
 
 class GRUClassifier(nn.Module):
-    """Embedding -> GRU -> Linear: membership and next-symbol logits per prefix.
+    """Embedding -> GRU (or LSTM) -> Linear: membership and next-symbol logits per prefix.
+
+    The recurrent module is ``self.gru`` for the GRU cell and ``self.lstm``
+    for the LSTM (so that the weights' names in a checkpoint say which);
+    :attr:`rnn` is whichever it is.
 
     Parameters
     ----------
@@ -97,27 +126,37 @@ class GRUClassifier(nn.Module):
     >>> model = GRUClassifier(ModelConfig(vocab_size=5, hidden=4))
     >>> sum(p.numel() for p in model.parameters())
     228
+    >>> sum(p.numel() for p in GRUClassifier(ModelConfig(5, hidden=4, cell="lstm")).parameters())
+    284
     """
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.embedding, padding_idx=0)
-        self.gru = nn.GRU(
+        kind = nn.GRU if config.cell == "gru" else nn.LSTM
+        rnn = kind(
             config.embedding,
             config.hidden,
             num_layers=config.layers,
             dropout=config.dropout if config.layers > 1 else 0.0,
             batch_first=True,
         )
+        setattr(self, config.cell, rnn)
         # Column 0: the prefix is a member; column 1 + j: symbol j may come next.
         self.head = nn.Linear(config.hidden, config.vocab_size - 1)
         h = config.hidden
         with torch.no_grad():
             for layer in range(config.layers):
-                # bias_hh holds the reset, update and candidate gates, in that order.
-                bias = getattr(self.gru, f"bias_hh_l{layer}")
+                # The GRU's bias_hh holds the reset, update and candidate gates; the LSTM's the
+                # input, forget, cell and output gates: the second block keeps the state in both.
+                bias = getattr(rnn, f"bias_hh_l{layer}")
                 bias[h : 2 * h] += torch.linspace(0.0, config.update_bias, h)
+
+    @property
+    def rnn(self) -> nn.GRU | nn.LSTM:
+        """The recurrent module (``self.gru`` or ``self.lstm``)."""
+        return getattr(self, self.config.cell)
 
     def _packed(self, ids: torch.Tensor, lengths: torch.Tensor) -> nn.utils.rnn.PackedSequence:
         x = self.embed(ids)  # (B, T, E)
@@ -139,7 +178,8 @@ class GRUClassifier(nn.Module):
         torch.Tensor
             ``(B,)`` logits; sigmoid gives the membership probability.
         """
-        _, h = self.gru(self._packed(ids, lengths))  # h: (layers, B, H), last valid step per row
+        _, state = self.rnn(self._packed(ids, lengths))  # last valid step per row
+        h = state[0] if isinstance(state, tuple) else state  # the LSTM adds its cell state
         return self.head(h[-1])[:, 0]  # (B,)
 
     def prefix_logits(self, ids: torch.Tensor) -> torch.Tensor:
@@ -152,7 +192,37 @@ class GRUClassifier(nn.Module):
             symbols. Steps at or past a row's length are padding and must be
             masked.
         """
-        # The GRU is causal, so padding after a row's end cannot change its earlier
+        # The network is causal, so padding after a row's end cannot change its earlier
         # steps: no packing needed here, and bucketed batches carry little padding.
-        out, _ = self.gru(self.embed(ids))  # (B, T, H)
+        out, _ = self.rnn(self.embed(ids))  # (B, T, H)
         return self.head(out)  # (B, T, 1 + n_symbols)
+
+    def step(self, ids: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """Read one id per row; return the logits after it and the new state.
+
+        Parameters
+        ----------
+        ids : torch.Tensor
+            int64 ``(B,)``; the first step reads BOS.
+        state : optional
+            What the previous step returned; None before BOS.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            ``(B, 1 + n_symbols)``, as one step of :meth:`prefix_logits`.
+        state
+            The recurrent state (a tensor for the GRU, a pair for the LSTM).
+
+        Examples
+        --------
+        >>> model = GRUClassifier(ModelConfig(vocab_size=4, hidden=4, cell="lstm")).eval()
+        >>> ids = torch.tensor([[1, 3, 2]])
+        >>> logits, state = model.step(ids[:, 0])
+        >>> for t in (1, 2):
+        ...     logits, state = model.step(ids[:, t], state)
+        >>> torch.allclose(logits, model.prefix_logits(ids)[:, -1])
+        True
+        """
+        out, state = self.rnn(self.embed(ids)[:, None, :], state)  # (B, 1, H)
+        return self.head(out[:, 0]), state

@@ -13,6 +13,13 @@ small GRU learn embedded Reber's long-range wrapper letter from about ten
 thousand words and keep it on words twice as long as any it saw; whole-word
 labels alone need several times more (measured in ``bench/train.py``).
 
+The same per-prefix targets are the whole objective of the next-symbol task
+(``TrainConfig(task="next_symbols")``, :func:`next_symbol_loss`): after every
+prefix, the set of symbols that lead to a live state of the automaton (some
+member still reachable, exactly :meth:`grammar.Grammar.next_symbols`) and
+whether the prefix is a member ("may end here"). A word is *solved* when
+every step's thresholded prediction equals that set (:func:`solved_rows`).
+
 Examples
 --------
 >>> from grammar import library
@@ -39,7 +46,14 @@ from neural.config import TrainConfig
 from neural.data import Encoded, Vocabulary
 from neural.model import GRUClassifier
 
-__all__ = ["training_splits", "TrainingTensors", "training_tensors", "batch_loss"]
+__all__ = [
+    "training_splits",
+    "TrainingTensors",
+    "training_tensors",
+    "batch_loss",
+    "next_symbol_loss",
+    "solved_rows",
+]
 
 
 def training_splits(g: Grammar, config: TrainConfig) -> tuple[Any, Any, Any]:
@@ -181,3 +195,65 @@ def batch_loss(
     loss = F.binary_cross_entropy_with_logits(logits, batch["labels"])
     # A weighted mean, so the loss stays on the scale of one binary cross-entropy.
     return (loss + prefix_weight * prefix) / (1 + prefix_weight), logits
+
+
+def _step_mask(ids: torch.Tensor, steps: torch.Tensor) -> torch.Tensor:
+    """(B, T) float: 1 at the valid steps of each row (BOS up to the last symbol)."""
+    last = steps - 1
+    return (torch.arange(ids.shape[1], device=ids.device)[None, :] <= last[:, None]).float()
+
+
+def solved_rows(
+    logits: torch.Tensor, targets: torch.Tensor, steps: torch.Tensor
+) -> torch.Tensor:
+    """(B,) bool: rows whose every valid step's thresholded prediction equals its target.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        ``(B, T, 1 + S)`` from :meth:`~neural.model.GRUClassifier.prefix_logits`.
+    targets : torch.Tensor
+        ``(B, T, 1 + S)`` per-prefix targets (:attr:`TrainingTensors.prefix`).
+    steps : torch.Tensor
+        ``(B,)`` valid steps per row (word length + 1).
+
+    Examples
+    --------
+    >>> logits = torch.tensor([[[3.0, -2.0], [-1.0, -1.0]], [[3.0, 2.0], [0.0, 0.0]]])
+    >>> targets = torch.tensor([[[1.0, 0.0], [1.0, 0.0]], [[1.0, 1.0], [1.0, 1.0]]])
+    >>> solved_rows(logits, targets, torch.tensor([2, 1])).tolist()
+    [False, True]
+    """
+    valid = _step_mask(logits, steps).bool()  # (B, T)
+    right = ((logits > 0) == (targets > 0.5)).all(dim=-1)  # (B, T)
+    return (right | ~valid).all(dim=-1)
+
+
+def next_symbol_loss(
+    model: GRUClassifier, batch: dict[str, torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Loss of one batch for the next-symbol task, and which rows it solved.
+
+    The loss is the binary cross-entropy of every target ("may end here",
+    then one per symbol) at every valid step, averaged; the whole-word label
+    is the "may end here" target of the last step, so it needs no term of
+    its own.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> from neural.model import ModelConfig
+    >>> g = library.parity()
+    >>> t = training_tensors(g, Vocabulary.from_grammar(g), ["11", "1"], [True, False])
+    >>> batch = {"ids": t.ids, "steps": t.steps, "prefix": t.prefix}
+    >>> _ = torch.manual_seed(0)
+    >>> loss, solved = next_symbol_loss(GRUClassifier(ModelConfig(vocab_size=4)), batch)
+    >>> loss.shape, solved.dtype
+    (torch.Size([]), torch.bool)
+    """
+    ids, steps = batch["ids"], batch["steps"]
+    out = model.prefix_logits(ids).float()  # (B, T, 1 + S)
+    mask = _step_mask(ids, steps)
+    per_step = F.binary_cross_entropy_with_logits(out, batch["prefix"], reduction="none")
+    loss = (per_step * mask[..., None]).sum() / (mask.sum() * out.shape[-1])
+    return loss, solved_rows(out.detach(), batch["prefix"], steps)

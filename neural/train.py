@@ -1,9 +1,11 @@
-"""Train a GRU verifier on labelled words drawn from a grammar: the training loop.
+"""Train a GRU (or LSTM) verifier on labelled words drawn from a grammar: the training loop.
 
 What the network learns from (the words, the per-prefix targets from the
 automaton, the loss) is in :mod:`neural.targets`; the settings are a
 :class:`~neural.config.TrainConfig`; where it runs is :mod:`neural.device`'s
-choice; checkpoints and the resume state are :mod:`neural.checkpoint`'s.
+choice, precision included; checkpoints and the resume state are
+:mod:`neural.checkpoint`'s. ``TrainConfig(task="next_symbols")`` trains the
+next-symbol task instead of membership (:mod:`neural.nextsym` scores it).
 
 Runs are reproducible on the CPU for a fixed seed and thread count. Every
 finished epoch is committed to ``out/resume.safetensors`` in one atomic
@@ -37,9 +39,27 @@ from grammar import Grammar
 from neural.checkpoint import grammar_info, load_resume, save_epoch
 from neural.config import TrainConfig, with_overrides
 from neural.data import Vocabulary, bucket_batches
-from neural.device import autocast, cpu_threads, resolve_device, to_device
+from neural.device import autocast, cpu_threads, resolve_device, resolve_precision, to_device
+from neural.distributed import (
+    DistributedError,
+    all_agree,
+    all_reduce_sum,
+    data_parallel,
+    even_shard,
+    is_main,
+    process_group,
+    shard,
+    world_size,
+)
 from neural.model import GRUClassifier
-from neural.targets import TrainingTensors, batch_loss, training_splits, training_tensors
+from neural.nextsym import solved
+from neural.targets import (
+    TrainingTensors,
+    batch_loss,
+    next_symbol_loss,
+    training_splits,
+    training_tensors,
+)
 from neural.verifier import Verifier
 
 __all__ = ["TrainConfig", "train", "DivergenceError", "training_splits", "with_overrides"]
@@ -62,7 +82,7 @@ def train(
     progress: bool = True,
     source: str | None = None,
 ) -> Verifier:
-    """Train a GRU verifier for grammar `g`.
+    """Train a GRU (or LSTM) verifier for grammar `g`.
 
     Parameters
     ----------
@@ -75,8 +95,9 @@ def train(
         is restored afterwards.
     device : str or torch.device
         ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``. On CUDA
-        the run uses bf16 autocast (where the GPU has bf16), pinned memory
-        and non-blocking copies.
+        the run uses bf16 autocast as ``config.precision`` says (by default
+        where the GPU has bf16 and the recurrent kernel takes it, tried on
+        one batch first), pinned memory and non-blocking copies.
     out : path-like, optional
         Directory for the verifier (``model.safetensors``, ``config.json``),
         ``resume.safetensors``, ``log.jsonl`` (one JSON line per epoch) and
@@ -85,7 +106,8 @@ def train(
     resume : bool
         Continue from ``out/resume.safetensors`` when it exists; the
         settings must match, except the stopping ones (``max_epochs``,
-        ``max_steps``, ``target_accuracy``, ``min_samples``) and ``threads``.
+        ``max_steps``, ``target_accuracy``, ``min_samples``), ``threads``
+        and ``precision``.
     progress : bool
         Show the samples seen, the epoch, loss, accuracy and validation
         accuracy against the target on stderr, when stderr is a terminal.
@@ -95,7 +117,16 @@ def train(
     Returns
     -------
     Verifier
-        The trained network on `device`, with ``metrics``.
+        The trained network on `device`, with ``metrics`` (``task``,
+        ``cell`` and the ``precision`` used among them; for the
+        ``"next_symbols"`` task ``valid_accuracy`` is the fraction of
+        validation words solved, and ``test_solved`` that of the test split).
+
+    Warns
+    -----
+    PrecisionWarning
+        Once, when ``config.precision`` is ``"auto"`` and the recurrent
+        kernel refuses bf16 on the probe batch; the run continues in float32.
 
     Raises
     ------
@@ -123,9 +154,10 @@ def train(
     if resume and out is None:
         raise ValueError("resume=True needs the out directory of the interrupted run")
     dev = resolve_device(device)
-    with cpu_threads(config.threads):
-        return _run(g, config, dev, Path(out) if out is not None else None, resume, progress,
-                    source)
+    # Under torchrun: one rank of a data-parallel run (neural.distributed); else a no-op.
+    with process_group(dev) as dev, cpu_threads(config.threads):
+        return _run(g, config, dev, Path(out) if out is not None else None, resume,
+                    progress and is_main(), source)
 
 
 def _run(
@@ -145,8 +177,10 @@ def _run(
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
+    precision = resolve_precision(config.precision, dev, lambda: _probe(model, data, config),
+                                  what="TrainConfig.precision")
     info = {"grammar": grammar_info(g, source), "train_config": config.to_dict(), "metrics": {}}
-    verifier = Verifier(model, vocab, device=dev, info=info)
+    verifier = Verifier(model, vocab, device=dev, info=info, precision=precision)
 
     history: list[dict] = []
     elapsed = 0.0
@@ -154,6 +188,10 @@ def _run(
     if state is not None:
         state.restore(model, optimizer)
         history, elapsed = state.history, state.elapsed
+    if not all_agree(len(history)):
+        raise DistributedError(f"the ranks found different epochs to resume from in {out_dir}; "
+                               "--out must be on a file system that every rank shares")
+    forward = data_parallel(model, lambda m, batch: _loss(m, batch, config), dev)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -165,10 +203,10 @@ def _run(
         while reason is None:
             epoch_start = time.perf_counter()
             steps, seen, loss, accuracy = _epoch(model, optimizer, data, config, len(history),
-                                                 step, bar)
+                                                 step, bar, precision, forward)
             step += steps
             samples += seen
-            valid_accuracy = _accuracy(verifier, valid_set)
+            valid_accuracy = _measure(verifier, g, valid_set, config)
             elapsed += time.perf_counter() - epoch_start
             history.append({
                 "epoch": len(history) + 1,
@@ -180,7 +218,7 @@ def _run(
                 "seconds": round(elapsed, 3),
             })
             _show_epoch(bar, config, history[-1])
-            if out_dir is not None:
+            if out_dir is not None and is_main():
                 save_epoch(out_dir, model, optimizer, history, g, config)
             reason = _stop_reason(history, config, step)
 
@@ -196,10 +234,16 @@ def _run(
         "train_size": len(train_set),
         "train_lengths": list(config.lengths),
         "device": dev.type,
+        "ranks": world_size(),
+        "task": config.task,
+        "cell": config.cell,
+        "precision": precision,
     }
+    if config.task == "next_symbols":
+        verifier.info["metrics"]["test_solved"] = _measure(verifier, g, test_set, config)
     verifier.info["history"] = history
     verifier.training_words = list(train_set.words)
-    if out_dir is not None:
+    if out_dir is not None and is_main():
         verifier.save(out_dir)
     return verifier
 
@@ -226,12 +270,49 @@ def _show_epoch(bar: Any, config: TrainConfig, row: dict) -> None:
                      "val": f"{val} (target {config.target_accuracy:g})"})
 
 
+def _batch(data: TrainingTensors, index: np.ndarray, rows: torch.Tensor) -> dict[str, Any]:
+    width = int(data.lengths[index].max())
+    return {
+        "ids": data.ids[rows, :width],
+        "lengths": torch.from_numpy(data.lengths[index]),
+        "steps": data.steps[rows],
+        "labels": data.labels[rows],
+        "prefix": data.prefix[rows, :width],
+    }
+
+
+def _loss(
+    model: GRUClassifier, batch: dict[str, Any], config: TrainConfig
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The batch's loss, and how many of its words it got right (on the device)."""
+    if config.task == "next_symbols":
+        loss, solved_rows = next_symbol_loss(model, batch)
+        return loss, solved_rows.sum()
+    loss, logits = batch_loss(model, batch, config.prefix_weight)
+    return loss, ((logits > 0) == (batch["labels"] > 0.5)).sum()
+
+
+def _probe(model: GRUClassifier, data: TrainingTensors, config: TrainConfig) -> None:
+    """Forward and backward on the first batch, leaving weights, grads and RNG as they were."""
+    index = np.arange(min(config.batch_size, len(data.lengths)))
+    rows = to_device(torch.from_numpy(index), data.ids.device)
+    devices = [data.ids.device] if data.ids.device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        loss, _ = _loss(model, _batch(data, index, rows), config)
+        loss.backward()
+    model.zero_grad(set_to_none=True)
+
+
 def _epoch(
     model: GRUClassifier, optimizer: torch.optim.Optimizer, data: TrainingTensors,
     config: TrainConfig,
-    epoch: int, step: int, bar: Any,
+    epoch: int, step: int, bar: Any, precision: str, forward: Any = None,
 ) -> tuple[int, int, float, float]:
     """One pass over the training split: ``(steps, samples, mean loss, accuracy)``.
+
+    Under torchrun each rank takes its share of the epoch's batches and
+    `forward` (:func:`neural.distributed.data_parallel`) averages the
+    gradients; the samples, loss and accuracy returned are over all ranks.
 
     Raises
     ------
@@ -241,7 +322,7 @@ def _epoch(
     device = data.ids.device
     rng = np.random.default_rng([config.seed, epoch])  # the same batches after a resume
     torch.manual_seed(config.seed * 100_003 + epoch)
-    batches = list(bucket_batches(data.lengths, config.batch_size, rng=rng))
+    batches = list(even_shard(list(bucket_batches(data.lengths, config.batch_size, rng=rng))))
     if config.max_steps is not None:
         batches = batches[: config.max_steps - step]
     ends = np.cumsum([len(b) for b in batches])
@@ -252,21 +333,13 @@ def _epoch(
     shown = 0
     for k, index in enumerate(batches):
         rows = order[ends[k] - len(index) : ends[k]]
-        width = int(data.lengths[index].max())
-        batch = {
-            "ids": data.ids[rows, :width],
-            "lengths": torch.from_numpy(data.lengths[index]),
-            "steps": data.steps[rows],
-            "labels": data.labels[rows],
-            "prefix": data.prefix[rows, :width],
-        }
-        with autocast(device):
-            loss, logits = batch_loss(model, batch, config.prefix_weight)
+        batch = _batch(data, index, rows)
+        with autocast(device, precision):
+            loss, right = forward(batch) if forward else _loss(model, batch, config)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         optimizer.step()
-        right = ((logits > 0) == (batch["labels"] > 0.5)).sum()
         totals += torch.stack([loss.detach().float() * len(index), right.float()])
         if (k + 1) % _SYNC == 0 or k + 1 == len(batches):
             loss_sum, correct = totals.tolist()
@@ -280,8 +353,8 @@ def _epoch(
             shown = k + 1
             bar.set_postfix({"epoch": epoch + 1, "loss": f"{loss_sum / ends[k]:.4f}",
                              "acc": f"{correct / ends[k]:.4f}"}, refresh=False)
-    seen = int(ends[-1])
-    return len(batches), seen, loss_sum / seen, correct / seen
+    loss_sum, correct, seen = all_reduce_sum([loss_sum, correct, int(ends[-1])])
+    return len(batches), int(seen), loss_sum / seen, correct / seen
 
 
 def _stop_reason(history: list[dict], config: TrainConfig, step: int) -> str | None:
@@ -297,9 +370,21 @@ def _stop_reason(history: list[dict], config: TrainConfig, step: int) -> str | N
     return None
 
 
+def _measure(verifier: Verifier, g: Grammar, dataset: Any, config: TrainConfig) -> float | None:
+    """What decides the early stop: accuracy, or for the next-symbol task the fraction solved."""
+    if config.task == "next_symbols" and len(dataset):
+        verifier.model.eval()
+        return float(np.mean(solved(verifier, g, list(dataset.words))))
+    return _accuracy(verifier, dataset)
+
+
 def _accuracy(verifier: Verifier, dataset: Any) -> float | None:
     if len(dataset) == 0:
         return None
     verifier.model.eval()
-    predicted = verifier.accepts_many(list(dataset.words))
-    return float(np.mean(predicted == np.asarray(dataset.labels, dtype=bool)))
+    # Each rank scores its share; the counts are summed over the ranks.
+    words = shard(list(dataset.words))
+    predicted = verifier.accepts_many(words) if words else np.zeros(0, dtype=bool)
+    right = np.sum(predicted == np.asarray(shard(dataset.labels), dtype=bool))
+    right, n = all_reduce_sum([right, len(words)])
+    return float(right / n)

@@ -1,8 +1,10 @@
 """The :class:`Verifier`: a trained network that answers membership questions.
 
-It wraps a :class:`~neural.model.GRUClassifier` with its vocabulary and the
-record of how it was made. Questions are batched, bucketed by length and
-packed, on the verifier's device (bf16 autocast on CUDA). Words holding a
+It wraps a :class:`~neural.model.GRUClassifier` (GRU or LSTM) with its
+vocabulary and the record of how it was made. Questions are batched,
+bucketed by length and packed, on the verifier's device (bf16 autocast on a
+CUDA GPU with bf16, unless the recurrent kernel refuses it: then one
+:class:`~neural.device.PrecisionWarning` and float32). Words holding a
 symbol outside the alphabet are rejected without running the network, and
 :meth:`Verifier.classify` says which ones those were.
 
@@ -39,7 +41,13 @@ from neural.checkpoint import (
     write_training_words,
 )
 from neural.data import Vocabulary, bucket_batches
-from neural.device import autocast, resolve_device, to_device
+from neural.device import (
+    autocast,
+    check_precision,
+    resolve_device,
+    resolve_precision,
+    to_device,
+)
 from neural.model import GRUClassifier, ModelConfig
 
 __all__ = ["Verifier", "Predictions"]
@@ -89,6 +97,9 @@ class Verifier:
         JSON-able provenance saved in ``config.json``: ``grammar`` (name,
         source, fingerprint), ``train_config``, ``metrics`` and ``history``
         (one row per epoch, as in ``log.jsonl``).
+    precision : {"auto", "bf16", "fp32"}
+        Arithmetic for answering (see :mod:`neural.device`); ``"auto"`` is
+        settled on the first question, to ``"bf16"`` or ``"fp32"``.
 
     Examples
     --------
@@ -107,6 +118,7 @@ class Verifier:
         *,
         device: str | torch.device = "auto",
         info: Mapping[str, Any] | None = None,
+        precision: str = "auto",
     ) -> None:
         if not isinstance(model, GRUClassifier):
             raise TypeError(f"model must be a GRUClassifier, not {type(model).__name__}")
@@ -119,6 +131,8 @@ class Verifier:
         self.model = model.to(self.device).eval()
         self.vocab = vocab
         self.info: dict[str, Any] = dict(info or {})
+        #: "auto", "bf16" or "fp32"; "auto" becomes one of the others on the first question.
+        self.precision = check_precision(precision)
         #: Words the network was trained on (kept out of test sets), when known.
         self.training_words: list | None = None
 
@@ -165,6 +179,24 @@ class Verifier:
         return value if isinstance(value, str) else None
 
     @property
+    def task(self) -> str:
+        """What it was trained for: ``"membership"`` or ``"next_symbols"``.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> Verifier.untrained(library.parity()).task
+        'membership'
+        """
+        value = self._provenance("train_config").get("task")
+        return value if isinstance(value, str) else "membership"
+
+    @property
+    def cell(self) -> str:
+        """The recurrent cell, ``"gru"`` or ``"lstm"``."""
+        return self.model.config.cell
+
+    @property
     def metrics(self) -> dict[str, Any]:
         """Training metrics recorded with the checkpoint."""
         return dict(self._provenance("metrics"))
@@ -172,7 +204,7 @@ class Verifier:
     def __repr__(self) -> str:
         c = self.model.config
         return (
-            f"<Verifier for {self.grammar_name!r}: GRU {c.layers}x{c.hidden}, "
+            f"<Verifier for {self.grammar_name!r}: {c.cell.upper()} {c.layers}x{c.hidden}, "
             f"{len(self.alphabet)} symbols, on {self.device.type}>"
         )
 
@@ -208,16 +240,24 @@ class Verifier:
         probabilities = np.zeros(len(words), dtype=np.float32)
         known = np.flatnonzero(~encoded.unknown)
         size = batch_size or _BATCH[self.device.type]
+        if self.precision == "auto":
+            self.precision = resolve_precision("auto", self.device, self._probe)
         parts = list(self._forward(encoded, known, size))
         if parts:
             index = np.concatenate([i for i, _ in parts])
             probabilities[index] = torch.cat([p for _, p in parts]).float().cpu().numpy()
         return Predictions(probabilities, probabilities > 0.5, encoded.unknown)
 
+    def _probe(self) -> None:
+        # One short word through the network: does the kernel take this precision?
+        ids = torch.tensor([[self.vocab.BOS] + [2] * 3], device=self.device)
+        with torch.inference_mode():
+            self.model(ids, torch.tensor([4]))
+
     def _forward(
         self, encoded: Any, known: np.ndarray, size: int
     ) -> Iterator[tuple[np.ndarray, torch.Tensor]]:
-        with torch.inference_mode(), autocast(self.device):
+        with torch.inference_mode(), autocast(self.device, self.precision):
             for batch in bucket_batches(encoded.lengths[known], size):
                 index = known[batch]
                 ids, lengths = self.vocab.pad(encoded, index)
@@ -323,7 +363,7 @@ class Verifier:
                 raise
             detail = str(err).splitlines()[0]
             raise CheckpointError(
-                f"{where} and {WEIGHTS} do not describe a grammarlab GRU: {detail}"
+                f"{where} and {WEIGHTS} do not describe a grammarlab network: {detail}"
             ) from None
         verifier.training_words = read_training_words(directory)
         return verifier

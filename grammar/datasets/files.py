@@ -29,15 +29,14 @@ from __future__ import annotations
 import json
 import numbers
 import os
-import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from grammar.atomic import atomic_writer
 from grammar.errors import GrammarError
 
 if TYPE_CHECKING:
@@ -90,24 +89,8 @@ def write_dataset(ds: Dataset, path: str | os.PathLike) -> None:
         def write(out: IO[bytes]) -> None:
             np.savez_compressed(out, header=np.array(json.dumps(header)), labels=ds.labels,
                                 kinds=ds.kinds, **_pack_words(ds.words, header["single_char"]))
-    _atomic(path, write)
-
-
-def _atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write through a temporary file in the same folder, then move it into place.
-
-    A reader sees the old file or the whole new one, never a part.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as out:
+        write(out)
 
 
 def _blob(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:

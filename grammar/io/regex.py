@@ -20,10 +20,12 @@ the order in which :mod:`re` tries a match, never whether a full match
 exists, so the language is that of the greedy quantifier.
 
 Refused, with a :class:`~grammar.GrammarError` naming the construct and its
-position: anchors and word boundaries anywhere else, backreferences,
-lookaheads and lookbehinds, conditionals, atomic groups and possessive
-quantifiers (they drop matches depending on what follows, so they are
-refused wherever they occur), and inline flags (spell ``(?i)a`` as ``[aA]``).
+position: backreferences, which no finite automaton expresses, and what this
+reader does not translate although it can denote a regular language:
+anchors anywhere but the very start or end, word boundaries, lookaheads and
+lookbehinds, conditionals, atomic groups and possessive quantifiers (what
+they match depends on what follows, so they are refused wherever they
+occur), and inline flags (spell ``(?i)a`` as ``[aA]``).
 
 The alphabet
 ------------
@@ -68,6 +70,8 @@ _ASCII_MEMBERS = {
 _SIMPLE_ESCAPES = {"a": "\a", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _QUANTIFIER = re.compile(r"\*|\+|\?|\{(\d*)(?:(,)(\d*))?\}")
 _FLAG_GROUP = re.compile(r"\(\?[aiLmsux-]")
+_BACKREFERENCE = "matches what a group matched, which no finite-state grammar can express"
+_POSSESSIVE = "gives nothing back, so what it matches depends on what follows; not supported"
 
 
 class RegexExtraMissing(ImportError):
@@ -75,10 +79,7 @@ class RegexExtraMissing(ImportError):
 
 
 class _Refused(Exception):
-    def __init__(self, what: str, pos: int, why: str, regular: bool = False) -> None:
-        super().__init__(what, pos, why)
-        beyond = "" if regular else "; a finite-state grammar cannot express it"
-        self.what, self.pos, self.why = what, pos, why + beyond
+    """A construct this reader refuses: its text, position and the reason."""
 
 
 class _Scan:
@@ -122,7 +123,7 @@ class _Scan:
                 self.i = start + 1 + len(text)
                 return chr(int(text, 8))
             group = re.match(r"\d{1,2}", p[start + 1 :]).group()
-            raise _Refused(f"backreference \\{group}", start, "matches what a group matched")
+            raise _Refused(f"backreference \\{group}", start, _BACKREFERENCE)
         if c in "xuU":
             size = {"x": 2, "u": 4, "U": 8}[c]
             self.i = start + 2 + size
@@ -134,7 +135,8 @@ class _Scan:
         if c == "b" and in_class:
             return "\b"
         if c in "bB":
-            raise _Refused(f"word boundary \\{c}", start, "tests the characters around it")
+            raise _Refused(f"word boundary \\{c}", start,
+                           "tests the characters around it; not supported")
         if c in "AZ":
             return self._anchor(f"\\{c}", start, 2)
         return _SIMPLE_ESCAPES.get(c, c)
@@ -143,7 +145,8 @@ class _Scan:
         at_start = pos == 0 and what in ("^", "\\A")
         at_end = pos + width == self.n and what in ("$", "\\Z")
         if not (at_start or at_end):
-            raise _Refused(f"anchor {what}", pos, "only fits at the very start or end")
+            raise _Refused(f"anchor {what}", pos,
+                           "is supported only at the very start or end, where it is redundant")
         self.i = pos + width
         return None  # a full match makes it redundant: dropped
 
@@ -190,21 +193,21 @@ class _Scan:
         self.i = m.end()
         self.atom = False
         if self.p.startswith("+", self.i):
-            raise _Refused(f"possessive quantifier {m.group()}+", m.start(),
-                           "gives nothing back, so it drops matches depending on what follows")
+            raise _Refused(f"possessive quantifier {m.group()}+", m.start(), _POSSESSIVE)
         if self.p.startswith("?", self.i):
             self.i += 1  # lazy: the same full-match language
 
     def _group(self, previous: bool) -> None:
         p, i = self.p, self.i
+        around = "tests text beyond its own position; not supported"
         refusals = [
-            ("(?P=", "backreference", "matches what a group matched"),
-            ("(?=", "lookahead", "looks at text outside the match"),
-            ("(?!", "negative lookahead", "looks at text outside the match"),
-            ("(?<=", "lookbehind", "looks at text outside the match"),
-            ("(?<!", "negative lookbehind", "looks at text outside the match"),
-            ("(?>", "atomic group", "gives nothing back, so it drops matches"),
-            ("(?(", "conditional group", "depends on what a group matched"),
+            ("(?P=", "backreference", _BACKREFERENCE),
+            ("(?=", "lookahead", around),
+            ("(?!", "negative lookahead", around),
+            ("(?<=", "lookbehind", around),
+            ("(?<!", "negative lookbehind", around),
+            ("(?>", "atomic group", _POSSESSIVE),
+            ("(?(", "conditional group", "depends on what a group matched; not supported"),
         ]
         for opening, what, why in refusals:
             if p.startswith(opening, i):
@@ -215,7 +218,7 @@ class _Scan:
         elif _FLAG_GROUP.match(p, i):
             flags = re.match(r"\(\?[^:)]*[:)]", p[i:]).group()
             raise _Refused(f"inline flags {flags}", i, "are not supported; spell the characters "
-                           "out instead, e.g. [aA] for (?i)a", regular=True)
+                           "out instead, e.g. [aA] for (?i)a")
         elif p.startswith("(?P<", i):
             self.i = p.index(">", i) + 1
             self.tokens.append(("text", "("))
@@ -308,13 +311,12 @@ def regex_alphabet(alphabet: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(sorted(set(symbols)))
 
 
-def _machine(text: str, pattern: str):  # noqa: ANN202 - interegular's FSM
+def _machine(text: str, pattern: str):  # -> interegular.FSM, an optional import
     try:
         import interegular
     except ImportError as err:
-        raise RegexExtraMissing(
-            "from_regex needs interegular: pip install grammarlab[regex]"
-        ) from err
+        message = "from_regex needs interegular: pip install grammarlab[regex]"
+        raise RegexExtraMissing(message) from err
     try:
         return interegular.parse_pattern(text).to_fsm()
     except Exception as err:  # its Unsupported and InvalidSyntax, as one error
@@ -360,7 +362,8 @@ def regex_declaration(pattern: str, alphabet: Iterable[str] | None = None) -> De
     try:
         scan = _Scan(pattern)
     except _Refused as err:
-        raise GrammarError(f"{where}: {err.what} at position {err.pos} {err.why}") from None
+        what, pos, why = err.args
+        raise GrammarError(f"{where}: {what} at position {pos} {why}") from None
     if symbols is None:
         if scan.needs_alphabet:
             what, pos = scan.needs_alphabet[0]

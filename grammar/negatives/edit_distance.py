@@ -31,12 +31,21 @@ if TYPE_CHECKING:
     from grammar.core import Grammar
     from grammar.words import Word
 
-__all__ = ["EditDistance", "codes_with_unknown", "distance", "distances", "edit_distance_of"]
+__all__ = [
+    "CHUNK_ENTRIES",
+    "INFINITE",
+    "EditDistance",
+    "codes_with_unknown",
+    "distance",
+    "distances",
+    "edit_distance_of",
+]
 
 #: Stands for "no way yet" in the program's tables.
 INFINITE = np.int32(1 << 28)
-# Rows per vectorised chunk of the program.
-_CHUNK = 1 << 13
+#: Entries (rows x states x predecessors) of the program's largest temporary array, at most:
+#: the rows of one chunk are chosen to fit, so memory stays bounded on large DFAs.
+CHUNK_ENTRIES = 1 << 23
 
 
 class EditDistance:
@@ -98,8 +107,10 @@ class EditDistance:
     def run(self, codes: np.ndarray, cap: int | None = None) -> np.ndarray:
         """Distances of the rows of `codes` (0-padded); values are capped at `cap` if given."""
         out = np.empty(len(codes), dtype=np.int64)
-        for start in range(0, len(codes), _CHUNK):
-            out[start : start + _CHUNK] = self._run_chunk(codes[start : start + _CHUNK], cap)
+        width = max(self.any_pred.shape[1], self.code_pred.shape[2])
+        step = max(1, CHUNK_ENTRIES // max(self.n * (width + 1), 1))
+        for start in range(0, len(codes), step):
+            out[start : start + step] = self._run_chunk(codes[start : start + step], cap)
         return out
 
     def _run_chunk(self, codes: np.ndarray, cap: int | None) -> np.ndarray:

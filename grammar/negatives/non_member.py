@@ -19,6 +19,7 @@ import numpy as np
 from grammar.checks import check_count, check_length_range
 from grammar.codes import Codec
 from grammar.negatives.edit_distance import edit_distance_of
+from grammar.negatives.repairs import at_distance_one
 from grammar.sampling import uniform_codes
 from grammar.seeds import random_state
 
@@ -98,5 +99,13 @@ def non_members(
     lo, hi = check_length_range(length)
     codes = uniform_codes(g, n, lo, hi, seed, members=False)
     program = edit_distance_of(g, allow_empty=True)
-    found = np.full(n, -1, dtype=np.int64) if program.empty else program.run(codes)
+    if program.empty:
+        found = np.full(n, -1, dtype=np.int64)
+    else:
+        # One edit away is cheap to see (no table over all states per symbol); the full
+        # program runs only on the words further away.
+        found = np.ones(n, dtype=np.int64)
+        far = np.flatnonzero(~at_distance_one(g.dfa, codes))
+        if far.size:
+            found[far] = program.run(codes[far])
     return NonMembers(Codec.of(g.dfa).decode(codes), found)

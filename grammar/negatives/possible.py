@@ -8,11 +8,12 @@ end, p accepts (u is a member) and q rejects (w is not). A pair whose two
 states meet again can never tell u from w, so it is dropped.
 
 Layer t holds the pairs after t symbols of w. The sets stay small in
-practice (they are the reachable pairs only); past :data:`MAX_PAIRS` in one
-layer the answer is "possible" (unknown), so a caller never pays more than
-that (lengths from there on are reported possible). For substitutions, insertions and deletions the answer is exact: a
-rejected word one edit from a member is at distance exactly 1. For
-transpositions it is necessary only (the word may be two edits away).
+practice (they are the reachable pairs only); past :data:`MAX_PAIRS`
+candidate pairs in all, that length and the longer ones are reported
+possible (unknown), so a caller never pays more than that. For
+substitutions, insertions and deletions the answer is exact: a rejected word
+one edit from a member is at distance exactly 1. For transpositions it is
+necessary only (the word may be two edits away).
 
 Examples
 --------
@@ -37,17 +38,17 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_PAIRS", "possible_lengths"]
 
-#: Candidate pairs made for one layer beyond which the answer is "possible" (not worth
-#: finding out): this bounds the time and memory of one layer.
-MAX_PAIRS = 1 << 22
+#: Candidate pairs made over all layers beyond which the remaining lengths are reported
+#: "possible" (not worth finding out): this bounds the time and memory of one call.
+MAX_PAIRS = 1 << 20
 
 
 def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
     """``out[L]``: some near miss of length L is made by one edit of `kind`, for L <= top.
 
     Exact for substitutions, insertions and deletions; for transpositions a
-    False is certain and a True means "maybe". Where the pairs pass
-    :data:`MAX_PAIRS` the remaining lengths are reported True.
+    False is certain and a True means "maybe". Once :data:`MAX_PAIRS` pairs
+    were made, the remaining lengths are reported True.
     """
     n, k = dfa.n_states, dfa.table.shape[1]
     table = dfa.table.astype(np.int64)
@@ -57,9 +58,11 @@ def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
     diagonal[dfa.start] = True
     pairs = [np.zeros(0, dtype=np.int64) for _ in range(top + 3)]  # p * n + q, per layer
     symbols = np.arange(k)
+    work = 0
     for t in range(top + 1):
         here = np.flatnonzero(diagonal)
-        if here.size * k * (k if kind in (SUBSTITUTE, TRANSPOSE) else 1) > MAX_PAIRS:
+        work += here.size * k * (k if kind in (SUBSTITUTE, TRANSPOSE) else 1)
+        if work > MAX_PAIRS:
             out[t:] = True
             return out
         # Edits that do not read a symbol of w: a deleted symbol of u.
@@ -76,7 +79,8 @@ def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
         out[t] = bool((accepting[p] & ~accepting[q]).any())
         if t == top:
             break
-        if layer.size * k > MAX_PAIRS:
+        work += layer.size * k
+        if work > MAX_PAIRS:
             out[t + 1 :] = True
             return out
         # Both sides read the same symbol.

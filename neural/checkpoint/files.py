@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import struct
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
+
+from grammar.atomic import atomic_write
 
 __all__ = [
     "CheckpointError",
@@ -100,34 +101,6 @@ def package_version() -> str:
         return "unknown"
 
 
-def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write `data` to `path` so that readers only ever see the old or the new file.
-
-    The bytes go to a temporary file in the same directory, are flushed and
-    fsynced, and replace `path` with one :func:`os.replace`.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     atomic_write(os.path.join(d, "f"), b"new")
-    ...     os.listdir(d)
-    ['f']
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_json(path: str | os.PathLike, obj: Any) -> None:
     """Atomically write `obj` as indented JSON.
 
@@ -170,14 +143,23 @@ def write_tensors(
     """Atomically write `tensors` (and JSON-able `meta`) as safetensors; return the SHA-256.
 
     `meta` goes into the file's header metadata, so one file, written with
-    one rename, holds a whole training state.
+    one rename, holds a whole training state. Tensors are copied to the CPU
+    and floating-point ones stored as float32, whatever device and precision
+    they were trained in, so that any machine can load them.
     """
     data = save_safetensors(
-        {k: v.detach().cpu().contiguous() for k, v in tensors.items()},
+        {k: _portable(v) for k, v in tensors.items()},
         metadata={"grammarlab": json.dumps(meta)},
     )
     atomic_write(path, data)
     return hashlib.sha256(data).hexdigest()
+
+
+def _portable(tensor: torch.Tensor) -> torch.Tensor:
+    tensor = tensor.detach().cpu()
+    if tensor.is_floating_point() and tensor.dtype != torch.float32:
+        tensor = tensor.float()
+    return tensor.contiguous()
 
 
 def read_tensors(

@@ -47,7 +47,8 @@ from neural.config import TrainConfig
 __all__ = ["RESUMABLE", "ResumeState", "save_epoch", "load_resume", "write_log"]
 
 #: Settings that may change between an interrupted run and its resumption.
-RESUMABLE = frozenset({"max_epochs", "max_steps", "target_accuracy", "min_samples", "threads"})
+RESUMABLE = frozenset({"max_epochs", "max_steps", "target_accuracy", "min_samples", "threads",
+                       "precision"})
 
 
 @dataclass
@@ -152,6 +153,8 @@ def load_resume(out: str | os.PathLike, g: Grammar, config: TrainConfig) -> Resu
     saved, mine = meta["train_config"], config.to_dict()
     if not isinstance(saved, dict):
         raise CheckpointError(f"{path}: field 'train_config' must be an object")
+    # Settings added since the file was written read as their defaults.
+    saved = {**TrainConfig().to_dict(), **saved}
     changed = [k for k in mine if k not in RESUMABLE and saved.get(k) != mine[k]]
     if changed:
         k = changed[0]

@@ -183,7 +183,7 @@ def check_verifier_config(config: Mapping[str, Any], path: str | os.PathLike) ->
     try:
         model_config = ModelConfig(**model)
     except (TypeError, ValueError) as err:
-        raise bad("model", f"does not describe a GRU: {_first_line(err)}") from None
+        raise bad("model", f"does not describe a network: {_first_line(err)}") from None
     if model_config.vocab_size != len(alphabet) + 2:
         raise bad("model", f"has vocab_size {model_config.vocab_size}, but the alphabet of "
                   f"{len(alphabet)} symbols needs {len(alphabet) + 2}")
@@ -194,11 +194,15 @@ def check_verifier_config(config: Mapping[str, Any], path: str | os.PathLike) ->
                       f"{_short(grammar[key])}")
     if "train_config" in config:
         try:
-            TrainConfig.from_dict(_mapping(config["train_config"], "train_config", bad))
+            train_config = TrainConfig.from_dict(
+                _mapping(config["train_config"], "train_config", bad))
         except (TypeError, ValueError) as err:
             if isinstance(err, CheckpointError):
                 raise
             raise bad("train_config", f"is not a valid TrainConfig: {_first_line(err)}") from None
+        if train_config.cell != model_config.cell:
+            raise bad("train_config", f"has cell {train_config.cell!r}, but the model is "
+                      f"{model_config.cell!r}")
     if "metrics" in config:
         _mapping(config["metrics"], "metrics", bad)
     if "history" in config:

@@ -210,7 +210,7 @@ def test_command_line_takes_re_names(capsys):
 def test_non_regular_constructs_are_named_with_their_position(pattern, message):
     with pytest.raises(GrammarError, match=re.escape(message)) as info:
         Grammar.from_regex(pattern, alphabet="abc")
-    assert "cannot express" in str(info.value)
+    assert str(info.value).endswith(("not supported", "where it is redundant", "can express"))
 
 
 @pytest.mark.parametrize(("pattern", "message"), [

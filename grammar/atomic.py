@@ -1,0 +1,56 @@
+"""Atomic file writes, the one home for every file grammarlab writes.
+
+The bytes go to a temporary file in the same folder, are flushed and fsynced,
+and replace the target with one :func:`os.replace`, so a reader (or a run
+killed with ``kill -9`` halfway) sees the old file or the whole new one,
+never a part.
+
+Examples
+--------
+>>> import os, tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     path = os.path.join(folder, "words.txt")
+...     atomic_write(path, b"ab\\n")
+...     with atomic_writer(path) as out:
+...         _ = out.write(b"ba\\n")
+...     open(path, "rb").read(), os.listdir(folder)
+(b'ba\\n', ['words.txt'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+__all__ = ["atomic_write", "atomic_writer"]
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike) -> Iterator[IO[bytes]]:
+    """A binary file whose content replaces `path` only when the block ends without error.
+
+    Missing parent folders are created. On an error the temporary file is
+    removed and `path` keeps its old content.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as out:
+        out.write(data)

@@ -1,0 +1,260 @@
+"""The next-symbol task, scored: which words a network *solves*, on short and long sets.
+
+Hochreiter and Schmidhuber's LSTM paper (1997) trained its networks on
+embedded Reber by asking, after every prefix, for the set of symbols that
+may come next. A string counts as solved when every one of those
+predictions is right. ``TrainConfig(task="next_symbols")`` trains that task
+here, with the automaton as the teacher: after every prefix the targets are
+"may end here" (the prefix is a member) and, per symbol, whether it leads to
+a live state (exactly :meth:`grammar.Grammar.next_symbols`).
+
+:func:`solved` says which words a network solves: at every step, from the
+empty prefix to the whole word, each output thresholded at 0.5 equals its
+target. :func:`score_next_symbols` reports the fraction solved on fresh
+members at the training lengths and beyond them (from
+:func:`grammar.datasets.test_suite`, disjoint from the training words),
+with generation scored by :func:`neural.generate.generation_report`.
+
+Examples
+--------
+>>> from grammar import library
+>>> from neural.verifier import Verifier
+>>> g = library.parity()
+>>> solved(Verifier.untrained(g, seed=0), g, ["", "11"]).dtype
+dtype('bool')
+>>> next_symbol_sets(Verifier.untrained(g, seed=0), "1")[0][0] in (True, False)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from grammar import Grammar, GrammarError, datasets
+from neural.device import autocast, to_device
+from neural.generate import GenerationReport, generation_report
+from neural.targets import solved_rows, training_tensors
+from neural.verifier import Verifier
+
+__all__ = ["SolvedScore", "NextSymbolReport", "solved", "next_symbol_sets",
+           "score_next_symbols"]
+
+# Words per batch when scoring.
+_BATCH = 1024
+
+
+@dataclass(frozen=True)
+class SolvedScore:
+    """How many words of one set a network solves.
+
+    Attributes
+    ----------
+    words : int
+        Size of the set.
+    solved : float or None
+        Fraction of them solved (None for an empty set).
+    """
+
+    words: int
+    solved: float | None
+
+
+@dataclass(frozen=True)
+class NextSymbolReport:
+    """A next-symbol predictor against the automaton; see :func:`score_next_symbols`.
+
+    Attributes
+    ----------
+    grammar : str
+        The judging grammar's name.
+    cell : str
+        ``"gru"`` or ``"lstm"``.
+    task : str
+        What the network was trained for.
+    train_lengths, long_lengths : tuple of int
+        The short and the long range.
+    short, long : SolvedScore
+        Fraction of fresh members solved at the training lengths and beyond.
+    generation : GenerationReport or None
+        Words generated from the predictor, judged by the automaton.
+    """
+
+    grammar: str
+    cell: str
+    task: str
+    train_lengths: tuple[int, int]
+    long_lengths: tuple[int, int]
+    short: SolvedScore
+    long: SolvedScore
+    generation: GenerationReport | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-able dicts and lists."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        lines = [
+            f"next-symbol predictions of a {self.cell.upper()} ({self.task} task) against "
+            f"the automaton of {self.grammar}",
+            f"solved, lengths {self.train_lengths[0]}-{self.train_lengths[1]}: "
+            f"{_pct(self.short.solved)} of {self.short.words} members",
+            f"solved, lengths {self.long_lengths[0]}-{self.long_lengths[1]}: "
+            f"{_pct(self.long.solved)} of {self.long.words} members",
+        ]
+        if self.generation is not None:
+            lines.append(str(self.generation))
+        return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2%}"
+
+
+def _check(verifier: Any, g: Any) -> None:
+    if not isinstance(verifier, Verifier):
+        raise TypeError(f"needs a Verifier, not {type(verifier).__name__}")
+    if not isinstance(g, Grammar):
+        raise TypeError(f"needs a Grammar, not {type(g).__name__}")
+    if tuple(g.alphabet) != tuple(verifier.alphabet):
+        raise GrammarError(f"grammar {g.name!r} has the alphabet {', '.join(g.alphabet)}, "
+                           f"the verifier {', '.join(verifier.alphabet)}: the next-symbol "
+                           "targets need the same one")
+
+
+def solved(verifier: Verifier, g: Grammar, words: Sequence[Any]) -> np.ndarray:
+    """Which `words` the network solves: every prefix's thresholded prediction is right.
+
+    A word with a symbol outside the alphabet is not solved.
+
+    Raises
+    ------
+    GrammarError
+        If `g`'s alphabet is not the verifier's.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> g = library.tomita(1)
+    >>> solved(Verifier.untrained(g, seed=0), g, ["11", "1x"]).tolist()[1]
+    False
+    """
+    _check(verifier, g)
+    if isinstance(words, (str, bytes)):
+        raise TypeError("words must be a list of words; wrap a single word in a list")
+    words = list(words)
+    out = np.zeros(len(words), dtype=bool)
+    known = np.flatnonzero(~verifier.vocab.encode_many(words).unknown)
+    model, device = verifier.model.eval(), verifier.device
+    with torch.inference_mode(), autocast(device, verifier.precision):
+        for start in range(0, len(known), _BATCH):
+            index = known[start : start + _BATCH]
+            t = training_tensors(g, verifier.vocab, [words[i] for i in index],
+                                 np.zeros(len(index)))
+            logits = model.prefix_logits(to_device(t.ids, device)).float()
+            rows = solved_rows(logits, to_device(t.prefix, device), to_device(t.steps, device))
+            out[index] = rows.cpu().numpy()
+    return out
+
+
+def next_symbol_sets(
+    verifier: Verifier, word: Any, threshold: float = 0.5
+) -> list[tuple[bool, tuple[str, ...]]]:
+    """The network's answer after every prefix of `word`: may it end there, what may follow.
+
+    Entry ``t`` is for the prefix of ``t`` symbols, ``len(word) + 1``
+    entries in all, comparable with ``(g.accepts(prefix), g.next_symbols(prefix))``.
+
+    Raises
+    ------
+    GrammarError
+        If `word` holds a symbol outside the verifier's alphabet.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> len(next_symbol_sets(Verifier.untrained(library.reber(), seed=0), "BT"))
+    3
+    """
+    vocab = verifier.vocab
+    bad = vocab.unknown_symbol(word)
+    if bad is not None:
+        raise GrammarError(f"symbol {bad!r} is not in the verifier's alphabet")
+    encoded = vocab.encode_many([word])
+    ids, _ = vocab.pad(encoded, [0])
+    with torch.inference_mode(), autocast(verifier.device, verifier.precision):
+        logits = verifier.model.eval().prefix_logits(to_device(ids, verifier.device))
+    p = torch.sigmoid(logits[0].float()).cpu().numpy() > threshold
+    return [(bool(row[0]), tuple(s for s, on in zip(vocab.alphabet, row[1:], strict=True) if on))
+            for row in p]
+
+
+def score_next_symbols(
+    verifier: Verifier,
+    g: Grammar,
+    *,
+    n_per_set: int = 2000,
+    seed: int | None = 0,
+    train_lengths: tuple[int, int] | None = None,
+    long_lengths: tuple[int, int] | None = None,
+    generate: int = 1000,
+) -> NextSymbolReport:
+    """Fraction of fresh members solved, short and long, and generation judged by `g`.
+
+    Parameters
+    ----------
+    verifier : Verifier
+        The network; any task (the next-symbol head is always trained).
+    g : Grammar
+        The judge, with the verifier's alphabet.
+    n_per_set : int
+        Words per test set of :func:`grammar.datasets.test_suite`; the
+        members of its random and adversarial sets are scored.
+    seed : int or None
+        Seeds the test sets and the generation.
+    train_lengths, long_lengths : tuple of int, optional
+        Default: the verifier's training lengths and the next 30 after them.
+    generate : int
+        Words to generate (0 for none).
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> g = library.parity()
+    >>> report = score_next_symbols(Verifier.untrained(g, seed=0), g, n_per_set=20,
+    ...                             generate=10)
+    >>> report.long_lengths, report.short.words > 0
+    ((31, 60), True)
+    """
+    _check(verifier, g)
+    if train_lengths is None:
+        config = verifier.info.get("train_config")
+        train_lengths = tuple(config.get("lengths", (1, 30))) if isinstance(config, dict) \
+            else (1, 30)
+    lo, hi = train_lengths
+    long_lengths = tuple(long_lengths or (hi + 1, hi + 30))
+    suite = datasets.test_suite(g, n_per_set, train_lengths=(lo, hi), long_lengths=long_lengths,
+                                exclude=list(verifier.training_words or ()), seed=seed)
+    scores = {}
+    for part in ("short", "long"):
+        members = [w for name in (f"{part}_random", f"{part}_adversarial")
+                   for w, label in zip(suite[name].words, suite[name].labels, strict=True)
+                   if label]
+        hits = solved(verifier, g, members)
+        scores[part] = SolvedScore(len(members), float(hits.mean()) if len(hits) else None)
+    made = generation_report(verifier, g, generate, seed=seed,
+                             max_length=max(2 * long_lengths[1], 1)) if generate else None
+    return NextSymbolReport(
+        grammar=g.name or "grammar",
+        cell=verifier.cell,
+        task=verifier.task,
+        train_lengths=(lo, hi),
+        long_lengths=long_lengths,
+        short=scores["short"],
+        long=scores["long"],
+        generation=made,
+    )

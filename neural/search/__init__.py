@@ -1,0 +1,32 @@
+"""Exhaustive disagreement search: every word in scope, prefixes shared in a trie.
+
+:func:`search` runs a verifier over every word up to the largest length its
+budget allows, then over every member and every near miss up to
+``max_length``, and reports how many words it checked, of which kinds and up
+to which lengths, what the budget left out, and the shortest words where the
+network and the automaton disagree, each explained.
+
+The modules, one idea each:
+
+- :mod:`~neural.search.stepper`: the network read one symbol at a time;
+- :mod:`~neural.search.scope`: which words are in scope, and what a walk costs;
+- :mod:`~neural.search.trie`: the chunked, prefix-shared walk;
+- :mod:`~neural.search.report`: :class:`SearchReport`;
+- :mod:`~neural.search.run`: :func:`search`.
+
+Examples
+--------
+>>> from grammar import library
+>>> from neural.verifier import Verifier
+>>> g = library.parity()
+>>> report = search(Verifier.untrained(g, seed=0), g, max_length=6, progress=False)
+>>> report.words, report.n_disagreements == sum(report.disagreements_by_kind.values())
+(127, True)
+"""
+
+from neural.search.report import Finding, SearchReport
+from neural.search.run import search
+from neural.search.scope import Scope
+from neural.search.stepper import RNNStepper, Stepper, stepper_for
+
+__all__ = ["search", "SearchReport", "Finding", "Scope", "Stepper", "RNNStepper", "stepper_for"]

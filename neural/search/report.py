@@ -1,0 +1,237 @@
+"""The :class:`SearchReport`: what a search covered, what it left out, what it found.
+
+``str(report)`` is for people, :meth:`SearchReport.to_json` for machines,
+and :meth:`SearchReport.verdict` is the one line that
+:func:`neural.compare.compare` ends with when it includes a search.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["Finding", "SearchReport", "KINDS"]
+
+#: The kinds of word a search checks.
+KINDS = ("member", "near_miss", "other")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A word on which the network and the automaton disagree.
+
+    Attributes
+    ----------
+    word : str or list of str
+        The word (tokens for a token grammar).
+    length : int
+    kind : str
+        ``"member"``, ``"near_miss"`` (a non-member one edit from a member)
+        or ``"other"`` (any other non-member).
+    member : bool
+        The automaton's answer.
+    probability : float
+        The network's membership probability, from :meth:`Verifier.predict`.
+    confirmed : bool
+        Whether :meth:`Verifier.predict`, run on the word by itself, gives
+        the same wrong answer as the prefix-shared walk (it can differ only
+        on a probability within rounding of 0.5).
+    explanation : str
+        :meth:`grammar.Grammar.explain` of the word.
+    """
+
+    word: str | list[str]
+    length: int
+    kind: str
+    member: bool
+    probability: float
+    confirmed: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """The result of :func:`neural.search.search`.
+
+    Attributes
+    ----------
+    grammar : str
+        Name of the judging grammar.
+    trained_on : str or None
+        Name of the grammar the verifier was trained on.
+    max_length : int
+        The longest words in scope.
+    exhaustive_length : int
+        Every word up to this length was in scope; beyond it, up to
+        `max_length`, the members and the near misses.
+    budget : float or None
+        Seconds allowed (None: no limit).
+    stopped : bool
+        True when the budget ran out before the walk ended; then some words
+        in scope were not checked (see `unchecked`).
+    complete_to : dict of str to int
+        Per kind, the longest length up to which every word of that kind was
+        checked (-1 when none was).
+    checked : dict of str to int
+        Words checked per kind.
+    checked_by_length : list of dict
+        ``{"length", "member", "near_miss", "other"}`` words checked per length.
+    left_out : int
+        Non-members other than near misses, of lengths ``exhaustive_length +
+        1`` to `max_length`: outside the scope the budget allowed.
+    unchecked : int
+        Words in scope that a stop left unchecked.
+    near_misses : bool
+        False when the near-miss automaton was too large to build; then
+        only members were checked beyond the exhaustive length.
+    n_disagreements : int
+    disagreements_by_kind : dict of str to int
+    disagreements : list of Finding
+        The shortest, shortlex-first ones, at most 10.
+    nodes : int
+        Network steps taken (one per trie node).
+    seconds : float
+    device : str
+    """
+
+    grammar: str
+    trained_on: str | None
+    max_length: int
+    exhaustive_length: int
+    budget: float | None
+    stopped: bool
+    complete_to: dict[str, int]
+    checked: dict[str, int]
+    checked_by_length: list[dict[str, int]]
+    left_out: int
+    unchecked: int
+    near_misses: bool
+    n_disagreements: int
+    disagreements_by_kind: dict[str, int]
+    disagreements: list[Finding]
+    nodes: int
+    seconds: float
+    device: str
+
+    @property
+    def words(self) -> int:
+        """Words checked in all."""
+        return sum(self.checked.values())
+
+    @property
+    def agrees(self) -> bool:
+        """True when the network agreed with the automaton on every word checked."""
+        return self.n_disagreements == 0
+
+    def coverage(self) -> str:
+        """One sentence on what was checked.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> from neural.verifier import Verifier
+        >>> from neural.search import search
+        >>> g = library.tomita(1)
+        >>> search(Verifier.untrained(g), g, max_length=6, exhaustive=3,
+        ...        progress=False).coverage()
+        'every word up to length 3, then members and near misses up to length 6'
+        """
+        n, top = self.exhaustive_length, self.max_length
+        done = self.complete_to
+        if n >= top:
+            text = f"every word up to length {min(done['other'], top) if self.stopped else top}"
+        else:
+            text = f"every word up to length {min(done['other'], n) if self.stopped else n}"
+            what = "members and near misses" if self.near_misses else "members"
+            reached = min(done["member"], done["near_miss"]) if self.stopped else top
+            text += f", then {what} up to length {reached}"
+        return text
+
+    def verdict(self) -> str:
+        """The one-line verdict.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> from neural.verifier import Verifier
+        >>> from neural.search import search
+        >>> g = library.tomita(1)
+        >>> print(search(Verifier.untrained(g, seed=0), g, max_length=4,
+        ...              progress=False).verdict())  # doctest: +ELLIPSIS
+        verdict: the network is wrong on ... of 31 words checked (every word up to length 4); ...
+        """
+        scope = f"({self.coverage()})"
+        cut = "; the budget stopped the search early" if self.stopped else ""
+        if self.agrees:
+            return (f"verdict: the network agrees with the automaton on all {self.words:,} "
+                    f"words checked {scope}{cut}")
+        first = self.disagreements[0]
+        return (f"verdict: the network is wrong on {self.n_disagreements:,} of {self.words:,} "
+                f"words checked {scope}; shortest: {_show(first.word)} "
+                f"({'member' if first.member else 'non-member'}, p={first.probability:.3f})"
+                f"{cut}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-able dicts and lists."""
+        data = asdict(self)
+        data["words"] = self.words
+        data["verdict"] = self.verdict()
+        return data
+
+    def to_json(self, **options: Any) -> str:
+        """The report as JSON text (options go to :func:`json.dumps`).
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> from neural.verifier import Verifier
+        >>> from neural.search import search
+        >>> g = library.parity()
+        >>> data = json.loads(search(Verifier.untrained(g), g, max_length=3,
+        ...                          progress=False).to_json())
+        >>> data["words"], data["exhaustive_length"]
+        (15, 3)
+        """
+        return json.dumps(self.to_dict(), **options)
+
+    def __str__(self) -> str:
+        budget = "no limit" if self.budget is None else f"budget {self.budget:g} s"
+        lines = [
+            f"exhaustive search: {self.trained_on or 'verifier'} verifier vs the exact automaton "
+            f"of {self.grammar}, words up to length {self.max_length} ({budget})",
+            f"checked: {self.coverage()}",
+            f"words checked: {self.words:,} ({self.checked['member']:,} members, "
+            f"{self.checked['near_miss']:,} near misses, {self.checked['other']:,} other "
+            f"non-members) in {self.nodes:,} network steps, {self.seconds:.1f} s on {self.device}",
+        ]
+        if self.left_out:
+            lines.append(
+                f"left out: {self.left_out:,} other non-members of lengths "
+                f"{self.exhaustive_length + 1}-{self.max_length} (beyond the exhaustive length "
+                "the budget allowed)"
+            )
+        if not self.near_misses:
+            lines.append("left out: near misses beyond the exhaustive length (the near-miss "
+                         "automaton is too large)")
+        if self.stopped:
+            lines.append(f"stopped by the budget: {self.unchecked:,} words in scope unchecked")
+        if self.agrees:
+            lines.append("disagreements: none")
+        else:
+            kinds = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in
+                              self.disagreements_by_kind.items() if n)
+            lines += ["", f"disagreements: {self.n_disagreements:,} ({kinds}); the "
+                      f"{len(self.disagreements)} shortest (word, truth, p, why):"]
+            for d in self.disagreements:
+                truth = "member" if d.member else "non-member"
+                note = "" if d.confirmed else " [not confirmed by predict]"
+                lines.append(f"  {_show(d.word)}  {truth} ({d.kind.replace('_', ' ')}), "
+                             f"p={d.probability:.3f}: {d.explanation}{note}")
+        lines += ["", self.verdict()]
+        return "\n".join(lines)
+
+
+def _show(word: Any) -> str:
+    text = word if isinstance(word, str) else " ".join(word)
+    return text or "''"

@@ -1,0 +1,250 @@
+""":func:`search`: hold a verifier against the automaton on every word in scope.
+
+Examples
+--------
+>>> from grammar import library
+>>> from neural.verifier import Verifier
+>>> g = library.tomita(2)
+>>> report = search(Verifier.untrained(g, seed=0), g, max_length=8, progress=False)
+>>> report.exhaustive_length, report.words
+(8, 511)
+"""
+
+from __future__ import annotations
+
+import numbers
+import time
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from grammar import Grammar
+from grammar.checks import check_count, check_length
+from grammar.errors import GrammarError
+from neural.device import cpu_threads, resolve_device
+from neural.search.report import KINDS, Finding, SearchReport
+from neural.search.scope import KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
+from neural.search.stepper import Stepper, stepper_for
+from neural.search.trie import Tally, walk
+
+__all__ = ["search", "CHUNK"]
+
+#: Trie rows per network step, by device type (CPU batches that stay in cache run fastest).
+CHUNK = {"cpu": 16384, "cuda": 1 << 20}
+# The share of a budget that the walk plans for; the rest covers the estimate's error.
+_PLANNED = 0.8
+
+
+def search(
+    verifier: Any,
+    g: Grammar,
+    *,
+    max_length: int,
+    budget: float | None = None,
+    exhaustive: int | None = None,
+    device: str | torch.device | None = None,
+    threads: int | None = None,
+    chunk: int | None = None,
+    keep: int = 10,
+    progress: bool = True,
+) -> SearchReport:
+    """Run `verifier` over every word in scope and report where it disagrees with `g`.
+
+    In scope are every word up to the *exhaustive length*, then every member
+    of `g` and every near miss (a non-member one edit from the language) up
+    to `max_length`. The words share their prefixes in a trie, so each
+    prefix costs one network step, however many words extend it; the trie is
+    walked in chunks, so memory stays bounded at any length.
+
+    Parameters
+    ----------
+    verifier : Verifier
+        The network (or any object with ``alphabet``, ``predict`` and a
+        ``model`` or a ``stepper(device)``; see :mod:`neural.search.stepper`).
+    g : Grammar
+        The judge. Its symbols must all be in the verifier's alphabet.
+    max_length : int
+        The longest words checked.
+    budget : float, optional
+        Seconds for the whole search. The exhaustive length is the largest
+        whose walk is estimated to fit (from the network's measured speed and
+        the exact number of trie nodes); the walk stops when the budget runs
+        out, and the report says what it left unchecked. None: no limit, and
+        the exhaustive length is `max_length` (``|alphabet|**(max_length+1)``
+        words for a large one: mind the size).
+    exhaustive : int, optional
+        Force the exhaustive length (0 to `max_length`) instead of fitting it
+        to the budget.
+    device : str or torch.device, optional
+        Where to run; default the verifier's device (CUDA when it was loaded
+        with ``"auto"`` on a CUDA machine).
+    threads : int, optional
+        CPU threads for torch during the search (None:
+        :data:`neural.device.DEFAULT_THREADS`); restored afterwards.
+    chunk : int, optional
+        Trie rows per network step (default :data:`CHUNK` for the device).
+    keep : int
+        Disagreements to report (the shortest, shortlex-first).
+    progress : bool
+        A progress bar on stderr, when it is a terminal.
+
+    Returns
+    -------
+    SearchReport
+
+    Raises
+    ------
+    GrammarError
+        If `g` has a symbol the verifier cannot read, or an argument is out
+        of range.
+    TypeError
+        If an argument has the wrong type.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> from neural.verifier import Verifier
+    >>> g = library.tomita(1)
+    >>> report = search(Verifier.untrained(g, seed=0), g, max_length=10, exhaustive=4,
+    ...                 progress=False)
+    >>> report.checked["member"], report.checked["near_miss"], report.left_out
+    (11, 54, 1971)
+    """
+    started = time.perf_counter()
+    if not isinstance(g, Grammar):
+        raise TypeError(f"search needs a Grammar, not {type(g).__name__}")
+    max_length = check_length(max_length, "max_length")
+    budget = _check_budget(budget)
+    keep = check_count(keep, "keep")
+    if exhaustive is not None:
+        exhaustive = check_length(exhaustive, "exhaustive")
+        if exhaustive > max_length:
+            raise GrammarError(f"exhaustive must be <= max_length ({max_length}), got "
+                               f"{exhaustive}")
+    dev = resolve_device(device) if device is not None else None
+    scope = Scope.build(g, verifier.alphabet)
+    with cpu_threads(threads):
+        stepper = stepper_for(verifier, dev)
+        size = chunk or CHUNK.get(stepper.device.type, CHUNK["cpu"])
+        if exhaustive is None:
+            exhaustive = max_length if budget is None else _fit(
+                stepper, scope, max_length, size, budget - (time.perf_counter() - started))
+        deadline = None if budget is None else started + budget
+        total = scope.nodes(max_length, exhaustive)
+        bar = tqdm(total=total, disable=None if progress else True, unit=" steps",
+                   unit_scale=True, desc=f"search {g.name or 'grammar'}", dynamic_ncols=True)
+        with bar:
+            tally = walk(stepper, scope, max_length=max_length, exhaustive=exhaustive,
+                         chunk=size, keep=keep, deadline=deadline, advance=bar.update)
+    return _report(verifier, g, scope, tally, max_length, exhaustive, budget, keep,
+                   time.perf_counter() - started, stepper.device.type)
+
+
+def _check_budget(budget: Any) -> float | None:
+    if budget is None:
+        return None
+    if isinstance(budget, bool) or not isinstance(budget, numbers.Real):
+        raise TypeError(f"budget must be a number of seconds or None, not "
+                        f"{type(budget).__name__}")
+    if not np.isfinite(budget) or budget <= 0:
+        raise GrammarError(f"budget must be a positive number of seconds, got {budget!r}")
+    return float(budget)
+
+
+def _fit(stepper: Stepper, scope: Scope, max_length: int, size: int, seconds: float) -> int:
+    """The largest exhaustive length whose walk should take at most a share of `seconds`."""
+    rate = _rate(stepper, len(scope.alphabet), size)
+    return max(0, scope.fit(max_length, rate * max(seconds, 0.0) * _PLANNED))
+
+
+def _rate(stepper: Stepper, n_symbols: int, size: int) -> float:
+    """Network steps per second on full chunks, measured (the second of two runs)."""
+    parents = max(1, size // n_symbols)
+    device = stepper.device
+    root = stepper.start()
+    zeros = torch.zeros(parents, dtype=torch.long, device=device)
+    block = stepper.step(root, 0, 1, zeros, torch.arange(parents, device=device) % n_symbols)
+    best = float("inf")
+    for _ in range(2):
+        began = time.perf_counter()
+        children = stepper.step(block, 0, parents, None, None)
+        stepper.logits(children).cpu()
+        best = min(best, time.perf_counter() - began)
+    return parents * n_symbols / max(best, 1e-9)
+
+
+def _report(
+    verifier: Any, g: Grammar, scope: Scope, tally: Tally, max_length: int, exhaustive: int,
+    budget: float | None, keep: int, seconds: float, device: str,
+) -> SearchReport:
+    totals = np.zeros((max_length + 1, 3), dtype=object)
+    for length in range(max_length + 1):
+        t = scope.totals(length)
+        in_scope = {MEMBER: t["member"], NEAR_MISS: t["near_miss"] if scope.near_misses or
+                    length <= exhaustive else 0, OTHER: t["other"] if length <= exhaustive else 0}
+        if length <= exhaustive and not scope.near_misses:
+            in_scope[OTHER] += t["near_miss"]  # with no near-miss automaton they count as other
+            in_scope[NEAR_MISS] = 0
+        for code, n in in_scope.items():
+            totals[length, code] = n
+    checked = tally.checked.astype(object)
+    complete = checked == totals
+    caps = {OTHER: exhaustive, MEMBER: max_length, NEAR_MISS: max_length}
+    complete_to = {}
+    for code, cap in caps.items():
+        bad = np.flatnonzero(~complete[: cap + 1, code])
+        complete_to[KIND_NAMES[code]] = int(bad[0]) - 1 if len(bad) else cap
+    left_out = sum(scope.totals(n)["other"] + (0 if scope.near_misses else
+                                               scope.totals(n)["near_miss"])
+                   for n in range(exhaustive + 1, max_length + 1))
+    unchecked = int(sum(totals.ravel()) - sum(checked.ravel()))
+    findings = _findings(verifier, g, tally, keep)
+    by_kind = tally.disagreed.sum(axis=0)
+    return SearchReport(
+        grammar=g.name or "grammar",
+        trained_on=getattr(verifier, "grammar_name", None),
+        max_length=max_length,
+        exhaustive_length=exhaustive,
+        budget=budget,
+        stopped=tally.stopped,
+        complete_to=complete_to,
+        checked={k: int(tally.checked[:, KIND_NAMES.index(k)].sum()) for k in KINDS},
+        checked_by_length=[
+            {"length": n, **{k: int(tally.checked[n, KIND_NAMES.index(k)]) for k in KINDS}}
+            for n in range(max_length + 1)
+        ],
+        left_out=int(left_out),
+        unchecked=unchecked,
+        near_misses=scope.near_misses,
+        n_disagreements=int(by_kind.sum()),
+        disagreements_by_kind={k: int(by_kind[KIND_NAMES.index(k)]) for k in KINDS},
+        disagreements=findings,
+        nodes=tally.nodes,
+        seconds=round(seconds, 3),
+        device=device,
+    )
+
+
+def _findings(verifier: Any, g: Grammar, tally: Tally, keep: int) -> list[Finding]:
+    """The `keep` shortest disagreements, confirmed by the verifier's own predict."""
+    found = [f for length in sorted(tally.found) for f in tally.found[length]][:keep]
+    if not found:
+        return []
+    single = bool(getattr(getattr(verifier, "vocab", None), "single_char", g.single_char))
+    words = ["".join(f.symbols) if single else tuple(f.symbols) for f in found]
+    p = np.asarray(verifier.predict(words), dtype=np.float32)
+    out = []
+    for f, word, prob in zip(found, words, p, strict=True):
+        member = f.kind == MEMBER
+        out.append(Finding(
+            word=word if isinstance(word, str) else list(word),
+            length=len(f.symbols),
+            kind=KIND_NAMES[f.kind],
+            member=member,
+            probability=float(prob),
+            confirmed=bool((prob > 0.5) != member),
+            explanation=str(g.explain(word)),
+        ))
+    return out

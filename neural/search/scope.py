@@ -1,0 +1,205 @@
+"""What a search checks: every word up to one length, then members and near misses only.
+
+The words are those of a *scope automaton*: the product of the grammar's
+DFA and its near-miss automaton (:func:`grammar.negatives.near_miss_dfa`),
+read over the verifier's alphabet. Each state says what a word ending there
+is (a member, a near miss, or another non-member) and how far the nearest
+member or near miss is, so the trie walk prunes every prefix that cannot
+reach one within the length left.
+
+Up to the *exhaustive length* every word is checked; beyond it, up to
+``max_length``, the members and the near misses. The number of trie nodes
+(network steps) that a choice costs is known exactly before the walk, so the
+exhaustive length can be fitted to a time budget.
+
+Examples
+--------
+>>> from grammar import library
+>>> scope = Scope.build(library.tomita(1), ("0", "1"))      # 1*
+>>> [scope.nodes(max_length=3, exhaustive=n) for n in range(4)]
+[8, 11, 13, 15]
+>>> scope.totals(3)
+{'member': 1, 'near_miss': 3, 'other': 4}
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grammar import Grammar, GrammarError
+from grammar.negatives.automaton import near_miss_dfa_or_none
+from grammar.negatives.kinds import KINDS
+
+__all__ = ["Scope", "KIND_NAMES", "OTHER", "MEMBER", "NEAR_MISS"]
+
+OTHER, MEMBER, NEAR_MISS = 0, 1, 2
+#: The kinds of word a search checks, by code.
+KIND_NAMES = ("other", "member", "near_miss")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The scope automaton of a grammar over a verifier's alphabet.
+
+    Attributes
+    ----------
+    alphabet : tuple of str
+        The symbols the walk reads (the verifier's).
+    table : numpy.ndarray
+        int64 ``(n_states, len(alphabet))`` transitions.
+    kind : numpy.ndarray
+        int8 kind code per state (:data:`OTHER`, :data:`MEMBER`, :data:`NEAR_MISS`).
+    reach : numpy.ndarray
+        int64 fewest symbols from each state to a member or near miss
+        (a large number where none can be reached).
+    start : int
+    near_misses : bool
+        False when the near-miss automaton was too large to build: then
+        beyond the exhaustive length only members are checked.
+    grammar_dfa : Any
+        The grammar's DFA (its ``count`` gives the exact members per length).
+    near_miss_dfa : Any
+        The near-miss DFA, or None.
+    """
+
+    alphabet: tuple[str, ...]
+    table: np.ndarray
+    kind: np.ndarray
+    reach: np.ndarray
+    start: int
+    near_misses: bool
+    grammar_dfa: Any
+    near_miss_dfa: Any
+
+    @classmethod
+    def build(cls, g: Grammar, alphabet: Sequence[str]) -> Scope:
+        """The scope automaton of `g`, read over `alphabet`.
+
+        Raises
+        ------
+        GrammarError
+            If the grammar has a symbol outside `alphabet`: every member that
+            uses it would be rejected unread.
+        """
+        alphabet = tuple(alphabet)
+        missing = [s for s in g.alphabet if s not in alphabet]
+        if missing:
+            raise GrammarError(
+                f"grammar {g.name or 'grammar'!r} has symbol {missing[0]!r}, which the "
+                f"verifier cannot read (its alphabet: {', '.join(alphabet)})"
+            )
+        gd = g.dfa
+        nm = near_miss_dfa_or_none(g, KINDS)
+        g_cols = [gd.alphabet.index(s) if s in gd.alphabet else -1 for s in alphabet]
+        n_cols = ([nm.alphabet.index(s) if s in nm.alphabet else -1 for s in alphabet]
+                  if nm is not None else None)
+        # Breadth-first over reachable (grammar state, near-miss state) pairs; -1 is "gone".
+        start_pair = (gd.start, nm.start if nm is not None else -1)
+        index = {start_pair: 0}
+        pairs = [start_pair]
+        rows: list[list[Any]] = []
+        queue = deque([start_pair])
+        while queue:
+            a, b = queue.popleft()
+            row: list[Any] = []
+            for gc, nc in zip(g_cols, n_cols or [-1] * len(alphabet), strict=True):
+                pair = (int(gd.table[a, gc]) if gc >= 0 and a >= 0 else -1,
+                        int(nm.table[b, nc]) if nm is not None and nc >= 0 and b >= 0 else -1)
+                if pair not in index:
+                    index[pair] = len(pairs)
+                    pairs.append(pair)
+                    queue.append(pair)
+                row.append(index[pair])
+            rows.append(row)
+        table = np.asarray(rows, dtype=np.int64).reshape(len(pairs), len(alphabet))
+        kind = np.zeros(len(pairs), dtype=np.int8)
+        for i, (a, b) in enumerate(pairs):
+            if a >= 0 and gd.accepting[a]:
+                kind[i] = MEMBER
+            elif nm is not None and b >= 0 and nm.accepting[b]:
+                kind[i] = NEAR_MISS
+        return cls(alphabet, table, kind, _reach(table, kind != OTHER), 0, nm is not None,
+                   gd, nm)
+
+    @property
+    def n_states(self) -> int:
+        return int(self.table.shape[0])
+
+    def layer_counts(self, max_length: int, exhaustive: int) -> np.ndarray:
+        """Trie nodes at each depth ``0..max_length`` (float64; exact below 2**53)."""
+        v = np.zeros(self.n_states)
+        v[self.start] = 1.0
+        out = np.zeros(max_length + 1)
+        out[0] = 1.0
+        for depth in range(1, max_length + 1):
+            nxt = np.zeros(self.n_states)
+            for j in range(self.table.shape[1]):
+                np.add.at(nxt, self.table[:, j], v)
+            if depth > exhaustive:
+                nxt[self.reach > max_length - depth] = 0.0
+            v = nxt
+            out[depth] = v.sum()
+        return out
+
+    def nodes(self, max_length: int, exhaustive: int) -> int:
+        """Network steps (trie nodes, the root included) of a walk.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> Scope.build(library.parity(), ("0", "1")).nodes(max_length=4, exhaustive=4)
+        31
+        """
+        return int(round(self.layer_counts(max_length, exhaustive).sum()))
+
+    def totals(self, length: int) -> dict[str, int]:
+        """Exact numbers of words of `length` of each kind (Python ints).
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> Scope.build(library.parity(), ("0", "1")).totals(4)
+        {'member': 8, 'near_miss': 8, 'other': 0}
+        """
+        members = self.grammar_dfa.count(length)
+        near = self.near_miss_dfa.count(length) if self.near_miss_dfa is not None else 0
+        everything = len(self.alphabet) ** length
+        return {"member": members, "near_miss": near, "other": everything - members - near}
+
+    def fit(self, max_length: int, steps: float) -> int:
+        """The largest exhaustive length whose walk takes at most `steps` network steps.
+
+        Returns -1 when even the members and near misses alone take more.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> Scope.build(library.tomita(1), ("0", "1")).fit(max_length=3, steps=12)
+        1
+        """
+        best = -1
+        for n in range(max_length + 1):
+            if self.nodes(max_length, n) > steps:
+                break
+            best = n
+        return best
+
+
+def _reach(table: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Fewest steps from each state to a target state (backward breadth-first)."""
+    far = np.iinfo(np.int64).max // 4
+    reach = np.where(target, 0, far).astype(np.int64)
+    frontier = target.copy()
+    step = 0
+    while frontier.any():
+        step += 1
+        # A state is one step further when some symbol leads into the frontier.
+        hit = frontier[table].any(axis=1) & (reach == far)
+        reach[hit] = step
+        frontier = hit
+    return reach
