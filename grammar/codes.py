@@ -56,6 +56,7 @@ __all__ = [
     "run_codes",
     "uniform_lengths_codes",
     "unrank_codes",
+    "unrank_word",
 ]
 
 
@@ -186,6 +187,13 @@ class Counts:
         self.dfa, self.members = dfa, members
         self.counts = np.zeros((0, dfa.n_states), dtype=np.int64)
         self.branch = np.zeros((0, dfa.n_states, len(dfa.alphabet)), dtype=np.int64)
+        self._lists: list[list[int]] = []
+
+    def as_lists(self) -> list[list[int]]:
+        """``counts`` as lists of Python ints, for the scalar walk of :func:`unrank_word`."""
+        if len(self._lists) != len(self.counts):
+            self._lists = [[int(c) for c in row] for row in self.counts]
+        return self._lists
 
     def upto(self, max_length: int) -> Counts:
         if len(self.counts) <= max_length:
@@ -267,6 +275,41 @@ def unrank_codes(
         states[:active] = table[states[:active], choice]
         codes[rows[:active], t] = choice + 1
     return codes
+
+
+def unrank_word(dfa: DFA, length: int, rank: int, members: bool = True) -> list[int]:
+    """The `rank`-th word of `length` in lexicographic order, as symbol indices.
+
+    The scalar form of :func:`unrank_codes`, for one word at a time: a plain
+    Python walk over cached count lists, about a hundred times cheaper per
+    call than the vectorised form on one row, which matters where words are
+    drawn one by one (Hypothesis strategies).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from grammar import library
+    >>> dfa = library.reber().dfa
+    >>> [dfa.alphabet[j] for j in unrank_word(dfa, 6, 2)]
+    ['B', 'T', 'S', 'X', 'S', 'E']
+    >>> unrank_codes(dfa, np.array([6]), np.array([2]))[0].tolist()    # the same word, codes j + 1
+    [1, 5, 4, 7, 4, 2]
+    """
+    rows = cached(dfa, "rows", lambda: dfa.table.tolist())
+    lists = counts_of(dfa, length, members).as_lists()
+    state, symbols = dfa.start, []
+    for left in range(length - 1, -1, -1):
+        counts = lists[left]
+        for j, target in enumerate(rows[state]):
+            count = counts[target]
+            if rank < count:
+                symbols.append(j)
+                state = target
+                break
+            rank -= count
+        else:
+            raise ValueError(f"rank out of range for length {length}")
+    return symbols
 
 
 def member_lengths(counts: np.ndarray, lo: int, hi: int, start: int) -> np.ndarray:

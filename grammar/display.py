@@ -33,14 +33,14 @@ import errno
 import re
 import shutil
 import subprocess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA
 
 __all__ = [
     "DisplayMethods", "MAX_DRAWN_EDGES", "MAX_DRAWN_STATES", "dfa_dot", "dot_program",
-    "svg_of_dot", "too_large_to_draw",
+    "grammar_svg", "svg_of_dot", "too_large_to_draw",
 ]
 
 #: Above this many live states or drawn edges a diagram is unreadable, and
@@ -191,6 +191,35 @@ def too_large_to_draw(dfa: DFA) -> str | None:
     return None
 
 
+def grammar_svg(g: Any) -> str:
+    """Grammar `g`'s minimal DFA drawn by Graphviz, as SVG text (``grammar show --format svg``).
+
+    `g` needs only ``dfa`` and ``name``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When Graphviz's ``dot`` is not installed.
+    ValueError
+        When the automaton is too large to draw (:func:`too_large_to_draw`).
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> dot_program() is None or grammar_svg(library.parity()).count('class="node"') == 3
+    True
+    """
+    reason = too_large_to_draw(g.dfa)
+    if reason is not None:
+        raise ValueError(reason)
+    svg = svg_of_dot(dfa_dot(g.dfa, name=g.name))
+    if svg is None:
+        raise FileNotFoundError(
+            errno.ENOENT, "drawing needs Graphviz's dot program; install Graphviz "
+            "(Debian: apt-get install graphviz)", "dot")
+    return svg
+
+
 class DisplayMethods:
     """Diagram methods of :class:`grammar.Grammar`: :meth:`to_svg` and ``_repr_svg_``.
 
@@ -209,14 +238,7 @@ class DisplayMethods:
     __slots__ = ()
 
     def to_svg(self) -> str:
-        """The minimal DFA drawn by Graphviz, as SVG text.
-
-        Raises
-        ------
-        FileNotFoundError
-            When Graphviz's ``dot`` is not installed.
-        ValueError
-            When the automaton is too large to draw (:func:`too_large_to_draw`).
+        """The minimal DFA drawn by Graphviz, as SVG text; see :func:`grammar_svg`.
 
         Examples
         --------
@@ -226,16 +248,7 @@ class DisplayMethods:
         >>> dot_program() is None or Shown().to_svg().startswith("<svg")
         True
         """
-        dfa = self.dfa  # type: ignore[attr-defined]
-        reason = too_large_to_draw(dfa)
-        if reason is not None:
-            raise ValueError(reason)
-        svg = svg_of_dot(dfa_dot(dfa, name=self.name))  # type: ignore[attr-defined]
-        if svg is None:
-            raise FileNotFoundError(
-                errno.ENOENT, "drawing needs Graphviz's dot program; install Graphviz "
-                "(Debian: apt-get install graphviz)", "dot")
-        return svg
+        return grammar_svg(self)
 
     def _repr_svg_(self) -> str | None:
         """Jupyter's rich display: the diagram, or None (text display) without Graphviz."""

@@ -34,12 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from grammar.automaton import INT64_SAFE
-from grammar.codes import Codec, count_table, dfa_live, unrank_codes
+from grammar.codes import Codec, count_table, dfa_live, unrank_word
 from grammar.errors import GrammarError
 from grammar.negatives import KINDS, check_kinds, near_miss_dfa
 
@@ -65,9 +63,9 @@ class _Language:
 
     def word(self, length: int, rank: int) -> Word:
         """The `rank`-th word of `length` in lexicographic order (see :mod:`grammar.codes`)."""
-        ranks = np.array([rank], dtype=object if rank >= INT64_SAFE else np.int64)
-        codes = unrank_codes(self.dfa, np.array([length]), ranks, self.members)
-        return Codec.of(self.dfa).decode(codes)[0]
+        alphabet = self.dfa.alphabet
+        symbols = [alphabet[j] for j in unrank_word(self.dfa, length, rank, self.members)]
+        return "".join(symbols) if Codec.of(self.dfa).single_char else tuple(symbols)
 
 
 @st.composite

@@ -8,6 +8,10 @@
                       [--json]
     neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--plot FILE] [--json]
     neural predict DIR WORD... [--json]
+    neural suite SPEC --out DIR [--device D] [--quiet] [--json]
+    neural report DIR --html FILE [--n-per-set N] [--grammar NAME]
+    neural search DIR --max-length N [--budget SECONDS] [--exhaustive N] [--json]
+    neural extract DIR [--dot FILE] [--budget SECONDS] [--max-length N] [--json]
 
 ``NAME`` is a built-in grammar (``grammar list``) or a ``.dot`` / ``.json``
 file, read as the ``grammar`` command reads it. ``train`` trains a verifier,
@@ -81,10 +85,10 @@ def _target(text: str) -> float:
 
 
 def _typed_errors() -> tuple[type[BaseException], ...]:
-    # A CheckpointError can only have been raised once its module was loaded.
-    checkpoint = sys.modules.get("neural.checkpoint")
-    error = getattr(checkpoint, "CheckpointError", None)
-    return (error,) if isinstance(error, type) else ()
+    # A CheckpointError (DistributedError) can only have been raised once its module was loaded.
+    found = (getattr(sys.modules.get("neural.checkpoint"), "CheckpointError", None),
+             getattr(sys.modules.get("neural.distributed"), "DistributedError", None))
+    return tuple(error for error in found if isinstance(error, type))
 
 
 def _report(args: argparse.Namespace, verifier: Any, g: Any) -> None:
@@ -119,18 +123,33 @@ def _cmd_train(args: argparse.Namespace) -> int:
         lengths=args.lengths,
         hidden=args.hidden,
         threads=args.threads,
+        task=args.task,
+        cell=args.cell,
+        precision=args.precision,
     )
     verifier = train(g, config, device=args.device, out=args.out, resume=args.resume,
                      progress=not args.quiet, source=source)
+    from neural.distributed import is_main
+
+    if not is_main():  # under torchrun, rank 0 alone reports
+        return OK
     m = verifier.metrics
     if not args.json:
         valid = m["valid_accuracy"]
         valid = "n/a (empty split)" if valid is None else f"{100 * valid:.2f}%"
+        measure = ("validation words solved" if config.task == "next_symbols"
+                   else "validation accuracy")
         print(
             f"trained on {m['train_size']} words for {m['epochs']} epochs ({m['samples_seen']} "
             f"samples, {m['seconds']:.1f} s on {m['device']}), stopped at {m['stopped']}: "
-            f"validation accuracy {valid}; saved to {args.out}\n"
+            f"{measure} {valid}; saved to {args.out}\n"
         )
+        if config.task == "next_symbols":
+            from neural.nextsym import score_next_symbols
+
+            scored = score_next_symbols(verifier, g, n_per_set=args.n_per_set,
+                                        seed=args.test_seed)
+            print(f"{scored}\n")
     _report(args, verifier, g)
     return OK
 
@@ -225,6 +244,12 @@ def _build_parser() -> CommandParser:
     sub.add_argument("--threads", type=_positive, metavar="N",
                      help="CPU threads for torch during the run (default: the library's choice "
                      "for these small models)")
+    sub.add_argument("--task", choices=("membership", "next_symbols"),
+                     help="membership (default), or predict the legal next symbols after "
+                     "every prefix (scored by the fraction of words solved)")
+    sub.add_argument("--cell", choices=("gru", "lstm"), help="recurrent cell (default gru)")
+    sub.add_argument("--precision", choices=("auto", "bf16", "fp32"),
+                     help="auto (default: bf16 on a CUDA GPU that takes it), bf16 or fp32")
     sub.add_argument("--resume", action="store_true",
                      help="continue the interrupted run in DIR")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -242,6 +267,14 @@ def _build_parser() -> CommandParser:
     sub.add_argument("words", nargs="+", metavar="WORD",
                      help="a word; in a token grammar, space-separated tokens in one argument")
     sub.set_defaults(handler=_cmd_predict)
+
+    from neural.commands.suite import add_report_parser, add_suite_parser
+
+    add_suite_parser(subs)
+    add_report_parser(subs)
+    from neural.commands.forensics import add_parsers
+
+    add_parsers(subs, [common])  # search and extract
     return parser
 
 

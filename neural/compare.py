@@ -33,12 +33,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from grammar import Grammar, GrammarError, datasets
+from neural.search import SearchReport, search
 from neural.verifier import Verifier
 
 __all__ = ["compare", "Report", "SetScore", "Disagreement"]
@@ -112,6 +113,8 @@ class Report:
         The shortest ones, at most 10.
     n_disagreements : int
         How many there were in all.
+    search : SearchReport or None
+        The exhaustive search, when asked for (``include_search``).
     """
 
     grammar: str
@@ -126,6 +129,7 @@ class Report:
     by_kind: dict[str, tuple[int, float]]
     disagreements: list[Disagreement]
     n_disagreements: int
+    search: SearchReport | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-able dicts and lists (length keys become strings).
@@ -139,7 +143,7 @@ class Report:
         >>> sorted(data["sets"])[0], type(next(iter(data["by_length"])))
         ('long_adversarial', <class 'str'>)
         """
-        data = asdict(self)
+        data = {**asdict(self), "search": self.search and self.search.to_dict()}
         data["by_length"] = {str(k): {"words": n, "accuracy": a} for k, (n, a) in
                              self.by_length.items()}
         data["by_kind"] = {k: {"words": n, "accuracy": a} for k, (n, a) in self.by_kind.items()}
@@ -190,6 +194,7 @@ class Report:
                              f"p={d.probability:.3f}: {d.explanation}")
         else:
             lines += ["", "no disagreements"]
+        lines += ["", str(self.search)] if self.search is not None else []  # ends with a verdict
         return "\n".join(lines)
 
     def _length_bands(self, width: int = 10) -> list[tuple[int, int, float]]:
@@ -263,6 +268,7 @@ def compare(
     train_lengths: tuple[int, int] | None = None,
     long_lengths: tuple[int, int] | None = None,
     exclude: Iterable[Any] | None = None,
+    include_search: bool = False, search_options: Mapping[str, Any] | None = None,
 ) -> Report:
     """Score `verifier` against grammar `g`'s automaton on fresh test sets.
 
@@ -283,6 +289,9 @@ def compare(
     exclude : iterable of words, optional
         Words to keep out of the test sets; defaults to the verifier's
         training words when it knows them.
+    include_search, search_options : bool, mapping
+        Also run :func:`neural.search.search` with these keywords (default: the longest training
+        length, a 60 s budget); the printed report then ends with its verdict.
 
     Returns
     -------
@@ -323,7 +332,12 @@ def compare(
         g, n_per_set, train_lengths=(lo, hi), long_lengths=tuple(long_lengths),
         exclude=list(exclude), seed=seed,
     )
-    return _score(verifier, g, suite, (lo, hi), tuple(long_lengths), seed)
+    report = _score(verifier, g, suite, (lo, hi), tuple(long_lengths), seed)
+    if include_search:
+        options = {"max_length": hi, "budget": 60.0, "progress": False,
+                   **(search_options or {})}
+        report = replace(report, search=search(verifier, g, **options))
+    return report
 
 
 def _score(

@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -79,8 +80,6 @@ class DistributedError(RuntimeError):
     >>> str(DistributedError("rank 0 of 2: lost contact"))
     'rank 0 of 2: lost contact'
     """
-
-    __module__ = "neural"
 
 
 def launched() -> bool:
@@ -202,7 +201,9 @@ def process_group(device: torch.device) -> Iterator[torch.device]:
     try:
         yield device
         dist.barrier()  # nobody leaves while rank 0 still writes
-    except dist.DistError as err:
+    except RuntimeError as err:
+        if not _lost_contact(err):
+            raise
         raise DistributedError(
             f"rank {me} of {world}: lost contact with the other ranks ({_first_line(err)}); "
             f"another rank has died, was killed, or did not answer within {timeout:g} s "
@@ -217,6 +218,16 @@ def _rank_device(device: torch.device) -> torch.device:
     if device.type == "cuda" and device.index is None and launched():
         return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
     return device
+
+
+# How gloo, NCCL and the store say that a peer is gone or silent (some raise a bare
+# RuntimeError from inside backward, not a DistError).
+_LOST = re.compile(r"gloo|nccl|connection|timed out|timeout|broken pipe|socket|peer",
+                   re.IGNORECASE)
+
+
+def _lost_contact(err: RuntimeError) -> bool:
+    return isinstance(err, dist.DistError) or bool(_LOST.search(str(err)))
 
 
 def _first_line(err: BaseException) -> str:
@@ -320,7 +331,7 @@ def data_parallel(
     --------
     >>> net = torch.nn.Linear(2, 1)
     >>> step = data_parallel(net, lambda m, x: m(x).sum(), torch.device("cpu"))
-    >>> float(step(torch.zeros(3, 2))) == float(net(torch.zeros(3, 2)).sum())
+    >>> bool(step(torch.zeros(3, 2)) == net(torch.zeros(3, 2)).sum())
     True
     """
     if not is_active():

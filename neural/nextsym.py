@@ -99,7 +99,8 @@ class NextSymbolReport:
 
     def __str__(self) -> str:
         lines = [
-            f"next-symbol predictions of a {self.cell.upper()} ({self.task} task) against "
+            f"next-symbol predictions of {_article(self.cell)} {self.cell.upper()} "
+            f"({self.task} task) against "
             f"the automaton of {self.grammar}",
             f"solved, lengths {self.train_lengths[0]}-{self.train_lengths[1]}: "
             f"{_pct(self.short.solved)} of {self.short.words} members",
@@ -109,6 +110,10 @@ class NextSymbolReport:
         if self.generation is not None:
             lines.append(str(self.generation))
         return "\n".join(lines)
+
+
+def _article(cell: str) -> str:
+    return "an" if cell.upper()[0] in "AEFHILMNORSX" else "a"
 
 
 def _pct(value: float | None) -> str:

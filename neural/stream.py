@@ -52,14 +52,17 @@ from grammar.errors import EmptyLanguageError
 from grammar.negatives import KINDS, near_misses, non_members
 from grammar.sampling import sample_uniform
 from neural import distributed
+from neural.config import TrainConfig
 from neural.data import Vocabulary
+from neural.device import to_device
 from neural.distributed import rank_generator
-from neural.targets import training_tensors
+from neural.targets import TrainingTensors, training_tensors
 
-__all__ = ["GrammarStream", "shard_of", "DEFAULT_BLOCK"]
+__all__ = ["GrammarStream", "shard_of", "streamed_tensors", "DEFAULT_BLOCK"]
 
-#: Words drawn per round before the shard filter: enough to amortise each generator's setup.
-DEFAULT_BLOCK = 2048
+#: Words drawn per round before the shard filter: enough to amortise each generator's setup
+#: (measured on parity at lengths 1-30: 5,000 words/s with blocks of 2048, 25,000 with 8192).
+DEFAULT_BLOCK = 8192
 
 # Rounds in a row that may keep no word before a stream gives up on its shard.
 _EMPTY_ROUNDS = 50
@@ -121,6 +124,9 @@ class GrammarStream(IterableDataset):
         group's, see :mod:`neural.distributed`).
     block : int
         Words drawn per round.
+    exclude : iterable of words
+        Words never yielded (say, the validation and test words). They are
+        held in a set, so keep it small.
 
     Yields
     ------
@@ -144,6 +150,7 @@ class GrammarStream(IterableDataset):
         negatives: Mapping[str, float] | None = None, long_range: float = 0.0, seed: int = 0,
         samples: int | None = None, disjoint: bool = True, with_words: bool = False,
         rank: int | None = None, world: int | None = None, block: int = DEFAULT_BLOCK,
+        exclude: Any = (),
     ) -> None:
         if not isinstance(g, Grammar):
             raise TypeError(f"GrammarStream needs a Grammar, not {type(g).__name__}")
@@ -162,6 +169,7 @@ class GrammarStream(IterableDataset):
             raise ValueError(f"rank must be below world={self.world}, got {self.rank}")
         self.block = _positive(block, "block")
         self.epoch = 0
+        self.exclude = frozenset(exclude)
         self.vocab = Vocabulary.from_grammar(g)
         sample_uniform(g, 1, self.lengths, seed=0)  # fail now, not in a worker, when empty
         non_members(g, 1, self.lengths, seed=0)
@@ -180,7 +188,13 @@ class GrammarStream(IterableDataset):
         pending: list[tuple[Any, bool]] = []
         empty = 0
         while budget is None or budget > 0:
-            words, labels = self.draw(rng)
+            # A short budget draws what it needs (with room for the shard filter).
+            size = self.block if budget is None else min(self.block, max(256, 2 * budget * shards))
+            words, labels = self.draw(rng, size)
+            if self.exclude:
+                keep = np.array([w not in self.exclude for w in words], dtype=bool)
+                words = [w for w, k in zip(words, keep, strict=True) if k]
+                labels = labels[keep]
             if self.disjoint and shards > 1:
                 keep = shard_of(words, shards, self.g.single_char) == me
                 words = [w for w, k in zip(words, keep, strict=True) if k]
@@ -189,7 +203,7 @@ class GrammarStream(IterableDataset):
             if empty >= _EMPTY_ROUNDS:
                 raise ValueError(
                     f"shard {me} of {shards} (rank {self.rank}, worker {worker}) kept no word "
-                    f"in {_EMPTY_ROUNDS} rounds of {self.block}: too few distinct words at "
+                    f"in {_EMPTY_ROUNDS} rounds: too few distinct words at "
                     f"lengths {self.lengths} for {shards} shards; use wider lengths, fewer "
                     "ranks or workers, or disjoint=False"
                 )
@@ -203,8 +217,8 @@ class GrammarStream(IterableDataset):
                 yield self._batch(pending[:budget])
                 budget = 0
 
-    def draw(self, rng: np.random.Generator) -> tuple[list, np.ndarray]:
-        """One round: `block` words, half members, shuffled, with the automaton's labels.
+    def draw(self, rng: np.random.Generator, size: int | None = None) -> tuple[list, np.ndarray]:
+        """One round: `size` words (default `block`), half members, shuffled, labelled.
 
         Raises
         ------
@@ -213,9 +227,10 @@ class GrammarStream(IterableDataset):
             (a bug in a generator, never a property of the grammar).
         """
         g, lengths = self.g, self.lengths
-        n_members = self.block // 2
+        size = self.block if size is None else size
+        n_members = size // 2
         words = list(sample_uniform(g, n_members, lengths, seed=rng))
-        counts = rng.multinomial(self.block - n_members, [share for _, share in self.mix])
+        counts = rng.multinomial(size - n_members, [share for _, share in self.mix])
         for (kind, _), count in zip(self.mix, counts, strict=True):
             if count:
                 words.extend(self._negatives(kind, int(count), rng))
@@ -248,6 +263,51 @@ class GrammarStream(IterableDataset):
         if self.with_words:
             batch["words"] = words
         return batch
+
+
+def streamed_tensors(
+    g: Grammar, vocab: Vocabulary, config: TrainConfig, words: int, epoch: int,
+    exclude: Any = (), device: torch.device | None = None,
+) -> TrainingTensors:
+    """Epoch `epoch`'s fresh training words for this rank, as tensors on `device`.
+
+    The `words` of an epoch are shared evenly among the ranks (each rank
+    gets ``words // world`` of its own, so every rank takes as many steps),
+    drawn with ``config``'s lengths, negatives mix and seed; the same epoch
+    gives the same words, so a resumed run sees what it would have seen.
+    Words in `exclude` (the validation and test words) are never drawn.
+
+    Raises
+    ------
+    ValueError
+        If there are fewer `words` than ranks.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> g = library.parity()
+    >>> t = streamed_tensors(g, Vocabulary.from_grammar(g), TrainConfig(lengths=(1, 8)), 40, 0)
+    >>> t.ids.shape[0], sorted(set(t.labels.tolist()))
+    (40, [0.0, 1.0])
+    """
+    world = distributed.world_size()
+    per_rank = words // world
+    if per_rank < 1:
+        raise ValueError(f"{words} streamed words per epoch cannot be shared among {world} ranks")
+    stream = GrammarStream(g, batch_size=4096, lengths=config.lengths,
+                           negatives=dict(config.negatives), long_range=config.long_range,
+                           seed=config.seed, samples=per_rank * world, with_words=True,
+                           exclude=exclude)
+    stream.set_epoch(epoch)
+    drawn: list = []
+    labels: list = []
+    for batch in stream:
+        drawn.extend(batch["words"])
+        labels.extend(batch["labels"].tolist())
+    data = training_tensors(g, vocab, drawn, labels)
+    if device is not None and device.type == "cuda":
+        data.to(lambda t: to_device(t, device))
+    return data
 
 
 def _share(total: int, parts: int, index: int) -> int:

@@ -35,24 +35,15 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+import neural.distributed as ranks
 from grammar import Grammar
 from neural.checkpoint import grammar_info, load_resume, save_epoch
 from neural.config import TrainConfig, with_overrides
 from neural.data import Vocabulary, bucket_batches
 from neural.device import autocast, cpu_threads, resolve_device, resolve_precision, to_device
-from neural.distributed import (
-    DistributedError,
-    all_agree,
-    all_reduce_sum,
-    data_parallel,
-    even_shard,
-    is_main,
-    process_group,
-    shard,
-    world_size,
-)
 from neural.model import GRUClassifier
 from neural.nextsym import solved
+from neural.stream import streamed_tensors
 from neural.targets import (
     TrainingTensors,
     batch_loss,
@@ -81,6 +72,7 @@ def train(
     resume: bool = False,
     progress: bool = True,
     source: str | None = None,
+    stream: int | None = None,
 ) -> Verifier:
     """Train a GRU (or LSTM) verifier for grammar `g`.
 
@@ -113,6 +105,12 @@ def train(
         accuracy against the target on stderr, when stderr is a terminal.
     source : str, optional
         Where the grammar came from (file path), recorded with it.
+    stream : int, optional
+        Train on `stream` fresh words per epoch (over all ranks), drawn
+        straight from the grammar (:func:`neural.stream.streamed_tensors`)
+        instead of the fixed training split; the validation and test words
+        are never drawn. Only one epoch's words are held at a time. Resume
+        with the same value: it is not stored in the checkpoint.
 
     Returns
     -------
@@ -155,14 +153,14 @@ def train(
         raise ValueError("resume=True needs the out directory of the interrupted run")
     dev = resolve_device(device)
     # Under torchrun: one rank of a data-parallel run (neural.distributed); else a no-op.
-    with process_group(dev) as dev, cpu_threads(config.threads):
+    with ranks.process_group(dev) as dev, cpu_threads(config.threads):
         return _run(g, config, dev, Path(out) if out is not None else None, resume,
-                    progress and is_main(), source)
+                    progress and ranks.is_main(), source, stream)
 
 
 def _run(
     g: Grammar, config: TrainConfig, dev: torch.device, out_dir: Path | None, resume: bool,
-    progress: bool, source: str | None,
+    progress: bool, source: str | None, stream: int | None = None,
 ) -> Verifier:
     started = time.perf_counter()
     train_set, valid_set, test_set = training_splits(g, config)
@@ -188,10 +186,11 @@ def _run(
     if state is not None:
         state.restore(model, optimizer)
         history, elapsed = state.history, state.elapsed
-    if not all_agree(len(history)):
-        raise DistributedError(f"the ranks found different epochs to resume from in {out_dir}; "
-                               "--out must be on a file system that every rank shares")
-    forward = data_parallel(model, lambda m, batch: _loss(m, batch, config), dev)
+    if not ranks.all_agree(len(history)):
+        raise ranks.DistributedError(f"the ranks found different epochs to resume from in "
+                                     f"{out_dir}; --out must be on a file system that every "
+                                     "rank shares")
+    forward = ranks.data_parallel(model, lambda m, batch: _loss(m, batch, config), dev)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -202,8 +201,12 @@ def _run(
     with bar:
         while reason is None:
             epoch_start = time.perf_counter()
-            steps, seen, loss, accuracy = _epoch(model, optimizer, data, config, len(history),
-                                                 step, bar, precision, forward)
+            # Streamed: this rank's own fresh words (neural.stream), else the fixed split.
+            epoch_data = data if stream is None else streamed_tensors(
+                g, vocab, config, stream, len(history), [*valid_set.words, *test_set.words], dev)
+            steps, seen, loss, accuracy = _epoch(model, optimizer, epoch_data, config,
+                                                 len(history), step, bar, precision, forward,
+                                                 sharded=stream is None)
             step += steps
             samples += seen
             valid_accuracy = _measure(verifier, g, valid_set, config)
@@ -218,7 +221,7 @@ def _run(
                 "seconds": round(elapsed, 3),
             })
             _show_epoch(bar, config, history[-1])
-            if out_dir is not None and is_main():
+            if out_dir is not None and ranks.is_main():
                 save_epoch(out_dir, model, optimizer, history, g, config)
             reason = _stop_reason(history, config, step)
 
@@ -231,10 +234,11 @@ def _run(
         "stopped": reason,
         "valid_accuracy": history[-1]["valid_accuracy"] if history else None,
         "test_accuracy": _accuracy(verifier, test_set),
-        "train_size": len(train_set),
+        "train_size": len(train_set) if stream is None else None,
+        "streamed_per_epoch": stream,
         "train_lengths": list(config.lengths),
         "device": dev.type,
-        "ranks": world_size(),
+        "ranks": ranks.world_size(),
         "task": config.task,
         "cell": config.cell,
         "precision": precision,
@@ -242,8 +246,8 @@ def _run(
     if config.task == "next_symbols":
         verifier.info["metrics"]["test_solved"] = _measure(verifier, g, test_set, config)
     verifier.info["history"] = history
-    verifier.training_words = list(train_set.words)
-    if out_dir is not None and is_main():
+    verifier.training_words = list(train_set.words) if stream is None else []
+    if out_dir is not None and ranks.is_main():
         verifier.save(out_dir)
     return verifier
 
@@ -307,6 +311,7 @@ def _epoch(
     model: GRUClassifier, optimizer: torch.optim.Optimizer, data: TrainingTensors,
     config: TrainConfig,
     epoch: int, step: int, bar: Any, precision: str, forward: Any = None,
+    sharded: bool = True,
 ) -> tuple[int, int, float, float]:
     """One pass over the training split: ``(steps, samples, mean loss, accuracy)``.
 
@@ -322,7 +327,9 @@ def _epoch(
     device = data.ids.device
     rng = np.random.default_rng([config.seed, epoch])  # the same batches after a resume
     torch.manual_seed(config.seed * 100_003 + epoch)
-    batches = list(even_shard(list(bucket_batches(data.lengths, config.batch_size, rng=rng))))
+    batches = list(bucket_batches(data.lengths, config.batch_size, rng=rng))
+    if sharded:  # streamed data is each rank's own already
+        batches = list(ranks.even_shard(batches))
     if config.max_steps is not None:
         batches = batches[: config.max_steps - step]
     ends = np.cumsum([len(b) for b in batches])
@@ -353,7 +360,7 @@ def _epoch(
             shown = k + 1
             bar.set_postfix({"epoch": epoch + 1, "loss": f"{loss_sum / ends[k]:.4f}",
                              "acc": f"{correct / ends[k]:.4f}"}, refresh=False)
-    loss_sum, correct, seen = all_reduce_sum([loss_sum, correct, int(ends[-1])])
+    loss_sum, correct, seen = ranks.all_reduce_sum([loss_sum, correct, int(ends[-1])])
     return len(batches), int(seen), loss_sum / seen, correct / seen
 
 
@@ -383,8 +390,8 @@ def _accuracy(verifier: Verifier, dataset: Any) -> float | None:
         return None
     verifier.model.eval()
     # Each rank scores its share; the counts are summed over the ranks.
-    words = shard(list(dataset.words))
+    words = ranks.shard(list(dataset.words))
     predicted = verifier.accepts_many(words) if words else np.zeros(0, dtype=bool)
-    right = np.sum(predicted == np.asarray(shard(dataset.labels), dtype=bool))
-    right, n = all_reduce_sum([right, len(words)])
+    right = np.sum(predicted == np.asarray(ranks.shard(dataset.labels), dtype=bool))
+    right, n = ranks.all_reduce_sum([right, len(words)])
     return float(right / n)

@@ -33,7 +33,14 @@ never imports :mod:`grammar.core`. Its modules, from the bottom up:
   of words;
 - :mod:`~grammar.bulk.lines`: newline-separated text and bytes (:func:`split_lines`);
 - :mod:`~grammar.bulk.membership`: :func:`accepts_many` and :func:`count_lines`;
-- :mod:`~grammar.bulk.files`: :func:`count_file`, memory-mapped and threaded.
+- :mod:`~grammar.bulk.scan`: a regular file counted window by window in
+  threads, from the raw byte table, without numpy;
+- :mod:`~grammar.bulk.files`: :func:`count_file`, memory-mapped and threaded;
+- :mod:`~grammar.bulk.table_cache` and :mod:`~grammar.bulk.named`: byte tables
+  cached on disk, and :func:`count_named`, the file check that needs no
+  grammar built (``grammar check NAME --file F --count``).
+
+Names load on first use, so that importing the package costs nothing.
 
 Newline-separated input (``bytes`` or ``str``) follows these line rules:
 
@@ -62,17 +69,55 @@ Examples
 (2, 3)
 """
 
-from grammar.bulk.files import count_file
-from grammar.bulk.lines import split_lines
-from grammar.bulk.membership import accepts_many, count_lines
-from grammar.bulk.tables import (
-    CHUNK_BYTES,
-    CHUNK_WORDS,
-    FILE_BLOCK,
-    HAVE_EXTENSION,
-    Engine,
-    byte_table,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
+    from grammar.bulk.files import count_file
+    from grammar.bulk.lines import split_lines
+    from grammar.bulk.membership import accepts_many, count_lines
+    from grammar.bulk.named import count_named
+    from grammar.bulk.tables import (
+        CHUNK_BYTES,
+        CHUNK_WORDS,
+        FILE_BLOCK,
+        HAVE_EXTENSION,
+        Engine,
+        byte_table,
+    )
+
+# Names load on first use (PEP 562): the cached file check imports
+# grammar.bulk.named and grammar.bulk.scan, which must not pull numpy in.
+_HOMES = {
+    "count_file": "files",
+    "split_lines": "lines",
+    "accepts_many": "membership",
+    "count_lines": "membership",
+    "count_named": "named",
+    **dict.fromkeys(
+        ("CHUNK_BYTES", "CHUNK_WORDS", "FILE_BLOCK", "HAVE_EXTENSION", "Engine", "byte_table"),
+        "tables",
+    ),
+}
+_SUBMODULES = (
+    "engines", "files", "lines", "membership", "named", "scan", "table_cache", "tables",
+)  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(importlib.import_module(f"grammar.bulk.{_HOMES[name]}"), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"grammar.bulk.{name}")
+    else:
+        raise AttributeError(f"module 'grammar.bulk' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES) | set(_SUBMODULES))
+
 
 __all__ = [
     "CHUNK_BYTES",
@@ -84,5 +129,6 @@ __all__ = [
     "byte_table",
     "count_file",
     "count_lines",
+    "count_named",
     "split_lines",
 ]

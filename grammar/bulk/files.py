@@ -1,9 +1,10 @@
 """Counting the accepted words of a file: memory-mapped and threaded, or read in blocks.
 
 A regular file read with the compiled engine and an ASCII alphabet is mapped
-into memory, cut at line ends into one part per thread, and scanned in
-parallel: the compiled loop releases the GIL. Pipes, text streams and the
-other engines are read in blocks cut at line ends.
+into memory one window at a time, each window cut at line ends into one part
+per thread and scanned in parallel: the compiled loop releases the GIL (see
+:mod:`grammar.bulk.scan`). Pipes, text streams and the other engines are read
+in blocks cut at line ends.
 
 Examples
 --------
@@ -15,24 +16,20 @@ Examples
 from __future__ import annotations
 
 import io
-import mmap
 import os
 import stat
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
-from grammar.bulk.lines import line_chunks
 from grammar.bulk.membership import count_lines
+from grammar.bulk.scan import count_descriptor
 from grammar.bulk.tables import (
     FILE_BLOCK,
     Automaton,
     Engine,
-    Tables,
     as_dfa,
     check_options,
-    fastdfa,
     tables_for,
     use_compiled,
 )
@@ -65,8 +62,8 @@ def stream_pieces(stream: IO[Any], block_size: int) -> Iterator[Any]:
         yield carry[0][:0].join(carry)
 
 
-def _map_file(stream: IO[Any]) -> mmap.mmap | None:
-    """A read-only map of a binary stream on a non-empty regular file, else None."""
+def _regular_descriptor(stream: IO[Any]) -> int | None:
+    """The descriptor of a binary stream on a non-empty regular file, else None."""
     if isinstance(stream, io.TextIOBase):
         return None
     try:
@@ -76,37 +73,7 @@ def _map_file(stream: IO[Any]) -> mmap.mmap | None:
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
         return None
-    return mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
-
-
-def _count_mapped(
-    tables: Tables, mapped: mmap.mmap, offset: int, workers: int, least: int
-) -> tuple[int, int]:
-    """Count the lines of a mapped file from `offset`, in `workers` threads.
-
-    The text is cut at line ends into one part per thread, each of at least
-    about `least` bytes; the parts are scanned in parallel, without a copy.
-    """
-    size = max(-(-(len(mapped) - offset) // workers), least)
-    bounds = list(
-        line_chunks(
-            len(mapped) - offset,
-            size,
-            lambda lo, hi: mapped.rfind(b"\n", offset + lo, offset + hi) - offset,
-            lambda lo, hi: mapped.find(b"\n", offset + lo, offset + hi) - offset,
-        )
-    )
-    table, accepting = tables.bytes256
-
-    def count(bound: tuple[int, int]) -> tuple[int, int]:
-        with memoryview(mapped)[offset + bound[0] : offset + bound[1]] as part:
-            return fastdfa.count_lines(part, table, tables.start, accepting, True)
-
-    if len(bounds) == 1:
-        return count(bounds[0])
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        counts = list(pool.map(count, bounds))
-    return sum(a for a, _ in counts), sum(t for _, t in counts)
+    return descriptor
 
 
 def _is_automaton(value: Any) -> bool:
@@ -128,8 +95,8 @@ def count_file(
     """Count the accepted words of a file of newline-separated words.
 
     With the compiled engine and an ASCII alphabet, a regular file is mapped
-    into memory and scanned in parallel threads, each given at least
-    `block_size` bytes; other files (pipes, text streams) and other engines
+    into memory a window at a time and scanned in parallel threads, each
+    given at least `block_size` bytes; other files (pipes, text streams) and other engines
     are read in blocks cut at line ends. Either way the extra memory stays
     within a few blocks.
 
@@ -147,7 +114,8 @@ def count_file(
         Bytes read at a time from a stream, and the least a thread scans of
         a mapped file.
     workers : int, optional
-        Threads scanning a mapped file (default: the number of CPUs, at most 4).
+        Threads scanning a mapped file (default: the CPUs this process may
+        use, at most 4).
 
     Returns
     -------
@@ -193,14 +161,21 @@ def count_file(
             )
     if not hasattr(source, "read"):
         raise TypeError(f"source must be a path or a file object, not {type(source).__name__}")
-    mapped = _map_file(source) if use_compiled(engine) and tables.encoding == "utf-8" else None
-    if mapped is not None:
-        with mapped:
-            offset = source.tell()
-            threads = int(workers) if workers is not None else min(os.cpu_count() or 1, 4)
-            counts = _count_mapped(tables, mapped, offset, threads, int(block_size))
-            source.seek(0, io.SEEK_END)  # consumed, as a read would leave it
-            return counts
+    usable = use_compiled(engine) and tables.encoding == "utf-8"
+    descriptor = _regular_descriptor(source) if usable else None
+    if descriptor is not None:
+        table, accepting = tables.bytes256
+        counts = count_descriptor(
+            descriptor,
+            table,
+            tables.start,
+            accepting,
+            offset=source.tell(),
+            workers=None if workers is None else int(workers),
+            least=int(block_size),
+        )
+        source.seek(0, io.SEEK_END)  # consumed, as a read would leave it
+        return counts
     accepted = total = 0
     for piece in stream_pieces(source, int(block_size)):
         a, t = count_lines(tables.dfa, piece, engine=engine, chunk_bytes=block_size)

@@ -3,7 +3,7 @@
 ::
 
     grammar list
-    grammar show NAME [--format text|dot|json]
+    grammar show NAME [--format text|dot|json|svg]
     grammar check NAME [WORD ...] | --file F [--count]      (no WORD and no --file: stdin)
     grammar count NAME --length L|LO-HI
     grammar equiv A B
@@ -96,9 +96,10 @@ def _build_parser() -> CommandParser:
 
     command("list", cmd_list, "list the built-in grammars")
 
-    sub = command("show", cmd_show, "describe a grammar, or print it as DOT or JSON")
+    sub = command("show", cmd_show, "describe a grammar, or print it as DOT, JSON or SVG")
     sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)
-    sub.add_argument("--format", choices=("text", "dot", "json"), default="text")
+    sub.add_argument("--format", choices=("text", "dot", "json", "svg"), default="text",
+                     help="svg: the minimal DFA drawn by Graphviz (needs its dot program)")
 
     sub = command("check", cmd_check, "check words (arguments, --file, or stdin lines)")
     sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)

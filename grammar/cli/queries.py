@@ -58,7 +58,7 @@ def _edge_line(source: Any, target: Any, symbol: str | None, weight: float) -> s
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """``grammar show``: a summary, or the declaration as DOT or JSON."""
+    """``grammar show``: a summary, the declaration as DOT or JSON, or the DFA as SVG."""
     if args.json and args.format != "text":
         raise ValueError(f"--json gives a summary; drop it to get --format {args.format}")
     g = load_grammar(args.grammar)
@@ -67,6 +67,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         return OK
     if args.format == "json":
         sys.stdout.write(g.to_json())
+        return OK
+    if args.format == "svg":
+        from grammar.display import grammar_svg
+
+        sys.stdout.write(grammar_svg(g) + "\n")
         return OK
     d, dfa = g.declaration, g.dfa
     dead = int(dfa.dead) >= 0
@@ -116,6 +121,33 @@ def _count_file(g: Grammar, path: str) -> tuple[int, int]:
     return count_file(g, sys.stdin.buffer if path == "-" else path)
 
 
+def _emit_counts(name: str | None, accepted: int, total: int, as_json: bool) -> int:
+    rejected = total - accepted
+    if as_json:
+        emit_json({"grammar": name, "words": total, "accepted": accepted, "rejected": rejected})
+    else:
+        emit([f"{accepted} accepted, {rejected} rejected"])
+    return OK if accepted == total else REJECTED
+
+
+def _count_cached(name: str, path: str) -> tuple[int, int, str | None] | None:
+    """The counts of a file from the cached byte table of NAME, or None (see grammar.bulk.named).
+
+    This path imports neither numpy nor the grammar, so a file check starts
+    as fast as the interpreter does.
+    """
+    from grammar.bulk.named import count_named
+
+    return count_named(name, path)
+
+
+def _remember(name: str, g: Grammar) -> None:
+    """Cache the byte table of `g` for the next file check of NAME; best effort."""
+    from grammar.bulk.table_cache import store
+
+    store(name, g)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """``grammar check``: accept or reject each word, saying where a rejected one fails.
 
@@ -125,21 +157,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     """
     if args.words and args.file is not None:
         raise ValueError("give words on the command line or --file, not both")
-    g = load_grammar(args.grammar)
     source = None if args.words else (args.file or "-")
+    file_count = args.count and source not in (None, "-")
+    cached = _count_cached(args.grammar, source) if file_count else None
+    if cached is not None:
+        accepted, total, name = cached
+        return _emit_counts(name, accepted, total, args.json)
+    g = load_grammar(args.grammar)
     if args.count:
         if source is None:
             accepted, total = int(g.accepts_many(args.words).sum()), len(args.words)
         else:
             accepted, total = _count_file(g, source)
-        rejected = total - accepted
-        if args.json:
-            emit_json(
-                {"grammar": g.name, "words": total, "accepted": accepted, "rejected": rejected}
-            )
-        else:
-            emit([f"{accepted} accepted, {rejected} rejected"])
-        return OK if accepted == total else REJECTED
+            if file_count:
+                _remember(args.grammar, g)
+        return _emit_counts(g.name, accepted, total, args.json)
     if source is None:  # a few words: no need to load the bulk engine
         words, verdicts = args.words, [g.accepts(word) for word in args.words]
     else:

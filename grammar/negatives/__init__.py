@@ -22,6 +22,7 @@ The modules, one idea each:
 - :mod:`~grammar.negatives.kinds`: the kinds of edit and how one is applied;
 - :mod:`~grammar.negatives.edit_distance`: exact edit distance;
 - :mod:`~grammar.negatives.repairs`: which single edits turn words into members;
+- :mod:`~grammar.negatives.possible`: which kinds have near misses at which lengths;
 - :mod:`~grammar.negatives.automaton`: the near-miss automaton;
 - :mod:`~grammar.negatives.windows`: locally plausible (long-range) words;
 - :mod:`~grammar.negatives.quotas`: the quota planner;

@@ -137,15 +137,16 @@ class SearchReport:
         ...        progress=False).coverage()
         'every word up to length 3, then members and near misses up to length 6'
         """
-        n, top = self.exhaustive_length, self.max_length
         done = self.complete_to
-        if n >= top:
-            text = f"every word up to length {min(done['other'], top) if self.stopped else top}"
+        if self.stopped:
+            beyond = min(done["member"], done["near_miss"])
+            every = min(done["other"], beyond)
         else:
-            text = f"every word up to length {min(done['other'], n) if self.stopped else n}"
+            every, beyond = min(self.exhaustive_length, self.max_length), self.max_length
+        text = f"every word up to length {every}" if every >= 0 else "no length complete"
+        if beyond > every:
             what = "members and near misses" if self.near_misses else "members"
-            reached = min(done["member"], done["near_miss"]) if self.stopped else top
-            text += f", then {what} up to length {reached}"
+            text += f", then {what} up to length {beyond}"
         return text
 
     def verdict(self) -> str:

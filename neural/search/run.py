@@ -29,7 +29,7 @@ from neural.search.scope import KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
 from neural.search.stepper import Stepper, stepper_for
 from neural.search.trie import Tally, walk
 
-__all__ = ["search", "CHUNK"]
+__all__ = ["search", "affordable_length", "CHUNK"]
 
 #: Trie rows per network step, by device type (CPU batches that stay in cache run fastest).
 CHUNK = {"cpu": 16384, "cuda": 1 << 20}
@@ -94,6 +94,13 @@ def search(
     -------
     SearchReport
 
+    Notes
+    -----
+    The walk runs the network in float32 on every device, one cell step at a
+    time; :meth:`Verifier.predict` may use bf16 on CUDA. Every reported
+    disagreement is run again through ``predict`` on its own, and
+    :attr:`Finding.confirmed` says whether it gave the same wrong answer.
+
     Raises
     ------
     GrammarError
@@ -110,7 +117,7 @@ def search(
     >>> report = search(Verifier.untrained(g, seed=0), g, max_length=10, exhaustive=4,
     ...                 progress=False)
     >>> report.checked["member"], report.checked["near_miss"], report.left_out
-    (11, 54, 1971)
+    (11, 55, 1965)
     """
     started = time.perf_counter()
     if not isinstance(g, Grammar):
@@ -138,8 +145,48 @@ def search(
         with bar:
             tally = walk(stepper, scope, max_length=max_length, exhaustive=exhaustive,
                          chunk=size, keep=keep, deadline=deadline, advance=bar.update)
-    return _report(verifier, g, scope, tally, max_length, exhaustive, budget, keep,
-                   time.perf_counter() - started, stepper.device.type)
+        return _report(verifier, g, scope, tally, max_length, exhaustive, budget, keep,
+                       time.perf_counter() - started, stepper.device.type)
+
+
+def affordable_length(
+    verifier: Any,
+    g: Grammar,
+    *,
+    budget: float,
+    cap: int,
+    device: str | torch.device | None = None,
+    threads: int | None = None,
+    share: float = 0.5,
+) -> int:
+    """The longest `max_length` (up to `cap`) whose members and near misses fit a budget.
+
+    The walk over the members and near misses alone (exhaustive length 0)
+    is planned to take at most `share` of `budget` seconds at the network's
+    measured speed, leaving the rest for a longer exhaustive part.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> from neural.verifier import Verifier
+    >>> g = library.tomita(1)
+    >>> affordable_length(Verifier.untrained(g), g, budget=10.0, cap=25)
+    25
+    """
+    budget = _check_budget(budget)
+    cap = check_length(cap, "cap")
+    scope = Scope.build(g, verifier.alphabet)
+    dev = resolve_device(device) if device is not None else None
+    with cpu_threads(threads):
+        stepper = stepper_for(verifier, dev)
+        rate = _rate(stepper, len(scope.alphabet), CHUNK.get(stepper.device.type, CHUNK["cpu"]))
+    steps = rate * budget * share * _PLANNED
+    best = 0
+    for length in range(cap + 1):
+        if scope.nodes(length, 0) > steps:
+            break
+        best = length
+    return best
 
 
 def _check_budget(budget: Any) -> float | None:

@@ -160,10 +160,9 @@ def _pieces(node: _Chunk, scope: Scope, max_length: int, exhaustive: int, chunk:
     if depth > max_length:
         return iter(())
     targets = scope.table[node.scope_states]  # (B, |alphabet|)
-    if depth <= exhaustive:
-        keep = None
-    else:
-        keep = scope.reach[targets] <= max_length - depth
+    # Up to the exhaustive length every child is kept; beyond, those that can still end
+    # as a member or near miss within max_length.
+    keep = None if depth <= exhaustive else scope.reach[targets] <= max_length - depth
     # Walk the parents in runs, so that no more than `chunk` children exist at once.
     per_parent = max(1, chunk // n_symbols)
 
@@ -184,10 +183,7 @@ def _pieces(node: _Chunk, scope: Scope, max_length: int, exhaustive: int, chunk:
 def _score(stepper: Stepper, scope: Scope, node: _Chunk, exhaustive: int, keep: int,
            tally: Tally) -> None:
     kinds = scope.kind[node.scope_states]
-    if node.depth <= exhaustive:
-        target = np.ones(len(kinds), dtype=bool)
-    else:
-        target = kinds != OTHER
+    target = np.ones(len(kinds), dtype=bool) if node.depth <= exhaustive else kinds != OTHER
     if not target.any():
         return
     # sigmoid in float32 and "> 0.5", exactly as Verifier.predict decides.

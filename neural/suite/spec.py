@@ -25,10 +25,10 @@ A spec is a small TOML file::
 
     [search]                                          # optional: neural.search, where present
     max_length = 12
-    budget = 20000
+    budget = 10.0                                     # seconds
 
     [extract]                                         # optional (or `extract = true`)
-    budget = 5000
+    budget = 10.0
 
 Every key is checked when the spec is read, and the grammars are built and
 the training configs made, so that a bad spec fails at once, before any
@@ -52,7 +52,7 @@ Examples
 >>> parse_spec('[grammars]\\nbuiltin = ["parity"]\\n[[models]]\\nhiden = 8', where="x.toml")
 Traceback (most recent call last):
 ...
-neural.suite.spec.SpecError: x.toml: models[0].hiden: unknown key; ...
+neural.suite.SpecError: x.toml: models[0].hiden: unknown key; ...
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from grammar import Grammar, GrammarError, library, random_grammar
-from grammar.commandline import load_grammar
 from neural.config import TrainConfig
+from neural.suite.checks import TOP_KEYS, KeyChecker, SpecError
+from neural.suite.grammars import GrammarEntry, read_grammars
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,27 +78,10 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["SpecError", "SuiteSpec", "GrammarEntry", "ModelEntry", "Run", "OPTIONAL_STEPS",
            "parse_spec", "read_spec", "optional_step"]
 
-_TOP = ("name", "description", "seeds", "grammars", "models", "train", "compare", "search",
-        "extract")
 _MODEL_KEYS = ("name", "cell")
 _CELLS = ("gru", "lstm")
-_RANDOM_KEYS = ("states", "alphabet", "count", "seed", "kind", "accepting")
-_SYMBOLS = "abcdefghijklmnopqrstuvwxyz"
 # Where the optional steps live, and the function each module provides.
 OPTIONAL_STEPS = {"search": ("neural.search", "search"), "extract": ("neural.extract", "extract")}
-
-
-class SpecError(ValueError):
-    """A bad suite spec; the message names the file and the key at fault."""
-
-
-@dataclass(frozen=True)
-class GrammarEntry:
-    """One grammar of a suite: its label, the grammar, and where it came from."""
-
-    label: str
-    grammar: Grammar = field(repr=False)
-    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +122,8 @@ class SuiteSpec:
     compare : dict
         ``n_per_set`` and ``seed`` of the test sets.
     search, extract : dict or None
-        The optional steps' arguments, None when not asked for.
+        The optional steps' arguments (``max_length``; ``budget`` in
+        seconds), None when not asked for.
     data : dict
         The spec as read (JSON-able), to tell a rerun of the same spec.
     """
@@ -150,8 +134,8 @@ class SuiteSpec:
     models: list[ModelEntry]
     seeds: list[int]
     compare: dict[str, int]
-    search: dict[str, int] | None
-    extract: dict[str, int] | None
+    search: dict[str, Any] | None
+    extract: dict[str, Any] | None
     data: dict[str, Any] = field(repr=False)
 
     @property
@@ -239,8 +223,8 @@ def parse_spec(text: str, *, where: str = "<spec>", base: str | os.PathLike = ".
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"{where}: not valid TOML: {err}") from None
-    fail = _Failer(where)
-    fail.unknown(data, _TOP, "")
+    fail = KeyChecker(where)
+    fail.unknown(data, TOP_KEYS, "")
     name = data.get("name", Path(where).stem)
     fail.type(name, str, "name")
     description = data.get("description", "")
@@ -255,122 +239,20 @@ def parse_spec(text: str, *, where: str = "<spec>", base: str | os.PathLike = ".
         fail("seeds", "lists a seed twice")
     if "grammars" not in data:
         fail("grammars", "missing: a suite needs at least one grammar")
-    grammars = _grammars(data["grammars"], fail, Path(base))
+    grammars = read_grammars(data["grammars"], fail, Path(base))
     train = data.get("train", {})
     fail.type(train, dict, "train")
     models = _models(data.get("models"), train, fail)
     compare = _section(data.get("compare", {}), "compare", {"n_per_set": 2000, "seed": 0},
                        {"n_per_set": 1, "seed": 0}, fail)
-    search = _optional(data, "search", {"max_length": 10, "budget": 10_000},
-                       {"max_length": 0, "budget": 1}, fail)
-    extract = _optional(data, "extract", {"budget": 10_000}, {"budget": 1}, fail)
+    search = _optional(data, "search", {"max_length": 10, "budget": 10.0},
+                       {"max_length": 0, "budget": 0.0}, fail)
+    extract = _optional(data, "extract", {"budget": 10.0}, {"budget": 0.0}, fail)
     return SuiteSpec(name, description, grammars, models, list(seeds), compare, search, extract,
                      json.loads(json.dumps(data, default=str)))
 
 
-class _Failer:
-    """Raises :class:`SpecError` naming the file and the key."""
-
-    def __init__(self, where: str) -> None:
-        self.where = where
-
-    def __call__(self, key: str, message: str) -> None:
-        raise SpecError(f"{self.where}: {key}: {message}")
-
-    def unknown(self, table: dict, known: tuple[str, ...], prefix: str) -> None:
-        for key in table:
-            if key not in known:
-                self(f"{prefix}{key}", f"unknown key; expected one of {', '.join(known)}")
-
-    def type(self, value: Any, kind: type, key: str) -> None:
-        names = {str: "a string", list: "a list", dict: "a table", bool: "true or false"}
-        if not isinstance(value, kind):
-            self(key, f"must be {names.get(kind, kind.__name__)}, not {value!r}")
-
-    def integer(self, value: Any, key: str, *, low: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self(key, f"must be an integer, not {value!r}")
-        if value < low:
-            self(key, f"must be >= {low}, got {value}")
-        return value
-
-
-def _grammars(table: Any, fail: _Failer, base: Path) -> list[GrammarEntry]:
-    fail.type(table, dict, "grammars")
-    fail.unknown(table, ("builtin", "files", "random"), "grammars.")
-    entries: list[GrammarEntry] = []
-    names = table.get("builtin", [])
-    fail.type(names, list, "grammars.builtin")
-    for k, name in enumerate(names):
-        key = f"grammars.builtin[{k}]"
-        fail.type(name, str, key)
-        try:
-            entries.append(GrammarEntry(name, library.get(name)))
-        except GrammarError as err:
-            fail(key, str(err))
-    files = table.get("files", [])
-    fail.type(files, list, "grammars.files")
-    for k, file in enumerate(files):
-        key = f"grammars.files[{k}]"
-        fail.type(file, str, key)
-        path = (base / file).resolve()
-        if not path.is_file():
-            fail(key, f"no such file {str(path)!r}")
-        try:
-            g = load_grammar(str(path))
-        except (GrammarError, ValueError, TypeError, OSError, ImportError) as err:
-            fail(key, f"cannot load {str(path)!r}: {' '.join(str(err).split())}")
-        entries.append(GrammarEntry(g.name or path.stem, g, str(path)))
-    families = table.get("random", [])
-    fail.type(families, list, "grammars.random")
-    for k, family in enumerate(families):
-        entries += _random_family(family, f"grammars.random[{k}]", fail)
-    if not entries:
-        fail("grammars", "lists no grammar")
-    labels = [e.label for e in entries]
-    for label in labels:
-        if labels.count(label) > 1:
-            fail("grammars", f"lists {label!r} twice")
-    return entries
-
-
-def _int_list(value: Any, key: str, fail: _Failer, low: int) -> list[int]:
-    values = value if isinstance(value, list) else [value]
-    if not values:
-        fail(key, "must not be empty")
-    return [fail.integer(v, f"{key}[{i}]" if isinstance(value, list) else key, low=low)
-            for i, v in enumerate(values)]
-
-
-def _random_family(family: Any, key: str, fail: _Failer) -> list[GrammarEntry]:
-    fail.type(family, dict, key)
-    fail.unknown(family, _RANDOM_KEYS, f"{key}.")
-    for needed in ("states", "alphabet"):
-        if needed not in family:
-            fail(f"{key}.{needed}", "missing")
-    states = _int_list(family["states"], f"{key}.states", fail, 1)
-    sizes = _int_list(family["alphabet"], f"{key}.alphabet", fail, 1)
-    count = fail.integer(family.get("count", 1), f"{key}.count", low=1)
-    seed = fail.integer(family.get("seed", 0), f"{key}.seed", low=0)
-    kind = family.get("kind", "dfa")
-    if kind not in ("dfa", "nfa"):
-        fail(f"{key}.kind", f"must be 'dfa' or 'nfa', not {kind!r}")
-    accepting = family.get("accepting", 0.3)
-    if (isinstance(accepting, bool) or not isinstance(accepting, (int, float))
-            or not 0 < accepting <= 1):
-        fail(f"{key}.accepting", f"must be a fraction in (0, 1], not {accepting!r}")
-    entries = []
-    for n in states:
-        for size in sizes:
-            symbols = (_SYMBOLS[:size] if size <= len(_SYMBOLS)
-                       else [f"s{i}" for i in range(size)])
-            for i in range(count):
-                g = random_grammar(n, symbols, seed=seed + i, kind=kind, accepting=accepting)
-                entries.append(GrammarEntry(f"random-{kind}-{n}x{size}-seed{seed + i}", g))
-    return entries
-
-
-def _models(models: Any, train: dict, fail: _Failer) -> list[ModelEntry]:
+def _models(models: Any, train: dict, fail: KeyChecker) -> list[ModelEntry]:
     if models is None:
         fail("models", "missing: list at least one [[models]] table")
     fail.type(models, list, "models")
@@ -416,7 +298,8 @@ def _tuples(settings: dict) -> dict:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
 
 
-def _check_field(key: str, value: Any, where: str, known: tuple[str, ...], fail: _Failer) -> None:
+def _check_field(key: str, value: Any, where: str, known: tuple[str, ...],
+                 fail: KeyChecker) -> None:
     if key == "seed":
         fail(where, "set the seeds with the top-level 'seeds' list")
     if key not in known:
@@ -427,16 +310,25 @@ def _check_field(key: str, value: Any, where: str, known: tuple[str, ...], fail:
         fail(where, str(err))
 
 
-def _section(table: Any, key: str, defaults: dict[str, int], lows: dict[str, int],
-             fail: _Failer) -> dict[str, int]:
+def _section(table: Any, key: str, defaults: dict[str, Any], lows: dict[str, Any],
+             fail: KeyChecker) -> dict[str, Any]:
     fail.type(table, dict, key)
     fail.unknown(table, tuple(defaults), f"{key}.")
-    return {k: fail.integer(table.get(k, d), f"{key}.{k}", low=lows[k])
-            for k, d in defaults.items()}
+    checked: dict[str, Any] = {}
+    for k, default in defaults.items():
+        value = table.get(k, default)
+        if isinstance(default, float):  # seconds
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not value > lows[k]):
+                fail(f"{key}.{k}", f"must be a number of seconds > {lows[k]}, not {value!r}")
+            checked[k] = float(value)
+        else:
+            checked[k] = fail.integer(value, f"{key}.{k}", low=lows[k])
+    return checked
 
 
-def _optional(data: dict, key: str, defaults: dict[str, int], lows: dict[str, int],
-              fail: _Failer) -> dict[str, int] | None:
+def _optional(data: dict, key: str, defaults: dict[str, Any], lows: dict[str, Any],
+              fail: KeyChecker) -> dict[str, Any] | None:
     value = data.get(key, False)
     if isinstance(value, bool):
         return dict(defaults) if value else None

@@ -431,3 +431,26 @@ def test_declared_weights_are_respected_without_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sample(Grammar(G), 2, seed=0)
+
+
+def test_scalar_and_vectorised_unranking_agree():
+    # every rank of every length, members and non-members, against each other and enumeration
+    import numpy as np
+
+    from grammar.codes import Codec, count_table, unrank_codes, unrank_word
+
+    for g in (library.reber(), library.tomita(5)):
+        dfa = g.dfa
+        for members in (True, False):
+            counts = count_table(dfa, 7, members)
+            for length in range(8):
+                total = int(counts[length, dfa.start])
+                ranks = np.arange(total)
+                codes = unrank_codes(dfa, np.full(total, length), ranks, members)
+                scalar = [unrank_word(dfa, length, int(r), members) for r in ranks]
+                assert [[c - 1 for c in row] for row in codes.tolist()] == scalar
+                words = Codec.of(dfa).decode(codes)
+                assert words == sorted(words)
+                assert all(g.accepts(w) == members for w in words)
+                if members:
+                    assert words == [w for w in g.strings(length) if len(w) == length]

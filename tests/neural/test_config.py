@@ -33,6 +33,9 @@ from .conftest import TINY
         ("grad_clip", 0, ValueError), ("prefix_weight", -1.0, ValueError),
         ("target_accuracy", 0.0, ValueError), ("target_accuracy", 1.5, ValueError),
         ("target_accuracy", None, TypeError),
+        ("task", "next_symbol", ValueError), ("task", None, TypeError),
+        ("cell", "rnn", ValueError), ("cell", 1, TypeError),
+        ("precision", "fp16", ValueError), ("precision", None, TypeError),
     ],
 )
 def test_bad_fields_are_named(field, value, error):
@@ -73,3 +76,18 @@ def test_from_dict_round_trip_and_unknown_fields():
 def test_json_numbers_are_accepted():
     # A config read back from JSON may hold ints where floats are meant.
     assert TrainConfig(lr=1, split=[1, 0, 0], target_accuracy=1).split == (1.0, 0.0, 0.0)
+
+
+def test_task_cell_and_precision_defaults_and_round_trip():
+    config = TrainConfig()
+    assert (config.task, config.cell, config.precision) == ("membership", "gru", "auto")
+    lstm = TrainConfig(task="next_symbols", cell="lstm", precision="fp32")
+    assert TrainConfig.from_dict(json.loads(json.dumps(lstm.to_dict()))) == lstm
+    assert lstm.model_config(5).cell == "lstm"
+
+
+def test_a_config_written_before_task_cell_and_precision_still_reads():
+    old = TrainConfig().to_dict()
+    for key in ("task", "cell", "precision"):
+        del old[key]
+    assert TrainConfig.from_dict(old) == TrainConfig()

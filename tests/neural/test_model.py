@@ -46,3 +46,44 @@ def test_update_gate_init_is_spread():
 def test_config_is_checked(field, value, error):
     with pytest.raises(error, match=field):
         ModelConfig(**{"vocab_size": 5, field: value})
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_both_cells_agree_with_themselves(cell):
+    # Packed whole words, the padded prefix run and step-by-step reading give one answer.
+    torch.manual_seed(0)
+    model = GRUClassifier(ModelConfig(vocab_size=5, embedding=3, hidden=6, layers=2,
+                                      cell=cell)).eval()
+    ids = torch.tensor([[1, 2, 3, 4, 2], [1, 3, 0, 0, 0], [1, 0, 0, 0, 0]])
+    lengths = torch.tensor([5, 2, 1])
+    steps = model.prefix_logits(ids)
+    torch.testing.assert_close(model(ids, lengths), steps[torch.arange(3), lengths - 1, 0])
+    state = None
+    for t in range(ids.shape[1]):
+        logits, state = model.step(ids[:, t], state)
+        torch.testing.assert_close(logits, steps[:, t])
+    assert type(model.rnn).__name__ == cell.upper()
+
+
+def test_an_lstm_is_the_same_size_with_four_gates():
+    gru = GRUClassifier(ModelConfig(vocab_size=6, embedding=5, hidden=7))
+    lstm = GRUClassifier(ModelConfig(vocab_size=6, embedding=5, hidden=7, cell="lstm"))
+    assert lstm.rnn.hidden_size == gru.rnn.hidden_size == 7
+    assert lstm.lstm.weight_hh_l0.shape == (4 * 7, 7) and gru.gru.weight_hh_l0.shape == (3 * 7, 7)
+    assert all(k.startswith(("embed.", "lstm.", "head.")) for k in lstm.state_dict())
+
+
+def test_lstm_forget_gate_init_is_spread():
+    torch.manual_seed(0)
+    model = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=5.0, cell="lstm"))
+    torch.manual_seed(0)
+    bare = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=0.0, cell="lstm"))
+    added = model.lstm.bias_hh_l0 - bare.lstm.bias_hh_l0  # gates: input, forget, cell, output
+    torch.testing.assert_close(added[10:20], torch.linspace(0, 5, 10))
+    assert not added[:10].any() and not added[20:].any()
+
+
+@pytest.mark.parametrize(("value", "error"), [("rnn", ValueError), (None, TypeError)])
+def test_cell_is_checked(value, error):
+    with pytest.raises(error, match="ModelConfig.cell"):
+        ModelConfig(vocab_size=5, cell=value)

@@ -1,0 +1,127 @@
+"""The report page: one self-contained HTML file for a suite or a training directory.
+
+:func:`write_report` renders the page with Jinja2 (autoescape on: every word,
+symbol and grammar name is escaped) from the data that
+:mod:`~neural.report.collect` gathers, with the plots drawn by matplotlib
+(:mod:`~neural.report.plots`) and the DFA by Graphviz, all inline. The page
+loads nothing (its Content-Security-Policy forbids it) and runs only its own
+small script, which sorts the results table.
+
+For one verifier the page shows the minimal DFA, accuracy against length
+with the training range shaded, the per-set and per-kind tables, the
+shortest disagreements with the automaton's explanation and the offending
+symbol marked, and the search and extraction verdicts where they ran. For a
+suite it adds the sortable results table, whose rows link to their runs'
+sections, and the summary plots.
+
+Examples
+--------
+>>> import os, tempfile
+>>> from neural.suite import parse_spec, run_suite
+>>> spec = parse_spec('''
+... [grammars]
+... builtin = ["tomita-2"]
+... [[models]]
+... hidden = 4
+... [train]
+... n_examples = 60
+... lengths = [0, 6]
+... max_epochs = 1
+... [compare]
+... n_per_set = 20
+... ''')
+>>> with tempfile.TemporaryDirectory() as d:
+...     _ = run_suite(spec, os.path.join(d, "suite"), progress=False)
+...     page = write_report(os.path.join(d, "suite"), os.path.join(d, "suite.html"))
+...     html = page.read_text(encoding="utf-8")
+>>> '<table class="sortable results"' in html and "tomita-2" in html
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from neural.checkpoint import atomic_write, package_version
+from neural.report.collect import cell, is_suite, suite_view, training_view
+
+__all__ = ["render_report", "write_report", "render_page"]
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader
+
+    # autoescape=True for every template: nothing reaches the page unescaped except
+    # the SVG markup that collect.py marks as such.
+    env = Environment(loader=PackageLoader("neural.report", "templates"), autoescape=True)
+    env.globals.update(cell=cell, pct=_pct)
+    return env
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{100 * value:.2f}%"
+
+
+def render_page(page: dict[str, Any]) -> str:
+    """The HTML text of a page gathered by :mod:`neural.report.collect`."""
+    from markupsafe import Markup
+
+    env = _environment()
+    # The page's one script, our own file: inserted as is, and allowed by its hash alone.
+    script = Markup(env.loader.get_source(env, "sort.js")[0])
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return env.get_template("page.html.j2").render(
+        page=page, script=script, script_hash=f"sha256-{digest}", version=package_version())
+
+
+def render_report(directory: str | os.PathLike, *, n_per_set: int = 2000,
+                  grammar: str | None = None, device: str = "cpu") -> str:
+    """The report page of a suite directory or a training directory, as HTML text.
+
+    Parameters
+    ----------
+    directory : path-like
+        A suite directory (``neural suite --out``) or a training directory
+        (``neural train --out``).
+    n_per_set : int
+        Words per test set when a training directory has no ``report.json``.
+    grammar : str, optional
+        Judge a training directory against this grammar (a built-in name or
+        a file) instead of the one it was trained on.
+    device : str
+        Where the verifier runs when a comparison has to be made.
+
+    Raises
+    ------
+    CheckpointError
+        When the directory is neither, or its files are corrupt.
+    """
+    directory = Path(directory)
+    if is_suite(directory):
+        if grammar is not None:
+            raise ValueError("--grammar applies to a training directory, not a suite")
+        page = suite_view(directory)
+    else:
+        page = training_view(directory, n_per_set=n_per_set, grammar=grammar, device=device)
+    return render_page(page)
+
+
+def write_report(directory: str | os.PathLike, html: str | os.PathLike, **options: Any) -> Path:
+    """Write the report page of `directory` to `html`, atomically; return its path.
+
+    `options` are those of :func:`render_report`.
+    """
+    text = render_report(directory, **options)
+    path = Path(html)
+    atomic_write(path, text.encode("utf-8"))
+    # The temporary file behind the atomic write is private (0600); a page is for reading.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+    return path

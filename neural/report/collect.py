@@ -1,0 +1,255 @@
+"""What the report page shows, gathered from a suite or a training directory.
+
+Everything here is plain data (dicts, lists, str, numbers) for the template,
+which escapes it; only the SVG drawn by Graphviz and matplotlib is passed as
+markup. A training directory is one verifier: its ``report.json`` (written by
+the suite runner) when present, otherwise a fresh :func:`neural.compare`. A
+suite directory is its ``results.json`` and one section per finished run.
+
+Examples
+--------
+>>> from grammar import library
+>>> parts = highlighted(library.reber(), "BTXXE")
+>>> parts["before"], parts["at"], parts["after"]
+('BTXX', 'E', '')
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from grammar import Grammar
+from grammar.display import dfa_dot, svg_of_dot, too_large_to_draw
+from grammar.words import word_text
+from neural.checkpoint import CONFIG, CheckpointError, read_json
+from neural.report.plots import accuracy_by_length_svg, summary_svg
+
+__all__ = ["suite_view", "training_view", "verifier_view", "highlighted", "dfa_view", "is_suite",
+           "cell"]
+
+# Live states up to which the transition table stands in for a drawing.
+_TABLE_STATES = 60
+_UNSAFE_SVG = re.compile(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+_SET_NAMES = ("short_random", "long_random", "short_adversarial", "long_adversarial")
+
+
+def is_suite(directory: str | os.PathLike) -> bool:
+    """Whether `directory` is a suite directory (it holds ``suite.json``)."""
+    from neural.suite import MANIFEST
+
+    return (Path(directory) / MANIFEST).is_file()
+
+
+def _trusted_svg(svg: str | None) -> Markup | None:
+    # Graphviz and matplotlib escape every text they draw; this check is a second lock.
+    if svg is None or _UNSAFE_SVG.search(svg):
+        return None
+    return Markup(svg)
+
+
+def dfa_view(g: Grammar, cache: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The grammar's minimal DFA: an SVG drawing, or a transition table, or a note.
+
+    Returns
+    -------
+    dict
+        ``svg`` (markup or None), ``table`` (rows of the fallback table or
+        None), ``note`` (why there is no drawing), ``states`` and ``symbols``.
+    """
+    if cache is not None and g.fingerprint in cache:
+        return cache[g.fingerprint]
+    dfa = g.dfa
+    view: dict[str, Any] = {"svg": None, "table": None, "note": None,
+                            "states": int(dfa.n_states), "symbols": list(dfa.alphabet)}
+    reason = too_large_to_draw(dfa)
+    if reason is None:
+        try:
+            view["svg"] = _trusted_svg(svg_of_dot(dfa_dot(dfa)))
+        except RuntimeError as err:
+            reason = str(err)
+        if view["svg"] is None and reason is None:
+            reason = "Graphviz's dot is not installed: the transition table stands in"
+    view["note"] = reason
+    live = dfa.live
+    shown = [s for s in range(dfa.n_states) if live[s] or s == dfa.start]
+    if view["svg"] is None and len(shown) <= _TABLE_STATES:
+        view["table"] = [{
+            "state": s, "start": s == dfa.start, "accepting": bool(dfa.accepting[s]),
+            "targets": [int(t) if live[t] else None for t in dfa.table[s]],
+        } for s in shown]
+    if cache is not None:
+        cache[g.fingerprint] = view
+    return view
+
+
+def highlighted(g: Grammar, word: Any) -> dict[str, Any]:
+    """`word` cut around the position where the automaton rejects it.
+
+    ``before``, ``at`` and ``after`` are text; ``at`` is None for a member
+    and for a word that ended too early (then ``ended_early`` is True).
+    """
+    symbols = g.symbols_of(word)
+    why = g.explain(word)
+    join = "" if g.single_char else " "
+    p = why.position
+    if why.accepted or p is None or p >= len(symbols):
+        return {"before": join.join(symbols), "at": None, "after": "",
+                "ended_early": bool(why.ended_early), "position": p}
+    return {"before": join.join(symbols[:p]), "at": symbols[p],
+            "after": join.join(symbols[p + 1:]), "ended_early": False, "position": p}
+
+
+def _disagreements(g: Grammar, report: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for d in report.get("disagreements", []):
+        word = d["word"] if isinstance(d["word"], str) else tuple(d["word"])
+        rows.append({**highlighted(g, word), "length": d["length"], "set": d["set"],
+                     "kind": d["kind"], "member": d["member"], "probability": d["probability"],
+                     "explanation": d["explanation"], "empty": len(g.symbols_of(word)) == 0})
+    return rows
+
+
+def _optional_json(path: Path) -> dict[str, Any] | None:
+    try:
+        return read_json(path) if path.is_file() else None
+    except CheckpointError:
+        return None
+
+
+def verifier_view(g: Grammar, report: dict[str, Any], run_dir: Path | None, *, anchor: str,
+                  title: str, row: dict[str, Any] | None = None,
+                  metrics: dict[str, Any] | None = None,
+                  cache: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One verifier's section: DFA, accuracy by length, tables, disagreements, verdict."""
+    from neural.suite.steps import EXTRACT_FILE, EXTRACTED_GRAMMAR, SEARCH_FILE
+
+    sets = [{"name": name.replace("_", " "), **report["sets"][name]} for name in _SET_NAMES
+            if name in report.get("sets", {})]
+    kinds = [{"kind": k, **v} for k, v in report.get("by_kind", {}).items()]
+    view = {
+        "anchor": anchor, "title": title, "grammar": g.name or "grammar",
+        "description": g.description, "alphabet": list(g.alphabet), "row": row,
+        "single_char": g.single_char,
+        "metrics": metrics or {}, "dfa": dfa_view(g, cache),
+        "accuracy_svg": _trusted_svg(accuracy_by_length_svg(
+            report.get("by_length", {}), report.get("train_lengths", (0, 0)),
+            gid=f"{anchor}-accuracy")),
+        "train_lengths": report.get("train_lengths"), "long_lengths": report.get("long_lengths"),
+        "accuracy": report.get("accuracy"), "sets": sets, "kinds": kinds,
+        "disagreements": _disagreements(g, report),
+        "n_disagreements": report.get("n_disagreements", 0),
+        "search": None, "extract": None, "extracted": None, "missing": None,
+    }
+    if run_dir is not None:
+        view["search"] = _optional_json(run_dir / SEARCH_FILE)
+        view["extract"] = _optional_json(run_dir / EXTRACT_FILE)
+        extracted = run_dir / EXTRACTED_GRAMMAR
+        if extracted.is_file():
+            try:
+                view["extracted"] = dfa_view(Grammar.from_json(str(extracted)))
+            except (ValueError, OSError):
+                view["extracted"] = None
+    return view
+
+
+def _grammar_of(directory: Path, config: dict[str, Any], name: str | None) -> Grammar:
+    from grammar.commandline import load_grammar
+    from grammar.errors import GrammarError
+    from neural.suite import GRAMMAR_FILE
+
+    if name:
+        return load_grammar(name)
+    if (directory / GRAMMAR_FILE).is_file():
+        return Grammar.from_json(str(directory / GRAMMAR_FILE))
+    recorded = config.get("grammar") or {}
+    where = recorded.get("source") or recorded.get("name")
+    if not where:
+        raise GrammarError(f"{directory / CONFIG} names no grammar; pass --grammar NAME")
+    return load_grammar(where)
+
+
+def training_view(directory: str | os.PathLike, *, n_per_set: int = 2000,
+                  grammar: str | None = None, device: str = "cpu") -> dict[str, Any]:
+    """The page's data for one training directory."""
+    from neural.suite import REPORT_FILE
+
+    directory = Path(directory)
+    config = read_json(directory / CONFIG)
+    g = _grammar_of(directory, config, grammar)
+    report = _optional_json(directory / REPORT_FILE) if grammar is None else None
+    if report is None:
+        from neural.compare import compare
+        from neural.verifier import Verifier
+
+        verifier = Verifier.load(directory, device=device)
+        report = compare(verifier, g, n_per_set=n_per_set).to_dict()
+    metrics = config.get("metrics") if isinstance(config.get("metrics"), dict) else {}
+    view = verifier_view(g, report, directory, anchor="run", title=g.name or directory.name,
+                         metrics=metrics)
+    return {"kind": "verifier", "title": f"Verifier for {g.name or directory.name}",
+            "runs": [view], "rows": [], "columns": [], "summary": []}
+
+
+def suite_view(directory: str | os.PathLike) -> dict[str, Any]:
+    """The page's data for a suite directory: results table, summary plots, run sections."""
+    from neural.suite import GRAMMAR_FILE, REPORT_FILE, RUNS, read_results
+
+    directory = Path(directory)
+    results = read_results(directory)
+    rows, columns = results["rows"], [c for c in results["columns"] if c != "run"]
+    cache: dict[str, Any] = {}
+    runs = []
+    for row in rows:
+        run_dir = directory / RUNS / str(row.get("run"))
+        anchor = "run-" + re.sub(r"[^A-Za-z0-9_-]", "_", str(row.get("run")))
+        row["anchor"] = anchor
+        report = _optional_json(run_dir / REPORT_FILE)
+        if report is None or not (run_dir / GRAMMAR_FILE).is_file():
+            runs.append({"anchor": anchor, "title": row.get("grammar"), "row": row,
+                         "missing": row.get("status") or "no report"})
+            continue
+        g = Grammar.from_json(str(run_dir / GRAMMAR_FILE))
+        runs.append(verifier_view(g, report, run_dir, anchor=anchor,
+                                  title=f"{row.get('grammar')} / {row.get('model')} / seed "
+                                  f"{row.get('seed')}", row=row, cache=cache))
+    models = sorted({str(r.get("model")) for r in rows})
+    summary = [
+        {"title": "Accuracy against minimal DFA size", "svg": _trusted_svg(summary_svg(
+            rows, "dfa_states", "states of the minimal DFA", gid="summary-states",
+            log=_spread(rows, "dfa_states")))},
+        {"title": "Accuracy against alphabet size", "svg": _trusted_svg(summary_svg(
+            rows, "alphabet_size", "symbols in the alphabet", gid="summary-alphabet",
+            log=_spread(rows, "alphabet_size")))},
+    ]
+    return {"kind": "suite", "title": f"Suite {results.get('suite', directory.name)}",
+            "rows": rows, "columns": columns, "runs": runs, "summary": summary,
+            "models": models}
+
+
+def _spread(rows: list[dict[str, Any]], key: str) -> bool:
+    values = [r[key] for r in rows if isinstance(r.get(key), (int, float)) and r[key] > 0]
+    return bool(values) and max(values) / min(values) >= 20
+
+
+def cell(value: Any, column: str = "") -> str:
+    """A results cell as text: accuracies as percentages, empty words as ε.
+
+    Examples
+    --------
+    >>> cell(0.5, "accuracy"), cell(0.5, "seconds"), cell(None), cell("", "counterexample")
+    ('50.00%', '0.5', '–', 'ε')
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{100 * value:.2f}%" if column.startswith("acc") else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}" if column not in ("seed",) else str(value)
+    return word_text(value) if not isinstance(value, str) else (value or "ε")

@@ -1,0 +1,45 @@
+"""Suites: judge verifiers across many grammars with one command.
+
+A TOML spec (:mod:`~neural.suite.spec`) lists grammars (built-ins, files,
+random families), models, the training budget and seeds; :func:`run_suite`
+(:mod:`~neural.suite.runner`) trains, compares (and searches and extracts,
+where those modules are installed) every grammar x model x seed, resumably,
+and writes one row per run as CSV and JSON with a summary
+(:mod:`~neural.suite.results`). ``neural suite SPEC --out DIR`` runs it;
+``neural report DIR --html FILE`` shows it.
+
+Examples
+--------
+>>> spec = parse_spec('[grammars]\\nbuiltin = ["parity"]\\n[[models]]\\nhidden = 8')
+>>> [(run.grammar.label, run.model.name, run.seed) for run in spec.runs]
+[('parity', 'gru-8', 0)]
+"""
+
+from neural.suite.results import (
+    COLUMNS,
+    EXTRACT_COLUMNS,
+    RESULTS_CSV,
+    RESULTS_JSON,
+    SEARCH_COLUMNS,
+    SUMMARY_JSON,
+    read_results,
+    summarize,
+    summary_text,
+)
+from neural.suite.runner import (
+    GRAMMAR_FILE,
+    MANIFEST,
+    REPORT_FILE,
+    ROW,
+    RUNS,
+    run_dirs,
+    run_suite,
+)
+from neural.suite.spec import SpecError, SuiteSpec, optional_step, parse_spec, read_spec
+
+__all__ = [
+    "COLUMNS", "EXTRACT_COLUMNS", "GRAMMAR_FILE", "MANIFEST", "REPORT_FILE", "RESULTS_CSV",
+    "RESULTS_JSON", "ROW", "RUNS", "SEARCH_COLUMNS", "SUMMARY_JSON", "SpecError", "SuiteSpec",
+    "optional_step", "parse_spec", "read_results", "read_spec", "run_dirs", "run_suite",
+    "summarize", "summary_text",
+]

@@ -1,0 +1,211 @@
+"""Run a suite: train, compare (and search, extract) every grammar x model x seed.
+
+A suite directory holds ``suite.json`` (the spec's fingerprint and the planned
+runs), the results (``results.csv``, ``results.json``, ``summary.json``; see
+:mod:`neural.suite.results`) and one directory per run under ``runs/``: the
+training checkpoint (:func:`neural.train`'s files), ``grammar.json`` (the
+grammar, for the report), ``report.json`` (:func:`neural.compare`'s report)
+and, last, ``row.json``: the run's row of results.
+
+``row.json`` is written atomically after everything else, so a run is
+finished exactly when its ``row.json`` exists. Rerunning the same command
+after an interruption, ``kill -9`` included, skips the finished runs, picks
+the interrupted one up from its last finished epoch, and rewrites the results
+from every ``row.json``: no finished row is lost and no finished run is rerun.
+
+A run that cannot train (a random language with almost no words, a
+diverging loss) gets a row with the reason in ``status``, and the suite goes
+on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from grammar.words import word_text
+from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
+from neural.suite.results import SET_COLUMNS, write_results
+from neural.suite.spec import Run, SpecError, SuiteSpec, optional_step
+from neural.suite.steps import run_extract, run_search
+
+__all__ = ["run_suite", "MANIFEST", "ROW", "RUNS", "GRAMMAR_FILE", "REPORT_FILE", "run_dirs"]
+
+MANIFEST = "suite.json"
+RUNS = "runs"
+ROW = "row.json"
+GRAMMAR_FILE = "grammar.json"
+REPORT_FILE = "report.json"
+_FORMAT = "grammarlab-suite"
+
+
+def run_dirs(out: str | os.PathLike) -> list[Path]:
+    """The run directories of suite directory `out`, in run order."""
+    runs = Path(out) / RUNS
+    return sorted(p for p in runs.iterdir() if p.is_dir()) if runs.is_dir() else []
+
+
+def _manifest(out: Path, spec: SuiteSpec, where: str) -> None:
+    """Write ``suite.json``, or check that the one there is this spec's."""
+    path = out / MANIFEST
+    ids = [run.id for run in spec.runs]
+    if path.exists():
+        try:
+            old = read_json(path)
+        except CheckpointError as err:
+            raise SpecError(f"{where}: {err}") from None
+        if old.get("format") != _FORMAT:
+            raise SpecError(f"{where}: {path} is not a grammarlab suite file; use a fresh --out")
+        if old.get("fingerprint") != spec.fingerprint:
+            changed = sorted(k for k in set(old.get("spec", {})) | set(spec.data)
+                             if old.get("spec", {}).get(k) != spec.data.get(k))
+            raise SpecError(
+                f"{where}: {out} holds a suite run from another spec ({', '.join(changed) or 'a'}"
+                " key differs); rerun that spec or use a fresh --out directory"
+            )
+        return
+    if out.exists() and any(out.iterdir()):
+        raise SpecError(f"{where}: {out} exists and is not a suite directory; use a fresh --out")
+    write_json(path, {"format": _FORMAT, "name": spec.name, "fingerprint": spec.fingerprint,
+                      "spec": spec.data, "runs": ids})
+
+
+def run_suite(
+    spec: SuiteSpec,
+    out: str | os.PathLike,
+    *,
+    device: str = "cpu",
+    progress: bool = True,
+    echo: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every run of `spec` not yet finished in `out`; return all rows, in run order.
+
+    Parameters
+    ----------
+    spec : SuiteSpec
+        From :func:`~neural.suite.spec.read_spec`.
+    out : path-like
+        The suite directory; created, or resumed when it holds this spec.
+    device : str
+        Where the networks train (``"cpu"``, ``"cuda"``, ``"auto"``).
+    progress : bool
+        One bar for the suite and one for the current run, on stderr when
+        it is a terminal.
+    echo : callable, optional
+        Receives one line per finished run.
+
+    Raises
+    ------
+    SpecError
+        When `out` holds a suite run from another spec.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from neural.suite.spec import parse_spec
+    >>> spec = parse_spec('''
+    ... [grammars]
+    ... builtin = ["tomita-1"]
+    ... [[models]]
+    ... hidden = 4
+    ... [train]
+    ... n_examples = 100
+    ... lengths = [0, 6]
+    ... max_epochs = 1
+    ... threads = 1
+    ... [compare]
+    ... n_per_set = 20
+    ... ''')
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     rows = run_suite(spec, d, progress=False)
+    ...     again = run_suite(spec, d, progress=False)      # nothing left to run
+    >>> [r["grammar"] for r in rows], rows == again
+    (['tomita-1'], True)
+    """
+    from tqdm.auto import tqdm
+
+    out = Path(out)
+    where = str(out)
+    _manifest(out, spec, where)
+    runs = spec.runs
+    rows: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        row_path = out / RUNS / run.id / ROW
+        if row_path.exists():
+            rows[run.id] = read_json(row_path)
+    write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
+    steps = {step: optional_step(step) for step in ("search", "extract")
+             if getattr(spec, step) is not None}
+    bar = tqdm(total=len(runs), initial=len(rows), unit=" runs", desc=f"suite {spec.name}",
+               disable=None if progress else True, position=0, dynamic_ncols=True)
+    with bar:
+        for run in runs:
+            if run.id in rows:
+                continue
+            bar.set_postfix_str(f"{run.grammar.label} / {run.model.name} / seed {run.seed}")
+            row = _execute(run, spec, out / RUNS / run.id, device, progress, steps)
+            write_json(out / RUNS / run.id / ROW, row)  # the run's commit point
+            rows[run.id] = row
+            write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
+            bar.update(1)
+            if echo is not None:
+                line = _line(len(rows), len(runs), row)
+                if bar.disable:
+                    echo(line)
+                else:
+                    bar.write(line, file=sys.stderr)
+    return [rows[r.id] for r in runs]
+
+
+def _line(done: int, total: int, row: dict[str, Any]) -> str:
+    acc = row.get("accuracy")
+    result = f"accuracy {100 * acc:.2f}%" if isinstance(acc, float) else row["status"]
+    return (f"[{done}/{total}] {row['grammar']} / {row['model']} / seed {row['seed']}: {result}"
+            f" ({row.get('samples') or 0} samples, {row.get('seconds') or 0:.1f} s)")
+
+
+def _execute(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bool,
+             steps: dict[str, Any]) -> dict[str, Any]:
+    from neural.compare import compare
+    from neural.train import DivergenceError, train
+
+    g = run.grammar.grammar
+    run_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write(run_dir / GRAMMAR_FILE, g.to_json().encode("utf-8"))
+    row: dict[str, Any] = {
+        "run": run.id, "grammar": run.grammar.label, "dfa_states": int(g.dfa.n_states),
+        "alphabet_size": len(g.alphabet), "model": run.model.name, "cell": run.model.cell,
+        "hidden": run.model.config.hidden, "seed": run.seed,
+    }
+    started = time.perf_counter()
+    try:
+        verifier = train(g, run.train_config(), device=device, out=run_dir, resume=True,
+                         progress=progress, source=run.grammar.source)
+    except (DivergenceError, ValueError) as err:  # GrammarError is a ValueError
+        return {**row, "status": f"not trained: {' '.join(str(err).split())}"}
+    report = compare(verifier, g, seed=spec.compare["seed"], n_per_set=spec.compare["n_per_set"])
+    write_json(run_dir / REPORT_FILE, report.to_dict())
+    m = verifier.metrics
+    for column, name in zip(SET_COLUMNS, ("short_random", "long_random", "short_adversarial",
+                                          "long_adversarial"), strict=True):
+        row[column] = report.sets[name].accuracy
+    first = report.disagreements[0] if report.disagreements else None
+    row.update({
+        "accuracy": report.accuracy,
+        "samples": m.get("samples_seen"),
+        "seconds": m.get("seconds"),
+        "reached_target": m.get("stopped") == "target",
+        "stopped": m.get("stopped"),
+        "shortest_disagreement": None if first is None else word_text(first.word),
+        "status": "ok",
+    })
+    if steps.get("search") is not None:
+        row.update(run_search(steps["search"], verifier, g, dict(spec.search or {}), run_dir))
+    if steps.get("extract") is not None:
+        row.update(run_extract(steps["extract"], verifier, g, dict(spec.extract or {}), run_dir))
+    row["run_seconds"] = round(time.perf_counter() - started, 3)
+    return row
