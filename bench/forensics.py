@@ -5,14 +5,17 @@
    the speed does not depend on them), ``neural.search`` on ``--threads``
    CPU threads, against the same words scored by plain batched
    ``Verifier.predict`` in the same run (each word run from its first
-   symbol). Then the longest exhaustive length that finishes within 60 s.
+   symbol; ``--baseline-length`` scores a shorter range that way when the
+   machine is shared). Then the longest exhaustive length that finishes
+   within 60 s.
 2. **Extraction** (``neural.extract``, default budget) of a verifier for each
    built-in grammar, trained by ``neural.train`` with its default settings
    (kept in ``--runs`` and reused when present): the verdict, the states
    learnt against the minimal DFA's, the shortest counterexample, the time.
 3. **AALpy's L*** with the same two oracles, for reference: the network as
-   its system under learning (one query per word, AALpy's cache), the exact
-   grammar as its equivalence oracle.
+   its system under learning (AALpy reads a query symbol by symbol through
+   ``SUL.step``, so each step is one network call), the exact grammar as its
+   equivalence oracle.
 4. **GPU**: the search on CUDA when a GPU is present; otherwise "not measured".
 
 Run from the repository root::
@@ -20,6 +23,7 @@ Run from the repository root::
     python bench/forensics.py                         # everything (about 10 minutes)
     python bench/forensics.py --skip-extract          # the search only
     python bench/forensics.py --markdown out.md       # also write the tables to a file
+    python bench/forensics.py --threads 1 --baseline-length 18   # on a busy shared machine
 """
 
 from __future__ import annotations
@@ -113,9 +117,9 @@ def trained(name: str, runs: Path) -> tuple[Verifier, float | None]:
     return v, v.metrics["seconds"]
 
 
-def extract_rows(runs: Path, threads: int) -> list[tuple[str, Any, Any]]:
+def extract_rows(runs: Path, threads: int, names: Sequence[str]) -> list[tuple[str, Any, Any]]:
     rows = []
-    for name in BUILT_INS:
+    for name in names:
         v, seconds = trained(name, runs)
         ex = extract(v, library.get(name), threads=threads, progress=False)
         rows.append((name, v, ex))
@@ -204,8 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--long-budget", type=float, default=60.0)
     parser.add_argument("--runs", type=Path, default=Path("bench/runs/forensics"),
                         help="where the default-settings verifiers are kept")
+    parser.add_argument("--grammars", nargs="+", default=BUILT_INS, metavar="NAME",
+                        help="the built-ins to extract (default: all)")
     parser.add_argument("--skip-search", action="store_true")
     parser.add_argument("--skip-extract", action="store_true")
+    parser.add_argument("--skip-aalpy", action="store_true")
     parser.add_argument("--markdown", type=Path, help="also write the tables here")
     args = parser.parse_args(argv)
     out: list[str] = []
@@ -229,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out.append("Not measured (no CUDA device on this machine).")
         out.append("")
     if not args.skip_extract:
-        rows = extract_rows(args.runs, args.threads)
+        rows = extract_rows(args.runs, args.threads, args.grammars)
         out += ["### Extraction of each built-in's verifier (default training, default "
                 "budget 30 s)", "",
                 "| grammar | verdict | states (extracted / minimal) | shortest counterexample "
@@ -237,16 +244,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "|---|---|---:|---|---:|---:|---:|---:|"]
         for name, _, ex in rows:
             c = ex.counterexample
-            word = f"`{c.word}` ({'member' if c.member else 'non-member'}, p={c.probability:.2f})" \
-                if c else "-"
+            word = "-" if c is None else (
+                f"`{c.word}` ({'member' if c.member else 'non-member'}, p={c.probability:.2f}"
+                f"{'; no shorter word is wrong' if ex.shortest_proven else ''})")
             out.append(f"| {name} | {ex.verdict} | {ex.states} / {ex.minimal_states} | {word} | "
                        f"{ex.learn_seconds:.2f} s | {ex.check_seconds:.1f} s | "
                        f"{ex.seconds:.1f} s | {ex.words_checked:,} (to length "
                        f"{ex.longest_checked}) |")
-        out += ["", "### L* through AALpy against ours (same network, same grammar oracle)", "",
-                "| grammar | learner | states | membership | learning time |",
-                "|---|---|---:|---|---:|"]
-        out += aalpy_rows(args.runs, ["tomita-3", "embedded-reber"])
+        if not args.skip_aalpy:
+            out += ["", "### L* through AALpy against ours (same network, same grammar "
+                    "oracle)", "", "| grammar | learner | states | membership | learning time |",
+                    "|---|---|---:|---|---:|"]
+            out += aalpy_rows(args.runs, ["tomita-3", "embedded-reber"])
         out.append("")
     text = "\n".join(out)
     print(text)

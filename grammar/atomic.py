@@ -28,6 +28,15 @@ from typing import IO
 
 __all__ = ["atomic_write", "atomic_writer"]
 
+_PLAIN_MODE = 0o666
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; set it straight back
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike) -> Iterator[IO[bytes]]:
@@ -40,6 +49,8 @@ def atomic_writer(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        os.chmod(tmp, _PLAIN_MODE & ~_umask())
         with os.fdopen(fd, "wb") as out:
             yield out
             out.flush()

@@ -20,6 +20,7 @@ import numpy as np
 
 from grammar.automaton import DFA, compile_declaration, find_counterexample
 from grammar.checks import check_length
+from grammar.display import DisplayMethods
 from grammar.explain import Explanation, explain_symbols
 from grammar.formats import FormatMethods
 from grammar.generation import GenerationMethods
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Grammar", "Word", "split_word"]
 
 
-class Grammar(FormatMethods, GenerationMethods):
+class Grammar(FormatMethods, GenerationMethods, DisplayMethods):
     """A finite-state grammar declared as a networkx graph.
 
     Parameters

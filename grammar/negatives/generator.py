@@ -29,6 +29,7 @@ from grammar.codes import (
     unrank_codes,
 )
 from grammar.errors import GrammarError
+from grammar.negatives.automaton import near_miss_dfa_or_none
 from grammar.negatives.kinds import GROWTH, INSERT, SHORTEST, SUBSTITUTE, TRANSPOSE, mutate
 from grammar.negatives.quotas import (
     MAX_ROUND_SYMBOLS,
@@ -47,7 +48,11 @@ if TYPE_CHECKING:
     from grammar.automaton import DFA
     from grammar.core import Grammar
 
-__all__ = ["Block", "NearMissGenerator", "lowest", "stack"]
+__all__ = ["CHECK_AUTOMATON_STATES", "Block", "NearMissGenerator", "lowest", "stack"]
+
+#: Transpositions are checked on the distance-one automaton when it has at most this
+#: many states (a failed build is remembered, so it is tried once per grammar).
+CHECK_AUTOMATON_STATES = 20_000
 
 
 class Block:
@@ -101,7 +106,14 @@ class NearMissGenerator:
         rejected = ~self.dfa.accepting[run_codes(self.table, words, self.dfa.start)]
         if kind != TRANSPOSE:
             return rejected  # one edit from a member, and rejected: distance exactly 1
-        # A transposition is two substitutions: check that one edit repairs it.
+        # A transposition is two substitutions: check that one edit repairs it. Where the
+        # automaton of words one edit away is small, one pass over it answers (O(L) a word);
+        # otherwise the repair tables do, in O(L (n + k)) a word without building anything.
+        distance_one = near_miss_dfa_or_none(self.g, ("substitute", "insert", "delete"),
+                                             max_states=CHECK_AUTOMATON_STATES)
+        if distance_one is not None:
+            return distance_one.accepting[
+                run_codes(code_table(distance_one), words, distance_one.start)]
         check = np.flatnonzero(rejected)
         if check.size:
             rejected[check] = at_distance_one(self.dfa, words[check])

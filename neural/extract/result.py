@@ -61,8 +61,7 @@ class Extraction:
     sampled_lengths : tuple of int or None
         Their length range.
     words_checked : int
-        Words the network agreed with the grammar on, after learning: the
-        search's and the sampled ones.
+        Words checked after learning: the search's and the sampled ones.
     longest_checked : int
         The longest of them.
     reason : str

@@ -177,6 +177,7 @@ def extract(
             counterexample = min(candidates, key=lambda f: (
                 f.length, [order[s] for s in g.symbols_of(f.word)]))
             proven = _all_shorter_checked(report, counterexample.length)
+            longest = len(wrong)
         elif not reason:
             left = max(deadline - time.perf_counter(), 0.5)
             cap = max_length if max_length is not None else _train_max(verifier)
@@ -184,7 +185,7 @@ def extract(
                                        device=device, threads=threads)
             report = search(verifier, g, max_length=length, budget=left * _SEARCH_SHARE,
                             device=device, threads=threads, progress=progress, keep=1)
-            longest = length if report.words else 0
+            longest = length
             if report.disagreements:
                 counterexample = report.disagreements[0]
                 proven = _all_shorter_checked(report, counterexample.length)
@@ -222,7 +223,7 @@ def extract(
             search=report,
             sampled=sampled,
             sampled_lengths=sampled_lengths,
-            words_checked=(report.words if report is not None and wrong is None else 0) + sampled,
+            words_checked=(report.words if report is not None else 0) + sampled,
             longest_checked=longest,
             reason=reason if verdict == "undecided" else "",
             learn_seconds=round(learned - started, 3),
