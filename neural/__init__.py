@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from neural.config import TrainConfig
     from neural.data import Vocabulary
     from neural.device import resolve_device
+    from neural.extract import Extraction, extract
     from neural.model import GRUClassifier, ModelConfig
+    from neural.search import SearchReport, search
     from neural.train import DivergenceError, train
     from neural.verifier import Predictions, Verifier
 
@@ -39,16 +41,20 @@ __all__ = [
     "CheckpointError",
     "Disagreement",
     "DivergenceError",
+    "Extraction",
     "GRUClassifier",
     "ModelConfig",
     "Predictions",
     "Report",
+    "SearchReport",
     "SetScore",
     "TrainConfig",
     "Verifier",
     "Vocabulary",
     "compare",
+    "extract",
     "resolve_device",
+    "search",
     "train",
 ]
 
@@ -62,6 +68,10 @@ _HOMES = {
     "TrainConfig": "neural.config",
     "Vocabulary": "neural.data",
     "resolve_device": "neural.device",
+    "Extraction": "neural.extract",
+    "extract": "neural.extract",
+    "SearchReport": "neural.search",
+    "search": "neural.search",
     "GRUClassifier": "neural.model",
     "ModelConfig": "neural.model",
     "DivergenceError": "neural.train",
@@ -85,7 +95,7 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """The package object, so that ``neural.train`` and ``neural.compare`` stay functions.
+    """The package object, so that ``neural.train`` and its like stay functions.
 
     Loading the submodule :mod:`neural.train` makes Python set the package's
     attribute ``train`` to that module; the function of the same name keeps

@@ -227,7 +227,8 @@ def _build_parser() -> CommandParser:
     subs = parser.add_subparsers(dest="command", required=True, parser_class=CommandParser)
 
     sub = subs.add_parser("train", parents=[common, scoring], help="train a verifier")
-    sub.add_argument("grammar", metavar="NAME", help="a built-in grammar or a .dot/.json file")
+    sub.add_argument("grammar", metavar="NAME",
+                     help="a built-in grammar, a .dot/.gv/.json/.att file, or re:PATTERN")
     sub.add_argument("--out", required=True, metavar="DIR", help="checkpoint directory")
     sub.add_argument("--target", type=_target, metavar="ACC",
                      help="stop at this validation accuracy (default 0.999)")

@@ -61,7 +61,8 @@ from grammar.commandline import (
 
 __all__ = ["main", "length_range"]
 
-_NAME_HELP = "a built-in grammar (see 'grammar list') or a .dot/.json file"
+_NAME_HELP = ("a built-in grammar (see 'grammar list'), a .dot/.gv/.json/.att file, "
+              "or re:PATTERN")
 _LENGTHS = f"L or LO-HI, lengths 0 to {MAX_LENGTH}"
 
 

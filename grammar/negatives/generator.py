@@ -128,11 +128,16 @@ class NearMissGenerator:
         so picking the lowest among the valid rows is unbiased.
         """
         if cell.length is None:
-            # One padded block: a round then runs the automaton once over the widest walk,
-            # not once per width.
-            blocks = sample_codes(self.g, m, self.rng)
-            codes = stack([b for b, _ in blocks], code_dtype(self.k))
-            return [(codes, np.concatenate([p for _, p in blocks]))]
+            # Walks come in blocks of one width each. Stack them into one block per
+            # power-of-two width: few blocks however long the walks (one round costs a
+            # handful of passes), and padding that at most doubles a row's work.
+            by_bucket: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+            for block, priority in sample_codes(self.g, m, self.rng):
+                by_bucket.setdefault(int(block.shape[1]).bit_length(), []).append(
+                    (block, priority))
+            return [(stack([b for b, _ in group], code_dtype(self.k)),
+                     np.concatenate([p for _, p in group]))
+                    for _, group in sorted(by_bucket.items())]
         size = cell.length - int(GROWTH[cell.kind])
         return [(uniform_codes(self.g, m, size, size, self.rng), np.arange(m))]
 

