@@ -48,11 +48,13 @@ if TYPE_CHECKING:
     from grammar.automaton import DFA
     from grammar.core import Grammar
 
-__all__ = ["CHECK_AUTOMATON_STATES", "Block", "NearMissGenerator", "lowest", "stack"]
+__all__ = ["CHECK_AUTOMATON_STATES", "WIDTH_BAND", "Block", "NearMissGenerator", "lowest", "stack"]
 
 #: Transpositions are checked on the distance-one automaton when it has at most this
 #: many states (a failed build is remembered, so it is tried once per grammar).
 CHECK_AUTOMATON_STATES = 20_000
+#: Walks whose widths lie within this factor of each other share one padded block.
+WIDTH_BAND = 1.2
 
 
 class Block:
@@ -128,13 +130,13 @@ class NearMissGenerator:
         so picking the lowest among the valid rows is unbiased.
         """
         if cell.length is None:
-            # Walks come in blocks of one width each. Stack them into one block per
-            # power-of-two width: few blocks however long the walks (one round costs a
-            # handful of passes), and padding that at most doubles a row's work.
+            # Walks come in blocks of one width each. Stack them into one block per band of
+            # widths a factor WIDTH_BAND apart: few blocks however long the walks (a round
+            # costs a few dozen passes), and padding that adds at most a fifth to a row's work.
             by_bucket: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
             for block, priority in sample_codes(self.g, m, self.rng):
-                by_bucket.setdefault(int(block.shape[1]).bit_length(), []).append(
-                    (block, priority))
+                band = int(np.log(max(block.shape[1], 1)) / np.log(WIDTH_BAND))
+                by_bucket.setdefault(band, []).append((block, priority))
             return [(stack([b for b, _ in group], code_dtype(self.k)),
                      np.concatenate([p for _, p in group]))
                     for _, group in sorted(by_bucket.items())]

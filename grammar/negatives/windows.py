@@ -84,12 +84,19 @@ class LocalWindows:
                 & self.ok[new, right1, right2])
         fits &= new != codes[:, :, None]
         fits &= (np.arange(width) < lengths[:, None])[:, :, None]
-        flat = fits.reshape(m, width * k)
-        counts = flat.sum(axis=1)
+        # The pick-th plausible (position, symbol) pair in row-major order, found in two
+        # short steps (position, then symbol) rather than one cumulative sum over width * k.
+        per_position = fits.sum(axis=2)
+        counts = per_position.sum(axis=1)
         pick = (rng.random(m) * counts).astype(np.intp)
-        choice = (np.cumsum(flat, axis=1) <= pick[:, None]).sum(axis=1)
-        choice = np.minimum(choice, max(width * k - 1, 0))
-        position, symbol = np.divmod(choice, k)
+        before = np.cumsum(per_position, axis=1)
+        rows = np.arange(m)
+        position = np.minimum((before <= pick[:, None]).sum(axis=1), max(width - 1, 0))
+        if width == 0:
+            return codes.copy(), position, counts > 0
+        rank = pick - np.where(position > 0, before[rows, position - 1], 0)
+        symbol = (np.cumsum(fits[rows, position], axis=1) <= rank[:, None]).sum(axis=1)
+        symbol = np.minimum(symbol, k - 1)
         words = mutate(codes, SUBSTITUTE, position, (symbol + 1).astype(codes.dtype))
         return words, position, counts > 0
 
