@@ -22,7 +22,8 @@ from neural.targets import training_tensors
 
 from .conftest import TINY
 
-NEXT = replace(TINY, task="next_symbols")
+# The seed these settings were checked with (TINY itself uses another, see conftest).
+NEXT = replace(TINY, task="next_symbols", seed=0)
 
 
 def _prefixes(g, word):
