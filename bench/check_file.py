@@ -46,6 +46,8 @@ from pathlib import Path
 
 from reber_oracle import EMBEDDED_REBER_RE, REBER_TRANSITIONS
 
+from grammar.atomic import atomic_writer
+
 __all__ = ["main", "write_words"]
 
 # grep -E has no (?:...) groups.
@@ -71,8 +73,7 @@ def write_words(path: Path, n: int, seed: int = 0) -> int:
     rng = random.Random(seed)
     pattern = re.compile(EMBEDDED_REBER_RE)
     members = 0
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="ascii") as out:
+    with atomic_writer(path) as out:
         for begin in range(0, n, _BATCH):
             lines = []
             for i in range(begin, min(n, begin + _BATCH)):
@@ -83,8 +84,7 @@ def write_words(path: Path, n: int, seed: int = 0) -> int:
                     word = word[:k] + rng.choice(_LETTERS.replace(word[k], "")) + word[k + 1 :]
                 members += pattern.fullmatch(word) is not None
                 lines.append(word)
-            out.write("\n".join(lines) + "\n")
-    os.replace(tmp, path)
+            out.write(("\n".join(lines) + "\n").encode("ascii"))
     return members
 
 

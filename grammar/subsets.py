@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from grammar.checks import check_positive
 from grammar.errors import GrammarError
 from grammar.graph import Declaration
 
@@ -213,11 +214,7 @@ def determinize(
     >>> table.shape
     (9, 7)
     """
-    budget = MAX_DFA_STATES if max_states is None else max_states
-    if isinstance(budget, bool) or not isinstance(budget, int):
-        raise TypeError(f"max_states must be an int, not {type(budget).__name__}")
-    if budget < 1:
-        raise GrammarError(f"max_states must be >= 1, got {budget}")
+    budget = MAX_DFA_STATES if max_states is None else check_positive(max_states, "max_states")
     index = {node: i for i, node in enumerate(declaration.nodes)}
     column = {symbol: j for j, symbol in enumerate(alphabet)}
     n, k = len(index), len(alphabet)

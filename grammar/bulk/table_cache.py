@@ -267,7 +267,7 @@ def store(name: str, grammar: Grammar) -> bool:
 
     Returns whether it was stored: not when the cache is off or cannot be
     written, the NAME has no source key, a symbol is not one ASCII character,
-    or the DFA has more than :data:`MAX_ROWS` states.
+    or the DFA has :data:`MAX_ROWS` states or more.
     """
     folder = cache_dir()
     key = None if folder is None else source_key(name)

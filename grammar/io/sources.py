@@ -68,11 +68,13 @@ def read_source(source: Source, kind: str, text_marks: str = "{\n") -> tuple[str
         message starts with its path.
     """
     if hasattr(source, "read"):
-        where = str(getattr(source, "name", f"<{kind} stream>"))
+        named = hasattr(source, "name")
+        where = str(source.name) if named else f"<{kind} stream>"
         try:
             text = source.read()
             text = text.decode("utf-8") if isinstance(text, bytes) else text
-            return text, where, Path(where).stem
+            # a stream without a name gives the grammar none (the placeholder is for messages)
+            return text, where, Path(where).stem if named else None
         except (OSError, UnicodeDecodeError) as err:
             raise GrammarError(f"{where}: cannot read: {err}") from err
     if isinstance(source, str) and (not source or any(mark in source for mark in text_marks)):

@@ -210,6 +210,8 @@ class NearMissGenerator:
                 if self.local is not None and ok.any() and not request.aimed:
                     local[ok] = self.local.plausible(words[ok])
                 pieces.append((r, block, words, position, ok, local, priority))
+        if not pieces:
+            return  # no request had sources this round
         group = np.concatenate([np.full(len(p[1]), p[0]) for p in pieces])
         good = np.concatenate([p[4] for p in pieces])
         local = np.concatenate([p[5] for p in pieces])
@@ -261,13 +263,13 @@ class NearMissGenerator:
         `lengths` are the lengths the words should have; each must have near
         misses of the cell's kind.
         """
-        m = cell.wanted
         words = stack([
             uniform_lengths_codes(nm, np.array([size]), int((lengths == size).sum()), self.rng)
             for size in np.unique(lengths)
         ], code_dtype(self.k))
         sources, positions = pick_sources(self.dfa, words, cell.kind, self.rng)
-        local = self.local.plausible(words) if self.local is not None else np.zeros(m, bool)
+        local = (self.local.plausible(words) if self.local is not None
+                 else np.zeros(len(words), bool))
         self.blocks.append(Block(words, cell.kind, positions, sources, local, exact=True))
         cell.need = cell.need_local = 0
 

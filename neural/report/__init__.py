@@ -120,8 +120,4 @@ def write_report(directory: str | os.PathLike, html: str | os.PathLike, **option
     text = render_report(directory, **options)
     path = Path(html)
     atomic_write(path, text.encode("utf-8"))
-    # The temporary file behind the atomic write is private (0600); a page is for reading.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
     return path

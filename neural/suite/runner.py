@@ -170,6 +170,7 @@ def _line(done: int, total: int, row: dict[str, Any]) -> str:
 
 def _execute(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bool,
              steps: dict[str, Any]) -> dict[str, Any]:
+    from grammar.errors import GrammarError
     from neural.compare import compare
     from neural.train import DivergenceError, train
 
@@ -185,7 +186,9 @@ def _execute(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bo
     try:
         verifier = train(g, run.train_config(), device=device, out=run_dir, resume=True,
                          progress=progress, source=run.grammar.source)
-    except (DivergenceError, ValueError) as err:  # GrammarError is a ValueError
+    except CheckpointError:
+        raise  # a damaged run directory is the user's to look at, not a finished row
+    except (DivergenceError, GrammarError) as err:
         return {**row, "status": f"not trained: {' '.join(str(err).split())}"}
     report = compare(verifier, g, seed=spec.compare["seed"], n_per_set=spec.compare["n_per_set"])
     write_json(run_dir / REPORT_FILE, report.to_dict())

@@ -186,5 +186,5 @@ def test_repr_never_crashes(grammar):
     base = Verifier.untrained(library.parity())
     v = Verifier(base.model, base.vocab, device="cpu", info={"grammar": grammar, "metrics": 1})
     assert repr(v).startswith("<Verifier for ")
-    assert v.fingerprint is None or isinstance(v.fingerprint, str)
+    assert v.fingerprint is None  # no usable grammar record, so no fingerprint
     assert v.metrics == {}

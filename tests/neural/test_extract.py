@@ -101,6 +101,7 @@ def test_an_undertrained_verifier_yields_a_counterexample_it_really_misclassifie
     assert (p > 0.5) != g.accepts(word)
     assert ex.counterexample.probability == pytest.approx(p)
     # It is the shortest: every shorter word is right (brute force over {0,1}^<len).
+    assert ex.shortest_proven
     if ex.shortest_proven:
         shorter = [format(i, f"0{n}b") if n else "" for n in range(len(word))
                    for i in range(2**n)]
