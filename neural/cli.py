@@ -4,9 +4,10 @@
 
     neural train NAME --out DIR [--device auto|cpu|cuda] [--target 0.999] [--max-epochs N]
                       [--max-steps N] [--seed S] [--resume] [--examples N] [--lengths LO-HI]
-                      [--hidden N] [--threads N] [--n-per-set N] [--plot FILE] [--quiet]
-                      [--json]
-    neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--plot FILE] [--json]
+                      [--hidden N] [--threads N] [--stream N] [--n-per-set N] [--plot FILE]
+                      [--quiet] [--json]
+    neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--search] [--plot FILE]
+                    [--json]
     neural predict DIR WORD... [--json]
     neural suite SPEC --out DIR [--device D] [--quiet] [--json]
     neural report DIR --html FILE [--n-per-set N] [--grammar NAME]
@@ -93,8 +94,12 @@ def _typed_errors() -> tuple[type[BaseException], ...]:
 
 def _report(args: argparse.Namespace, verifier: Any, g: Any) -> None:
     from neural.compare import compare
+    from neural.distributed import is_main
 
-    report = compare(verifier, g, seed=args.test_seed, n_per_set=args.n_per_set)
+    report = compare(verifier, g, seed=args.test_seed, n_per_set=args.n_per_set,
+                     include_search=getattr(args, "search", False))
+    if not is_main():  # under torchrun, rank 0 alone prints and writes
+        return
     if args.plot:
         report.plot(args.plot)
     if args.json:
@@ -126,6 +131,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         task=args.task,
         cell=args.cell,
         precision=args.precision,
+        stream=args.stream,
     )
     verifier = train(g, config, device=args.device, out=args.out, resume=args.resume,
                      progress=not args.quiet, source=source)
@@ -170,11 +176,15 @@ def _recorded_grammar(directory: str, verifier: Any) -> Any:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    from neural import distributed as ranks
+    from neural.device import resolve_device
     from neural.verifier import Verifier
 
-    verifier = Verifier.load(args.dir, device=args.device)
-    g = load_grammar(args.grammar) if args.grammar else _recorded_grammar(args.dir, verifier)
-    _report(args, verifier, g)
+    # Under torchrun the ranks share the predictions and the search; alone, a no-op.
+    with ranks.process_group(resolve_device(args.device)) as device:
+        verifier = Verifier.load(args.dir, device=device)
+        g = load_grammar(args.grammar) if args.grammar else _recorded_grammar(args.dir, verifier)
+        _report(args, verifier, g)
     return OK
 
 
@@ -251,6 +261,9 @@ def _build_parser() -> CommandParser:
     sub.add_argument("--cell", choices=("gru", "lstm"), help="recurrent cell (default gru)")
     sub.add_argument("--precision", choices=("auto", "bf16", "fp32"),
                      help="auto (default: bf16 on a CUDA GPU that takes it), bf16 or fp32")
+    sub.add_argument("--stream", type=_positive, metavar="N",
+                     help="train on N fresh words per epoch drawn from the grammar (over all "
+                     "ranks) instead of a fixed training set")
     sub.add_argument("--resume", action="store_true",
                      help="continue the interrupted run in DIR")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -261,6 +274,9 @@ def _build_parser() -> CommandParser:
     sub.add_argument("dir", metavar="DIR")
     sub.add_argument("--grammar", metavar="NAME",
                      help="judge against this grammar (default: the one it was trained on)")
+    sub.add_argument("--search", action="store_true",
+                     help="also search every word up to the training length (60 s budget) and "
+                     "end with its verdict")
     sub.set_defaults(handler=_cmd_eval)
 
     sub = subs.add_parser("predict", parents=[common], help="the verifier's answer per word")

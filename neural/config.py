@@ -107,6 +107,15 @@ class TrainConfig:
         and continues in float32. ``"bf16"`` insists (on the CPU too, through
         CPU autocast); ``"fp32"`` never autocasts. Weights and checkpoints
         are float32 in every case.
+    stream : int or None
+        Train on this many fresh words per epoch (over all ranks), drawn
+        straight from the grammar and labelled by its automaton
+        (:mod:`neural.stream`), instead of the fixed training split of
+        `n_examples`; only one epoch's words are held at a time. None (the
+        default) trains on the fixed split. The validation and test splits
+        come from `n_examples` either way, and are never streamed.
+
+    Raises
     ------
     TypeError
         If a field has the wrong type.
@@ -155,6 +164,7 @@ class TrainConfig:
     task: str = "membership"
     cell: str = "gru"
     precision: str = "auto"
+    stream: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("n_examples", "batch_size", "max_epochs", "embedding", "hidden", "layers"):
@@ -164,7 +174,7 @@ class TrainConfig:
                 f"TrainConfig.n_examples must be >= {MIN_EXAMPLES} (one member, one "
                 f"non-member), got {self.n_examples}"
             )
-        for name in ("max_steps", "threads"):
+        for name in ("max_steps", "threads", "stream"):
             if getattr(self, name) is not None:
                 _check_int(name, getattr(self, name), low=1, none=True)
         _check_int("min_samples", self.min_samples, low=0)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from neural.config import TrainConfig, with_overrides
 from neural.data import Vocabulary, bucket_batches
 from neural.device import autocast, cpu_threads, resolve_device, resolve_precision, to_device
 from neural.model import GRUClassifier
-from neural.nextsym import solved
+from neural.stopping import accuracy, measure, stop_reason
 from neural.stream import streamed_tensors
 from neural.targets import (
     TrainingTensors,
@@ -106,11 +107,12 @@ def train(
     source : str, optional
         Where the grammar came from (file path), recorded with it.
     stream : int, optional
-        Train on `stream` fresh words per epoch (over all ranks), drawn
-        straight from the grammar (:func:`neural.stream.streamed_tensors`)
-        instead of the fixed training split; the validation and test words
-        are never drawn. Only one epoch's words are held at a time. Resume
-        with the same value: it is not stored in the checkpoint.
+        Shorthand for ``config.stream``: train on `stream` fresh words per
+        epoch (over all ranks), drawn straight from the grammar
+        (:func:`neural.stream.streamed_tensors`) instead of the fixed
+        training split; the validation and test words are never drawn. Only
+        one epoch's words are held at a time. It is stored with the config,
+        so a resumed run streams as the first did.
 
     Returns
     -------
@@ -151,18 +153,24 @@ def train(
         raise TypeError(f"config must be a TrainConfig, not {type(config).__name__}")
     if resume and out is None:
         raise ValueError("resume=True needs the out directory of the interrupted run")
+    if stream is not None:
+        if config.stream not in (None, stream):
+            raise ValueError(f"stream={stream} disagrees with TrainConfig.stream="
+                             f"{config.stream}; give one of them")
+        config = replace(config, stream=stream)
     dev = resolve_device(device)
     # Under torchrun: one rank of a data-parallel run (neural.distributed); else a no-op.
     with ranks.process_group(dev) as dev, cpu_threads(config.threads):
         return _run(g, config, dev, Path(out) if out is not None else None, resume,
-                    progress and ranks.is_main(), source, stream)
+                    progress and ranks.is_main(), source)
 
 
 def _run(
     g: Grammar, config: TrainConfig, dev: torch.device, out_dir: Path | None, resume: bool,
-    progress: bool, source: str | None, stream: int | None = None,
+    progress: bool, source: str | None,
 ) -> Verifier:
     started = time.perf_counter()
+    stream = config.stream
     train_set, valid_set, test_set = training_splits(g, config)
     vocab = Vocabulary.from_grammar(g)
     data = training_tensors(g, vocab, list(train_set.words), train_set.labels)
@@ -197,33 +205,33 @@ def _run(
     step = history[-1]["step"] if history else 0
     samples = history[-1]["samples"] if history else 0
     bar = _progress_bar(g, config, samples, progress)
-    reason = _stop_reason(history, config, step)
+    reason = stop_reason(history, config, step)
     with bar:
         while reason is None:
             epoch_start = time.perf_counter()
             # Streamed: this rank's own fresh words (neural.stream), else the fixed split.
             epoch_data = data if stream is None else streamed_tensors(
                 g, vocab, config, stream, len(history), [*valid_set.words, *test_set.words], dev)
-            steps, seen, loss, accuracy = _epoch(model, optimizer, epoch_data, config,
+            steps, seen, loss, train_accuracy = _epoch(model, optimizer, epoch_data, config,
                                                  len(history), step, bar, precision, forward,
                                                  sharded=stream is None)
             step += steps
             samples += seen
-            valid_accuracy = _measure(verifier, g, valid_set, config)
+            valid_accuracy = measure(verifier, g, valid_set, config)
             elapsed += time.perf_counter() - epoch_start
             history.append({
                 "epoch": len(history) + 1,
                 "step": step,
                 "samples": samples,
                 "train_loss": loss,
-                "train_accuracy": accuracy,
+                "train_accuracy": train_accuracy,
                 "valid_accuracy": valid_accuracy,
                 "seconds": round(elapsed, 3),
             })
             _show_epoch(bar, config, history[-1])
             if out_dir is not None and ranks.is_main():
                 save_epoch(out_dir, model, optimizer, history, g, config)
-            reason = _stop_reason(history, config, step)
+            reason = stop_reason(history, config, step)
 
     verifier.info["metrics"] = {
         "epochs": len(history),
@@ -233,7 +241,7 @@ def _run(
         "data_seconds": round(data_seconds, 3),
         "stopped": reason,
         "valid_accuracy": history[-1]["valid_accuracy"] if history else None,
-        "test_accuracy": _accuracy(verifier, test_set),
+        "test_accuracy": accuracy(verifier, test_set),
         "train_size": len(train_set) if stream is None else None,
         "streamed_per_epoch": stream,
         "train_lengths": list(config.lengths),
@@ -244,7 +252,7 @@ def _run(
         "precision": precision,
     }
     if config.task == "next_symbols":
-        verifier.info["metrics"]["test_solved"] = _measure(verifier, g, test_set, config)
+        verifier.info["metrics"]["test_solved"] = measure(verifier, g, test_set, config)
     verifier.info["history"] = history
     verifier.training_words = list(train_set.words) if stream is None else []
     if out_dir is not None and ranks.is_main():
@@ -350,9 +358,11 @@ def _epoch(
         totals += torch.stack([loss.detach().float() * len(index), right.float()])
         if (k + 1) % _SYNC == 0 or k + 1 == len(batches):
             loss_sum, correct = totals.tolist()
-            if not math.isfinite(loss_sum):
+            # Every rank takes the same decision, or one would wait for a rank that stopped.
+            overall = ranks.all_reduce_sum([loss_sum])[0]
+            if not math.isfinite(overall):
                 raise DivergenceError(
-                    f"training loss became {loss_sum} in epoch {epoch + 1} (steps "
+                    f"training loss became {overall} in epoch {epoch + 1} (steps "
                     f"{step + shown + 1}-{step + k + 1}, lr {config.lr}); the last good epoch "
                     f"({epoch}) is kept; try a lower lr"
                 )
@@ -362,36 +372,3 @@ def _epoch(
                              "acc": f"{correct / ends[k]:.4f}"}, refresh=False)
     loss_sum, correct, seen = ranks.all_reduce_sum([loss_sum, correct, int(ends[-1])])
     return len(batches), int(seen), loss_sum / seen, correct / seen
-
-
-def _stop_reason(history: list[dict], config: TrainConfig, step: int) -> str | None:
-    # An empty validation split (a language with almost no words) never stops early.
-    last = history[-1] if history else {}
-    if ((last.get("valid_accuracy") or 0.0) >= config.target_accuracy
-            and last["samples"] >= config.min_samples):
-        return "target"
-    if config.max_steps is not None and step >= config.max_steps:
-        return "max_steps"
-    if len(history) >= config.max_epochs:
-        return "max_epochs"
-    return None
-
-
-def _measure(verifier: Verifier, g: Grammar, dataset: Any, config: TrainConfig) -> float | None:
-    """What decides the early stop: accuracy, or for the next-symbol task the fraction solved."""
-    if config.task == "next_symbols" and len(dataset):
-        verifier.model.eval()
-        return float(np.mean(solved(verifier, g, list(dataset.words))))
-    return _accuracy(verifier, dataset)
-
-
-def _accuracy(verifier: Verifier, dataset: Any) -> float | None:
-    if len(dataset) == 0:
-        return None
-    verifier.model.eval()
-    # Each rank scores its share; the counts are summed over the ranks.
-    words = ranks.shard(list(dataset.words))
-    predicted = verifier.accepts_many(words) if words else np.zeros(0, dtype=bool)
-    right = np.sum(predicted == np.asarray(ranks.shard(dataset.labels), dtype=bool))
-    right, n = ranks.all_reduce_sum([right, len(words)])
-    return float(right / n)

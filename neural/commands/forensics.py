@@ -16,6 +16,10 @@ counterexample, or undecided within the budget (default 30 s); ``--dot``
 saves the learnt automaton. The judge is the grammar recorded in ``DIR``
 unless ``--grammar`` names another.
 
+Under ``torchrun --nproc-per-node N -m neural search ...`` the ranks share
+the walk (one device each) and rank 0 prints the merged report, the same as
+one process prints, and exits with the verdict; the other ranks exit 0.
+
 Exit status: 0 when the network was not found wrong; 1 when ``search``
 found a disagreement or ``extract`` a counterexample; 2 for a usage or
 input error.
@@ -61,11 +65,11 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _load(args: argparse.Namespace) -> tuple[Any, Any]:
+def _load(args: argparse.Namespace, device: Any = None) -> tuple[Any, Any]:
     from neural.extract import recorded_grammar
     from neural.verifier import Verifier
 
-    verifier = Verifier.load(args.dir, device=args.device)
+    verifier = Verifier.load(args.dir, device=args.device if device is None else device)
     if args.grammar:
         return verifier, load_grammar(args.grammar)
     try:
@@ -77,11 +81,18 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any]:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """``neural search``: print the search report; exit 1 when it found disagreements."""
+    from neural import distributed as ranks
+    from neural.device import resolve_device
     from neural.search import search
 
-    verifier, g = _load(args)
-    report = search(verifier, g, max_length=args.max_length, budget=args.budget,
-                    exhaustive=args.exhaustive, threads=args.threads, progress=not args.quiet)
+    # Under torchrun the ranks share the walk, one device each; alone, a no-op.
+    with ranks.process_group(resolve_device(args.device)) as device:
+        verifier, g = _load(args, device)
+        report = search(verifier, g, max_length=args.max_length, budget=args.budget,
+                        exhaustive=args.exhaustive, threads=args.threads,
+                        progress=not args.quiet)
+    if not ranks.is_main():
+        return OK  # rank 0 gives the verdict; a failing exit here would stop it mid-print
     print(report.to_json() if args.json else report)
     return OK if report.agrees else FOUND
 

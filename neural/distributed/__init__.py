@@ -41,6 +41,7 @@ from neural.distributed.collectives import (
     barrier,
     data_parallel,
     gather_json,
+    map_shards,
 )
 from neural.distributed.group import (
     DEFAULT_TIMEOUT,
@@ -77,6 +78,7 @@ __all__ = [
     "all_agree",
     "all_min",
     "gather_json",
+    "map_shards",
     "barrier",
     "data_parallel",
     "rank_generator",

@@ -17,12 +17,14 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import numpy as np
 import torch
 import torch.distributed as dist
 
 from neural.distributed.group import is_active
 
-__all__ = ["all_reduce_sum", "all_agree", "all_min", "gather_json", "barrier", "data_parallel"]
+__all__ = ["all_reduce_sum", "all_agree", "all_min", "gather_json", "map_shards", "barrier",
+           "data_parallel"]
 
 T = TypeVar("T")
 
@@ -81,6 +83,32 @@ def gather_json(value: Any) -> list[Any]:
     dist.all_gather(parts, padded)
     return [json.loads(part[: int(n.item())].cpu().numpy().tobytes().decode("utf-8"))
             for part, n in zip(parts, sizes, strict=True)]
+
+
+def map_shards(function: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> np.ndarray:
+    """``function(items)`` as one array, each rank computing every `world`-th item.
+
+    `function` maps a list to one number per item (a network's
+    probabilities). Each rank applies it to its round-robin share and the
+    shares are gathered back into the order of `items`, on every rank, with
+    the dtype `function` gave. Every rank must call it.
+
+    Examples
+    --------
+    >>> map_shards(lambda xs: [2 * x for x in xs], [1, 2, 3]).tolist()
+    [2, 4, 6]
+    """
+    if not is_active() or not len(items):
+        return np.asarray(function(items))
+    me, world = dist.get_rank(), dist.get_world_size()
+    share = list(items[me::world])
+    mine = np.asarray(function(share)) if share else np.zeros(0)
+    parts = gather_json({"values": mine.tolist(), "dtype": mine.dtype.str})
+    dtype = np.dtype(parts[0]["dtype"])  # rank 0's share holds the first item
+    out = np.empty(len(items), dtype=dtype)
+    for r, part in enumerate(parts):
+        out[r::world] = np.asarray(part["values"], dtype=dtype)
+    return out
 
 
 def _collective_device() -> torch.device:

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from grammar import Grammar
 from grammar.checks import check_count, check_length
 from grammar.errors import GrammarError
+from neural import distributed as ranks
 from neural.device import cpu_threads, resolve_device
 from neural.search.report import KINDS, Finding, SearchReport
 from neural.search.scope import KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
@@ -96,6 +97,11 @@ def search(
 
     Notes
     -----
+    Inside a process group of several ranks (``torchrun``, with
+    :func:`neural.distributed.process_group` around the call, as
+    ``neural search`` does) the ranks share the walk by subtrees and every
+    rank gets the merged report, the same as one process would give.
+
     The walk runs the network in float32 on every device, one cell step at a
     time; :meth:`Verifier.predict` may use bf16 on CUDA. Every reported
     disagreement is run again through ``predict`` on its own, and
@@ -135,16 +141,24 @@ def search(
     with cpu_threads(threads):
         stepper = stepper_for(verifier, dev)
         size = chunk or CHUNK.get(stepper.device.type, CHUNK["cpu"])
+        world = ranks.world_size()
         if exhaustive is None:
             exhaustive = max_length if budget is None else _fit(
-                stepper, scope, max_length, size, budget - (time.perf_counter() - started))
+                stepper, scope, max_length, size,
+                (budget - (time.perf_counter() - started)) * world)
+            exhaustive = int(ranks.all_min(exhaustive))  # each rank timed its own network
         deadline = None if budget is None else started + budget
         total = scope.nodes(max_length, exhaustive)
-        bar = tqdm(total=total, disable=None if progress else True, unit=" steps",
-                   unit_scale=True, desc=f"search {g.name or 'grammar'}", dynamic_ncols=True)
+        bar = tqdm(total=None if world > 1 else total, unit=" steps", unit_scale=True,
+                   disable=None if progress and ranks.is_main() else True,
+                   desc=f"search {g.name or 'grammar'}", dynamic_ncols=True)
         with bar:
             tally = walk(stepper, scope, max_length=max_length, exhaustive=exhaustive,
-                         chunk=size, keep=keep, deadline=deadline, advance=bar.update)
+                         chunk=size, keep=keep, deadline=deadline, advance=bar.update,
+                         part=(ranks.rank(), world),
+                         split=scope.split_depth(max_length, exhaustive, world))
+        if world > 1:
+            tally = Tally.merge(ranks.gather_json(tally.to_plain()), scope.alphabet, keep)
         return _report(verifier, g, scope, tally, max_length, exhaustive, budget, keep,
                        time.perf_counter() - started, stepper.device.type)
 

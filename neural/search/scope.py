@@ -171,6 +171,24 @@ class Scope:
         everything = len(self.alphabet) ** length
         return {"member": members, "near_miss": near, "other": everything - members - near}
 
+    def split_depth(self, max_length: int, exhaustive: int, world: int) -> int:
+        """The shallowest depth with enough trie nodes to deal `world` ranks a fair share.
+
+        Sixteen nodes per rank or more, so that uneven subtrees even out;
+        `max_length` when no depth has that many (1 at least).
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> Scope.build(library.parity(), ("0", "1")).split_depth(10, 10, world=2)
+        5
+        """
+        counts = self.layer_counts(max_length, exhaustive)
+        for depth in range(1, max_length + 1):
+            if counts[depth] >= 16 * world:
+                return depth
+        return max(1, max_length)
+
     def fit(self, max_length: int, steps: float) -> int:
         """The largest exhaustive length whose walk takes at most `steps` network steps.
 

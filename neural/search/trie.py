@@ -11,6 +11,12 @@ extend it.
 Each length is visited in shortlex order, so the first disagreements found
 at a length are its shortlex-first ones.
 
+Several ranks share a walk by its subtrees: every rank walks the few
+prefixes above a *split depth*, the nodes at that depth are dealt out
+round-robin, and each rank walks only the subtrees under its own. The words
+above the split are scored by rank 0 alone, so that the merged tallies
+(:meth:`Tally.merge`) count every word once, exactly as one process would.
+
 Examples
 --------
 >>> from grammar import library
@@ -73,6 +79,38 @@ class Tally:
     nodes: int = 0
     stopped: bool = False
 
+    def to_plain(self) -> dict[str, Any]:
+        """The tally as JSON-ready data, to send to another rank."""
+        return {"checked": self.checked.tolist(), "disagreed": self.disagreed.tolist(),
+                "found": [[length, [[list(f.symbols), f.kind, f.probability] for f in found]]
+                          for length, found in self.found.items()],
+                "nodes": self.nodes, "stopped": self.stopped}
+
+    @classmethod
+    def merge(cls, parts: list[dict[str, Any]], alphabet: tuple[str, ...], keep: int) -> Tally:
+        """One tally from the :meth:`to_plain` tallies of ranks that shared a walk.
+
+        Counts add up; at each length the `keep` shortlex-first disagreements
+        of all ranks are kept, as one walk over every subtree would keep them.
+        """
+        order = {symbol: i for i, symbol in enumerate(alphabet)}
+        found: dict[int, list[Found]] = {}
+        for part in parts:
+            for length, rows in part["found"]:
+                found.setdefault(int(length), []).extend(
+                    Found(tuple(symbols), int(kind), float(p)) for symbols, kind, p in rows)
+        for rows in found.values():
+            rows.sort(key=lambda f: [order[symbol] for symbol in f.symbols])
+            del rows[keep:]
+        return cls(
+            checked=np.sum([np.asarray(part["checked"], dtype=np.int64) for part in parts], 0),
+            disagreed=np.sum([np.asarray(part["disagreed"], dtype=np.int64) for part in parts],
+                             0),
+            found=dict(sorted(found.items())),
+            nodes=sum(int(part["nodes"]) for part in parts),
+            stopped=any(part["stopped"] for part in parts),
+        )
+
 
 @dataclass
 class _Chunk:
@@ -94,6 +132,8 @@ def walk(
     keep: int = 10,
     deadline: float | None = None,
     advance: Callable[[int], Any] | None = None,
+    part: tuple[int, int] = (0, 1),
+    split: int = 1,
 ) -> Tally:
     """Run the network over every word in scope and tally its disagreements.
 
@@ -113,14 +153,23 @@ def walk(
         A :func:`time.perf_counter` time; the walk stops at the first step past it.
     advance : callable, optional
         Called with the number of nodes each step adds (a progress bar's update).
+    part : tuple of int
+        ``(rank, world)``: walk this rank's share of the subtrees only.
+    split : int
+        The depth (1 or more) whose nodes are dealt out to the ranks.
     """
+    me, world = part
     tally = Tally(np.zeros((max_length + 1, 3), dtype=np.int64),
                   np.zeros((max_length + 1, 3), dtype=np.int64))
     root = _Chunk(0, stepper.start(), np.array([scope.start], dtype=np.int64), None, None, None)
-    _score(stepper, scope, root, exhaustive, keep, tally)
-    tally.nodes = 1
-    if advance:
-        advance(1)
+    # Above the split every rank walks the same nodes; rank 0 alone scores them.
+    scores = (lambda depth: True) if world == 1 else (lambda depth: depth >= split or me == 0)
+    if scores(0):
+        _score(stepper, scope, root, exhaustive, keep, tally)
+        tally.nodes = 1
+        if advance:
+            advance(1)
+    dealt = 0  # nodes at the split depth dealt out so far, over all ranks
     n_symbols = len(scope.alphabet)
     stack = [(root, _pieces(root, scope, max_length, exhaustive, chunk, n_symbols))]
     device = stepper.device
@@ -134,6 +183,15 @@ def walk(
             tally.stopped = True
             break
         lo, hi, rows, symbols, states = piece
+        if world > 1 and parent.depth + 1 == split:
+            if rows is None:
+                rows = np.repeat(np.arange(lo, hi, dtype=np.int64), n_symbols)
+                symbols = np.tile(np.arange(n_symbols, dtype=np.int64), hi - lo)
+            mine = (dealt + np.arange(len(rows))) % world == me
+            dealt += len(rows)
+            rows, symbols, states = rows[mine], symbols[mine], states[mine]
+            if not len(rows):
+                continue
         if rows is None:  # every symbol of every parent in lo:hi
             child_state = stepper.step(parent.state, lo, hi, None, None)
             rows = np.repeat(np.arange(lo, hi, dtype=np.int64), n_symbols)
@@ -143,10 +201,11 @@ def walk(
                                        to_device(torch.from_numpy(rows - lo), device),
                                        to_device(torch.from_numpy(symbols), device))
         child = _Chunk(parent.depth + 1, child_state, states, rows, symbols, parent)
-        _score(stepper, scope, child, exhaustive, keep, tally)
-        tally.nodes += len(rows)
-        if advance:
-            advance(len(rows))
+        if scores(child.depth):
+            _score(stepper, scope, child, exhaustive, keep, tally)
+            tally.nodes += len(rows)
+            if advance:
+                advance(len(rows))
         if child.depth < max_length:
             stack.append((child, _pieces(child, scope, max_length, exhaustive, chunk,
                                          n_symbols)))
