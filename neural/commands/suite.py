@@ -2,14 +2,17 @@
 
 ::
 
-    neural suite SPEC --out DIR [--device auto|cpu|cuda] [--quiet] [--json]
+    neural suite SPEC --out DIR [--device auto|cpu|cuda] [--shard I/N] [--quiet] [--json]
     neural report DIR --html FILE [--n-per-set N] [--grammar NAME]
 
 ``suite`` runs the suite spec ``SPEC`` (:mod:`neural.suite`) into ``DIR``:
 one bar for the suite and one for the current run on a terminal, one line
 per finished run otherwise, then the results table and the summary. A bad
 spec is one line naming the key, exit 2, before any training; rerunning
-after an interruption resumes. ``report`` writes the self-contained HTML
+after an interruption resumes. ``--shard i/n`` runs part i of n (for job
+arrays; each part prints the rows finished so far, and a last plain run
+prints the whole table); under ``torchrun`` the ranks share the runs, one
+device each, and rank 0 prints the table. ``report`` writes the self-contained HTML
 page of a suite directory or a training directory (:mod:`neural.report`).
 
 Examples
@@ -41,7 +44,15 @@ def cmd_suite(args: argparse.Namespace) -> int:
     for note in spec.notes:
         print(f"neural suite: note: {note}", file=sys.stderr)
     rows = run_suite(spec, args.out, device=args.device, progress=not args.quiet,
-                     echo=None if args.quiet else (lambda line: print(line, file=sys.stderr)))
+                     echo=None if args.quiet else (lambda line: print(line, file=sys.stderr)),
+                     shard=args.shard)
+    from neural.distributed import is_main
+
+    if not is_main():  # under torchrun, rank 0 prints the table of every rank's runs
+        return OK
+    if args.shard is not None:
+        print(f"neural suite: part {args.shard} done; {len(rows)} of {len(spec.runs)} runs "
+              f"finished in {args.out}", file=sys.stderr)
     if args.json:
         print(json.dumps({"suite": spec.name, "rows": rows, "summary": summarize(rows)}))
         return OK
@@ -94,6 +105,9 @@ def add_suite_parser(subs: Any) -> argparse.ArgumentParser:
     sub.add_argument("spec", metavar="SPEC", help="the suite spec (.toml)")
     sub.add_argument("--out", required=True, metavar="DIR", help="suite directory")
     _device(sub, "cpu")
+    sub.add_argument("--shard", metavar="I/N",
+                     help="run only part I of N of the runs (0 <= I < N), for job arrays; "
+                     "under torchrun the ranks share the runs without it")
     sub.add_argument("--quiet", action="store_true", help="no progress bars or run lines")
     sub.add_argument("--json", action="store_true", help="rows and summary as JSON on stdout")
     sub.set_defaults(handler=cmd_suite)

@@ -35,11 +35,12 @@ from neural.suite.runner import (
     run_dirs,
     run_suite,
 )
+from neural.suite.shards import Part
 from neural.suite.spec import SpecError, SuiteSpec, optional_step, parse_spec, read_spec
 
 __all__ = [
-    "COLUMNS", "EXTRACT_COLUMNS", "GRAMMAR_FILE", "MANIFEST", "REPORT_FILE", "RESULTS_CSV",
-    "RESULTS_JSON", "ROW", "RUNS", "SEARCH_COLUMNS", "SUMMARY_JSON", "SpecError", "SuiteSpec",
-    "optional_step", "parse_spec", "read_results", "read_spec", "run_dirs", "run_suite",
-    "summarize", "summary_text",
+    "COLUMNS", "EXTRACT_COLUMNS", "GRAMMAR_FILE", "MANIFEST", "Part", "REPORT_FILE",
+    "RESULTS_CSV", "RESULTS_JSON", "ROW", "RUNS", "SEARCH_COLUMNS", "SUMMARY_JSON", "SpecError",
+    "SuiteSpec", "optional_step", "parse_spec", "read_results", "read_spec", "run_dirs",
+    "run_suite", "summarize", "summary_text",
 ]

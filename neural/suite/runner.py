@@ -16,6 +16,12 @@ from every ``row.json``: no finished row is lost and no finished run is rerun.
 A run that cannot train (a random language with almost no words, a
 diverging loss) gets a row with the reason in ``status``, and the suite goes
 on.
+
+Several processes share a suite (:mod:`neural.suite.shards`): under
+``torchrun`` each rank trains its own runs alone, on its own device, and
+rank 0 waits for every row and writes the table; ``shard="i/n"`` runs part
+i of n for job arrays, each part writing the table of the rows finished so
+far. Either way the rows, and so the table, are those one process writes.
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from grammar.words import word_text
+from neural import distributed as ranks
 from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
 from neural.suite.results import SET_COLUMNS, write_results
+from neural.suite.shards import Part, announce, part_of, wait_for_rows
 from neural.suite.spec import Run, SpecError, SuiteSpec, optional_step
 from neural.suite.steps import run_extract, run_search
 
@@ -68,7 +76,9 @@ def _manifest(out: Path, spec: SuiteSpec, where: str) -> None:
                 " key differs); rerun that spec or use a fresh --out directory"
             )
         return
-    if out.exists() and any(out.iterdir()):
+    # Another part of the suite may be writing the manifest this moment: its temp file is fine.
+    if out.exists() and any(not (p.name.startswith(f".{MANIFEST}.") and p.name.endswith(".tmp"))
+                            for p in out.iterdir()):
         raise SpecError(f"{where}: {out} exists and is not a suite directory; use a fresh --out")
     write_json(path, {"format": _FORMAT, "name": spec.name, "fingerprint": spec.fingerprint,
                       "spec": spec.data, "runs": ids})
@@ -81,6 +91,7 @@ def run_suite(
     device: str = "cpu",
     progress: bool = True,
     echo: Callable[[str], None] | None = None,
+    shard: Part | str | None = None,
 ) -> list[dict[str, Any]]:
     """Run every run of `spec` not yet finished in `out`; return all rows, in run order.
 
@@ -97,11 +108,18 @@ def run_suite(
         it is a terminal.
     echo : callable, optional
         Receives one line per finished run.
+    shard : str or Part, optional
+        ``"i/n"``: run only part i of n (runs i, i + n, ...) and return the
+        rows finished so far, for job arrays without a launcher. Under
+        ``torchrun`` the rank is the part (one device each, ``cuda:LOCAL_RANK``
+        on GPUs) and rank 0 returns every row once all are finished.
 
     Raises
     ------
     SpecError
         When `out` holds a suite run from another spec.
+    ValueError
+        When `shard` is not ``i/n`` with 0 <= i < n, or is given under torchrun.
 
     Examples
     --------
@@ -130,35 +148,65 @@ def run_suite(
 
     out = Path(out)
     where = str(out)
+    part, launched = part_of(shard)
     _manifest(out, spec, where)
+    if launched:
+        announce(out, part)
+        device = _rank_device(device)
+        progress = progress and part.index == 0
     runs = spec.runs
-    rows: dict[str, dict[str, Any]] = {}
-    for run in runs:
-        row_path = out / RUNS / run.id / ROW
-        if row_path.exists():
-            rows[run.id] = read_json(row_path)
-    write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
+    mine = part.select(runs)
+    rows = _finished(out, runs)
+    if part.index == 0 or not launched:
+        write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
     steps = {step: optional_step(step) for step in ("search", "extract")
              if getattr(spec, step) is not None}
-    bar = tqdm(total=len(runs), initial=len(rows), unit=" runs", desc=f"suite {spec.name}",
+    bar = tqdm(total=len(mine), initial=sum(r.id in rows for r in mine), unit=" runs",
+               desc=f"suite {spec.name}" + (f" (part {part})" if part.count > 1 else ""),
                disable=None if progress else True, position=0, dynamic_ncols=True)
     with bar:
-        for run in runs:
+        for run in mine:
             if run.id in rows:
                 continue
             bar.set_postfix_str(f"{run.grammar.label} / {run.model.name} / seed {run.seed}")
-            row = _execute(run, spec, out / RUNS / run.id, device, progress, steps)
+            with ranks.single_process():  # each run trains alone, whatever torchrun says
+                row = _execute(run, spec, out / RUNS / run.id, device, progress, steps)
             write_json(out / RUNS / run.id / ROW, row)  # the run's commit point
-            rows[run.id] = row
-            write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
+            rows = _finished(out, runs)  # other parts' rows too
+            if part.index == 0 or not launched:
+                write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
             bar.update(1)
             if echo is not None:
-                line = _line(len(rows), len(runs), row)
+                line = (f"rank {part.index}: " if launched else "") + _line(len(rows), len(runs),
+                                                                           row)
                 if bar.disable:
                     echo(line)
                 else:
                     bar.write(line, file=sys.stderr)
-    return [rows[r.id] for r in runs]
+    if launched and part.index == 0:
+        wait_for_rows([out / RUNS / r.id / ROW for r in runs], echo)
+        rows = _finished(out, runs)
+        write_results(out, spec.name, [rows[r.id] for r in runs])
+    return [rows[r.id] for r in runs if r.id in rows]
+
+
+def _finished(out: Path, runs: list[Run]) -> dict[str, dict[str, Any]]:
+    """The rows of the runs finished in `out`, by run id."""
+    rows = {}
+    for run in runs:
+        row_path = out / RUNS / run.id / ROW
+        if row_path.exists():
+            rows[run.id] = read_json(row_path)
+    return rows
+
+
+def _rank_device(device: str) -> str:
+    """This rank's device: its own GPU (``cuda:LOCAL_RANK``) when the suite runs on CUDA."""
+    from neural.device import resolve_device
+
+    if resolve_device(device).type == "cuda":
+        return f"cuda:{ranks.local_rank()}"
+    return device
 
 
 def _line(done: int, total: int, row: dict[str, Any]) -> str:
