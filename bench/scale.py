@@ -13,8 +13,10 @@ seconds``: data drawing and process start excluded), the wall time of the
 whole command, and the scaling efficiency ``rate(N) / (N * rate(1))``. Also
 the streaming data set's words per second (:class:`neural.stream.GrammarStream`)
 in one process with 0, 1 and 2 DataLoader workers, and the exhaustive
-search's words per second in one process. Sharded search is not built, so
-its 2-process figure is not measured; neither is any GPU figure here.
+search's words per second with 1 and 2 processes (``torchrun ... -m neural
+search``; the ranks share the walk by subtrees): words over the search's own
+seconds on rank 0 (the gather included, the process start not), and the
+command's wall time. No GPU figure is measured here.
 
 Run from the repository root::
 
@@ -76,22 +78,26 @@ def stream_rate(workers: int, words: int = 60_000) -> float:
     return n / (time.perf_counter() - started)
 
 
-def search_rate() -> tuple[float, int]:
-    from grammar import library
-    from neural.search import search
-    from neural.verifier import Verifier
-
-    g = library.tomita(3)
-    v = Verifier.untrained(g, seed=0)
+def run_search(n: int, directory: str, max_length: int) -> dict:
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               "--nproc-per-node", str(n), "-m", "neural", "search", directory, "--max-length",
+               str(max_length), "--exhaustive", str(max_length), "--device", "cpu", "--json",
+               "--quiet"]
     started = time.perf_counter()
-    report = search(v, g, max_length=16, progress=False)
-    return report.words / (time.perf_counter() - started), report.words
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # 1: disagreements found, as expected of an untrained net
+        raise SystemExit(f"search with {n} processes failed:\n{done.stderr[-3000:]}")
+    report = json.loads(done.stdout)
+    return {"rate": report["words"] / report["seconds"], "wall": wall, "words": report["words"],
+            "found": report["n_disagreements"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--search-length", type=int, default=22)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -101,7 +107,8 @@ def main() -> None:
 
     print(f"# scale-out bench: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, torch {torch.__version__}, gloo, 1 torch thread per process")
-    print(f"# command: python bench/scale.py --epochs {args.epochs} --repeat {args.repeat}\n")
+    print(f"# command: python bench/scale.py --epochs {args.epochs} --repeat {args.repeat} "
+          f"--search-length {args.search_length}\n")
     rates: dict[int, list[float]] = {1: [], 2: []}
     walls: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(args.repeat):
@@ -125,11 +132,27 @@ def main() -> None:
     for workers in (0, 1, 2):
         print(f"| one process | {workers} | {stream_rate(workers):,.0f} |")
     print()
-    rate, words = search_rate()
-    print("| exhaustive search (tomita-3, max length 16, untrained GRU) | processes | words/s |")
-    print("|---|---|---|")
-    print(f"| one process ({words:,} words) | 1 | {rate:,.0f} |")
-    print("| sharded | 2 | not built, not measured |")
+    from grammar import library
+    from neural.verifier import Verifier
+
+    searched: dict[int, list[dict]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory() as directory:
+        Verifier.untrained(library.tomita(3), seed=0).save(directory)
+        for _ in range(args.repeat):
+            for n in (1, 2):
+                searched[n].append(run_search(n, directory, args.search_length))
+    found = {r["found"] for n in (1, 2) for r in searched[n]}
+    assert len(found) == 1, f"the runs found different disagreements: {found}"
+    words = searched[1][0]["words"]
+    one = statistics.median(r["rate"] for r in searched[1])
+    print(f"| exhaustive search (tomita-3, every word up to length {args.search_length}, "
+          f"{words:,} words, untrained GRU) | processes | words/s (median) | wall s (median) | "
+          "scaling efficiency |")
+    print("|---|---|---|---|---|")
+    for n in (1, 2):
+        rate = statistics.median(r["rate"] for r in searched[n])
+        wall = statistics.median(r["wall"] for r in searched[n])
+        print(f"| CPU, gloo | {n} | {rate:,.0f} | {wall:.1f} | {rate / (n * one):.0%} |")
 
 
 if __name__ == "__main__":
