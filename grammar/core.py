@@ -87,13 +87,15 @@ class Grammar(FormatMethods, GenerationMethods, DisplayMethods):
         declaration = G if isinstance(G, Declaration) else validate_declaration(G)
         self._set("_declaration", declaration)
         self._set("_dfa", compile_declaration(declaration, max_states))
+        self._set("_max_states", max_states)
         self._set("_name", name if name is not None else declaration.graph_attrs.get("name"))
         self._set("_description", description or declaration.graph_attrs.get("description", ""))
         self._set("_column", {symbol: j for j, symbol in enumerate(self._dfa.alphabet)})
 
     def __reduce__(self) -> tuple:
         # Rebuild from the declaration: the compiled parts are derived data.
-        return (_rebuild, (self._declaration, self._name, self._description))
+        # The state budget travels too: a copy in another process must compile as this one did.
+        return (_rebuild, (self._declaration, self._name, self._description, self._max_states))
 
     def _set(self, attribute: str, value: Any) -> None:
         object.__setattr__(self, attribute, value)
@@ -372,5 +374,6 @@ class Grammar(FormatMethods, GenerationMethods, DisplayMethods):
             return "".join(symbols)
         return symbols
 
-def _rebuild(declaration: Declaration, name: str | None, description: str) -> Grammar:
-    return Grammar(declaration, name=name, description=description)
+def _rebuild(declaration: Declaration, name: str | None, description: str,
+             max_states: int | None = None) -> Grammar:
+    return Grammar(declaration, name=name, description=description, max_states=max_states)

@@ -8,6 +8,7 @@ brute-force membership over all short words for the compiled results.
 from __future__ import annotations
 
 import itertools
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -66,6 +67,17 @@ def test_module_constant_is_the_default(monkeypatch):
     monkeypatch.setattr(subsets, "MAX_DFA_STATES", 10)
     with pytest.raises(GrammarError, match="raising grammar.subsets.MAX_DFA_STATES"):
         Grammar.from_edges(kth_last_is_a(4), start="0", accepting=["5"])
+
+
+def test_a_copy_in_another_process_keeps_the_state_budget(monkeypatch):
+    # DataLoader workers and spawned processes rebuild a grammar from its pickle: the budget
+    # it was built with must come along, or the copy fails where the original did not.
+    monkeypatch.setattr(subsets, "MAX_DFA_STATES", 10)
+    g = Grammar(declaration_from_edges(kth_last_is_a(4), start="0", accepting=["5"]),
+                max_states=32)
+    copy = pickle.loads(pickle.dumps(g))
+    words = ["".join(w) for n in range(8) for w in itertools.product("ab", repeat=n)]
+    assert [copy.accepts(w) for w in words] == [len(w) >= 5 and w[-5] == "a" for w in words]
 
 
 def test_useless_states_are_trimmed_before_the_subsets():
