@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 import torch
 
+from neural.distributed import DistributedError
 from neural.suite import ROW, RUNS, Part, parse_spec, read_results, run_suite
+from neural.suite.shards import announce
 
 SPEC = """
 name = "shared"
@@ -89,6 +91,16 @@ def test_shard_and_torchrun_together_are_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("RANK", "0")
     with pytest.raises(ValueError, match="--shard and torchrun"):
         run_suite(parse_spec(SPEC), tmp_path / "suite", progress=False, shard="0/2")
+
+
+def test_rank_0_stops_when_the_suite_directory_is_not_shared(tmp_path, monkeypatch):
+    # Rank 1 wrote its marker on another machine's disk: rank 0 never sees it.
+    monkeypatch.setenv("NEURAL_DIST_TIMEOUT", "1")
+    announce(tmp_path, Part(1, 3))
+    began = time.monotonic()
+    with pytest.raises(DistributedError, match=r"rank 0 of 3: no sign of rank 2 in .*shares"):
+        announce(tmp_path, Part(0, 3))
+    assert time.monotonic() - began < 30
 
 
 def _torchrun_suite(spec: Path, out: Path) -> subprocess.Popen:
