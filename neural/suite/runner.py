@@ -218,6 +218,16 @@ def _line(done: int, total: int, row: dict[str, Any]) -> str:
 
 def _execute(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bool,
              steps: dict[str, Any]) -> dict[str, Any]:
+    from neural.device import cpu_threads
+
+    # The whole run on the spec's threads, scoring included: a row must not depend on how many
+    # threads the process happened to have (a torchrun rank gets 1, an interpreter all cores).
+    with cpu_threads(run.train_config().threads):
+        return _train_and_score(run, spec, run_dir, device, progress, steps)
+
+
+def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bool,
+                     steps: dict[str, Any]) -> dict[str, Any]:
     from grammar.errors import GrammarError
     from neural.compare import compare
     from neural.train import DivergenceError, train
