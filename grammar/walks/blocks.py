@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +33,9 @@ __all__ = ["Blocks", "Walk", "WalkRows", "build_blocks", "code_view", "walk_batc
 
 # A walk with no max_length that runs past this many symbols is reported, not followed.
 MAX_WALK = 1_000_000
+# Below this many walkers a batch finishes them one by one: a numpy step costs about the same
+# whatever its width, and a rare near-absorbing state can keep one walker going for 10**4 steps.
+TAIL_WALKERS = 8
 # Outcome tables of the blocked walk: at most this many outcomes per node and in all.
 _MAX_OUTCOMES_NODE = 1 << 14
 _MAX_OUTCOMES = 1 << 17
@@ -55,6 +59,13 @@ class Blocks:
     ends: np.ndarray
     cut: np.ndarray
     alias: np.ndarray
+
+    @cached_property
+    def as_lists(self) -> tuple[list, ...]:
+        """The tables as Python lists, for walking a few walkers one at a time."""
+        return (self.offsets.tolist(), self.sizes.tolist(), self.cells.tolist(),
+                self.lengths.tolist(), self.ends.tolist(), self.cut.tolist(),
+                self.alias.tolist())
 
 
 def _alias(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,6 +204,10 @@ def walk_batch(
     done_codes, done_ids = [], []
     step = 0
     while len(walker):
+        if len(walker) <= TAIL_WALKERS:
+            _finish_one_by_one(b, rows.take(np.arange(len(walker)), step), node, walker, step,
+                               rng, lo, hi, (done_codes, done_ids), n_symbols, label)
+            break
         u = rng.random(len(walker)) * b.sizes[node]
         j = u.astype(np.intp)
         pick = b.offsets[node] + j
@@ -224,3 +239,42 @@ def walk_batch(
     return done_codes, done_ids
 
 
+def _finish_one_by_one(
+    b: Blocks, prefixes: np.ndarray, node: np.ndarray, walker: np.ndarray, step: int,
+    rng: np.random.Generator, lo: int, hi: int | None,
+    done: tuple[list[np.ndarray], list[np.ndarray]], n_symbols: int, label: str,
+) -> None:
+    """Walk the last few walkers of a batch to their ends, in walker order, in plain Python.
+
+    The same draws as the batched loop (one uniform per block, the alias
+    method), for the walkers in order; finished walks within [lo, hi] are
+    appended to `done` as one-row blocks.
+    """
+    offsets, sizes, cells, lengths, ends, cut, alias = b.as_lists
+    m = b.m
+    uniform = rng.random
+    for i in range(len(walker)):
+        q, at, out = int(node[i]), step, []
+        while True:
+            u = uniform() * sizes[q]
+            j = int(u)
+            pick = offsets[q] + j
+            outcome = pick if u - j < cut[pick] else alias[pick]
+            out.append(cells[outcome])
+            q = ends[outcome]
+            length = at * m + lengths[outcome]
+            if q < 0:
+                if length >= lo and (hi is None or length <= hi):
+                    row = np.concatenate([prefixes[i], np.array(out, dtype=b.cells.dtype)])
+                    done[0].append(code_view(row[None, :], n_symbols))
+                    done[1].append(walker[i : i + 1])
+                break
+            if hi is not None and length > hi:
+                break  # past the bound already: reject the whole walk
+            if hi is None and (at + 1) * m > MAX_WALK:
+                raise GrammarError(
+                    f"a random walk on {label} ran past {MAX_WALK:,} symbols without "
+                    "stopping; pass max_length (walks are conditioned on it) or raise the "
+                    "stop weights"
+                )
+            at += 1
