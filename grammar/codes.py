@@ -191,26 +191,44 @@ class Counts:
 
     def as_lists(self) -> list[list[int]]:
         """``counts`` as lists of Python ints, for the scalar walk of :func:`unrank_word`."""
-        if len(self._lists) != len(self.counts):
-            self._lists = [[int(c) for c in row] for row in self.counts]
+        # Rows are only ever appended, so only the new ones are converted.
+        self._lists.extend([int(c) for c in row] for row in self.counts[len(self._lists):])
         return self._lists
 
     def upto(self, max_length: int) -> Counts:
-        if len(self.counts) <= max_length:
+        """Grow the tables to cover lengths up to `max_length`, and no further.
+
+        Only the new lengths are computed. Each table stays int64 while all
+        of it fits; the first length that does not turns it into Python ints
+        (one dtype per table keeps unranking vectorised).
+        """
+        done = len(self.counts)
+        if done <= max_length:
             dfa = self.dfa
-            top = max(max_length, 2 * len(self.counts))
-            rows = dfa.suffix_counts(top)
+            rows = dfa.suffix_counts(max_length)[done:]
             if not self.members:
                 # Complement: every state of a complete DFA starts k**r words of length r.
                 k = len(dfa.alphabet)
-                exact = k**top < INT64_SAFE
-                rows = [k**r - (c if exact else c.astype(object)) for r, c in enumerate(rows)]
-            if any(c.dtype == object for c in rows):
-                counts = np.array([c.astype(object) for c in rows], dtype=object)
+                exact = k**max_length < INT64_SAFE
+                rows = [k**r - (c if exact else c.astype(object))
+                        for r, c in enumerate(rows, start=done)]
+            big = self.counts.dtype == object or any(c.dtype == object for c in rows)
+            if big:
+                new = np.array([c.astype(object) for c in rows], dtype=object).reshape(
+                    len(rows), dfa.n_states)
             else:
-                counts = np.array(rows, dtype=np.int64).reshape(len(rows), dfa.n_states)
-            self.counts = counts
-            self.branch = np.cumsum(counts[:, dfa.table], axis=2)
+                new = np.array(rows, dtype=np.int64).reshape(len(rows), dfa.n_states)
+            # branch[r] sums up to k counts of length r: it may pass int64 before they do.
+            k = max(len(dfa.alphabet), 1)
+            big_branch = big or self.branch.dtype == object or int(new.max(initial=0)) * k >= (
+                INT64_SAFE)
+            branch = np.cumsum((new.astype(object) if big_branch else new)[:, dfa.table], axis=2)
+            if big and self.counts.dtype != object:
+                self.counts = self.counts.astype(object)
+            if big_branch and self.branch.dtype != object:
+                self.branch = self.branch.astype(object)
+            self.counts = np.concatenate([self.counts, new])
+            self.branch = np.concatenate([self.branch, branch])
         return self
 
 

@@ -9,8 +9,10 @@ delete, or transpose two adjacent symbols) and keeps the results that the
 automaton rejects and that lie at distance exactly 1 from the language
 (:mod:`grammar.negatives.near_miss`). A transposition is two substitutions,
 so it is kept only when some single edit repairs it. When single edits
-rarely leave the language, the generator may switch to the *near-miss
-automaton*, a DFA for exactly the rejected words one edit away
+rarely leave the language, words of a given length are drawn instead from
+the counted (member, edit) pairs that leave it (the *pair product*, the
+same distribution as mutation without its failures), or the generator may
+switch to the *near-miss automaton*, a DFA for exactly the rejected words one edit away
 (:func:`near_miss_dfa`), which also tells when a kind or a length has no near
 misses at all.
 
@@ -24,9 +26,12 @@ The modules, one idea each:
 - :mod:`~grammar.negatives.repairs`: which single edits turn words into members;
 - :mod:`~grammar.negatives.possible`: which kinds have near misses at which lengths;
 - :mod:`~grammar.negatives.automaton`: the near-miss automaton;
+- :mod:`~grammar.negatives.pairs`: counted (member, edit) pairs and draws from them
+  (tables in :mod:`~grammar.negatives.pair_tables`, exact float-guided choices in
+  :mod:`~grammar.negatives.weighted`);
 - :mod:`~grammar.negatives.windows`: locally plausible (long-range) words;
 - :mod:`~grammar.negatives.quotas`: the quota planner;
-- :mod:`~grammar.negatives.choice`: mutation or the exact draw, by estimated cost;
+- :mod:`~grammar.negatives.choice`: mutation, pairs or the exact draw, by estimated cost;
 - :mod:`~grammar.negatives.generator`: the rounds of mutation and the exact draws;
 - :mod:`~grammar.negatives.near_miss`: :func:`near_misses` and its result;
 - :mod:`~grammar.negatives.non_member`: :func:`non_members` and its result.

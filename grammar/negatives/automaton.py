@@ -39,6 +39,7 @@ __all__ = [
     "MAX_STATES",
     "RETRY_GROWTH",
     "build_failed",
+    "built_near_miss_dfa",
     "near_miss_dfa",
     "near_miss_dfa_or_none",
 ]
@@ -107,6 +108,23 @@ def near_miss_dfa_or_none(
     if g.dfa.n_states > MAX_INPUT_STATES:
         return None
     return _attempt(g, check_kinds(kinds), max_states, RETRY_GROWTH)
+
+
+def built_near_miss_dfa(g: Grammar, kinds: Sequence[str]) -> DFA | None:
+    """The near-miss automaton if an earlier call built it, else None (nothing is built).
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> g = library.reber()
+    >>> built_near_miss_dfa(g, ["delete"]) is None, near_miss_dfa(g, ["delete"]) is not None
+    (True, True)
+    >>> built_near_miss_dfa(g, ["delete"]) is near_miss_dfa(g, ["delete"])
+    True
+    """
+    if g.dfa.n_states > MAX_INPUT_STATES:
+        return None
+    return _record(g, check_kinds(kinds)).get("dfa")
 
 
 def build_failed(g: Grammar, kinds: Sequence[str], max_states: int) -> bool:

@@ -51,10 +51,15 @@ CHUNK_ENTRIES = 1 << 23
 class EditDistance:
     """Edit distance from words (as codes) to a DFA's language, vectorised over words.
 
-    Only the useful states (reachable and co-reachable) take part; ``D[i, s]``
-    is the fewest edits that turn the word's prefix into some word leading
+    Only the useful states (reachable and co-reachable) take part; ``D[s, i]``
+    is the fewest edits that turn word i's prefix into some word leading
     from the start to s. Code c reads symbol c - 1; code k + 1 stands for a
     symbol outside the alphabet, which can only be deleted or substituted.
+
+    The table is laid out states x words, so that every minimum over the
+    predecessors of the states copies whole contiguous rows (one per
+    predecessor slot), and the words are kept sorted by their current symbol,
+    so that the words reading one symbol are a contiguous block.
 
     Examples
     --------
@@ -76,62 +81,101 @@ class EditDistance:
         table = index[dfa.table[keep]] if n else np.zeros((0, k), dtype=np.intp)
         src, sym = np.nonzero(table >= 0)
         dst = table[src, sym]
-        # Predecessors by any symbol (substitutions, insertions), padded with n (an INF column).
+        # Predecessors by any symbol (substitutions, insertions), padded with n: row n of
+        # the table always holds INFINITE.
         pairs = (np.unique(np.stack([dst, src], axis=1), axis=0) if src.size
                  else np.zeros((0, 2), int))
         self.any_pred = _padded_lists(pairs[:, 0], pairs[:, 1], n, n)
-        # Predecessors per code (code c reads symbol c - 1; code k + 1 is an unknown symbol).
-        lists = [_padded_lists(dst[sym == j], src[sym == j], n, n) for j in range(k)]
-        width = max((p.shape[1] for p in lists), default=1)
-        by_code = np.full((k + 2, n, width), n, dtype=np.intp)
-        for j, p in enumerate(lists):
-            by_code[j + 1, :, : p.shape[1]] = p
-        self.code_pred = by_code
+        self.successors = np.where(table >= 0, table, n)
+        # Predecessors per code (code c reads symbol c - 1; code k + 1 is an unknown symbol,
+        # and code 0, padding, reads nothing: both have none).
+        none = np.full((n, 1), n, dtype=np.intp)
+        self.code_pred = [none] + [_padded_lists(dst[sym == j], src[sym == j], n, n)
+                                   for j in range(k)] + [none]
         self.accepting = dfa.accepting[keep]
-        first = np.full(n, INFINITE, dtype=np.int32)
+        first = np.full((n + 1, 1), INFINITE, dtype=np.int32)
         if not self.empty:
             first[index[dfa.start]] = 0
-        self.first = self._close(first[None, :])[0] if n else first
+        self.first = self._close(first)[:, 0]
+
+    @staticmethod
+    def _minimum(D: np.ndarray, pred: np.ndarray) -> np.ndarray:
+        """``out[t] = min over j of D[pred[t, j]]``: one contiguous row copy per entry.
+
+        Rows of `pred` are padded with n (the INFINITE row); slot j is only read
+        for the rows that have more than j entries.
+        """
+        out = D[pred[:, 0]]
+        size = len(D) - 1
+        for j in range(1, pred.shape[1]):
+            rows = np.flatnonzero(pred[:, j] < size)
+            if rows.size == len(pred):
+                np.minimum(out, D[pred[:, j]], out=out)
+            elif rows.size:
+                out[rows] = np.minimum(out[rows], D[pred[rows, j]])
+        return out
 
     def _close(self, D: np.ndarray, cap: int | None = None) -> np.ndarray:
-        """Close distances under insertions: D[t] <= D[s] + 1 for every edge s -> t."""
-        while True:
-            ext = np.concatenate([D, np.full((len(D), 1), INFINITE, dtype=np.int32)], axis=1)
-            relaxed = np.minimum(D, ext[:, self.any_pred].min(axis=2) + 1)
+        """Close distances under insertions: D[t] <= D[s] + 1 for every edge s -> t.
+
+        `D` has a last row of INFINITE (the padding's target), kept as it is. After
+        the first pass only the successors of the states that changed are relaxed.
+        """
+        n = self.n
+        dirty = np.arange(n)
+        while dirty.size:
+            relaxed = self._minimum(D, self.any_pred[dirty]) + 1
             if cap is not None:
-                relaxed = np.minimum(relaxed, cap)
-            if np.array_equal(relaxed, D):
-                return D
-            D = relaxed
+                np.minimum(relaxed, cap, out=relaxed)
+            current = D[dirty]
+            lower = (relaxed < current).any(axis=1)
+            if not lower.any():
+                break
+            changed = dirty[lower]
+            D[changed] = np.minimum(current[lower], relaxed[lower])
+            touched = np.zeros(n + 1, dtype=bool)
+            touched[self.successors[changed].ravel()] = True
+            dirty = np.flatnonzero(touched[:n])
+        return D
 
     def run(self, codes: np.ndarray, cap: int | None = None) -> np.ndarray:
         """Distances of the rows of `codes` (0-padded); values are capped at `cap` if given."""
         out = np.empty(len(codes), dtype=np.int64)
-        width = max(self.any_pred.shape[1], self.code_pred.shape[2])
-        step = max(1, CHUNK_ENTRIES // max(self.n * (width + 1), 1))
+        step = max(1, CHUNK_ENTRIES // max((self.n + 1) * (self.any_pred.shape[1] + 2), 1))
         for start in range(0, len(codes), step):
             out[start : start + step] = self._run_chunk(codes[start : start + step], cap)
         return out
 
     def _run_chunk(self, codes: np.ndarray, cap: int | None) -> np.ndarray:
-        D = np.repeat(self.first[None, :], len(codes), axis=0)
+        n, m = self.n, len(codes)
+        D = np.repeat(self.first[:, None], m, axis=1)
         if cap is not None:
-            D = np.minimum(D, cap)
-        for column in codes.T:
-            rows = np.flatnonzero(column)
-            if rows.size == 0:
+            np.minimum(D, cap, out=D)
+        codes = codes.astype(np.intp)
+        ids = np.arange(m)  # the word in each column of D
+        for i in range(codes.shape[1]):
+            # Sort the words by the symbol they read; padding (0) first, left as it is.
+            order = np.argsort(codes[ids, i], kind="stable")
+            D, ids = D[:, order], ids[order]
+            column = codes[ids, i]
+            bounds = np.searchsorted(column, np.arange(column.max(initial=0) + 2))
+            busy = int(bounds[1])
+            if busy == m:
                 break
-            Dr = D[rows]
-            ext = np.concatenate([Dr, np.full((len(rows), 1), INFINITE, dtype=np.int32)], axis=1)
-            substituted = ext[:, self.any_pred].min(axis=2) + 1
-            matched = ext[np.arange(len(rows))[:, None, None], self.code_pred[column[rows]]].min(
-                axis=2
-            )
-            new = np.minimum(np.minimum(Dr + 1, substituted), matched)
+            now = D[:, busy:]
+            new = np.minimum(now[:n] + 1, self._minimum(now, self.any_pred) + 1)  # del, sub
+            for code in np.flatnonzero(np.diff(bounds[1:])) + 1:  # read the symbol itself
+                lo, hi = bounds[code] - busy, bounds[code + 1] - busy
+                np.minimum(new[:, lo:hi], self._minimum(now[:, lo:hi], self.code_pred[code]),
+                           out=new[:, lo:hi])
             if cap is not None:
-                new = np.minimum(new, cap)
-            D[rows] = self._close(new, cap)
-        return np.where(self.accepting[None, :], D, INFINITE).min(axis=1, initial=INFINITE)
+                np.minimum(new, cap, out=new)
+            now[:n] = new
+            D[:, busy:] = self._close(now, cap)
+        best = np.where(self.accepting[:, None], D[:n], INFINITE).min(axis=0, initial=INFINITE)
+        out = np.empty(m, dtype=np.int64)
+        out[ids] = best
+        return out
 
 
 def _padded_lists(keys: np.ndarray, values: np.ndarray, n_keys: int, fill: int) -> np.ndarray:

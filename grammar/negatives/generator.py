@@ -13,6 +13,7 @@ edit away.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,8 +30,10 @@ from grammar.codes import (
     unrank_codes,
 )
 from grammar.errors import GrammarError
-from grammar.negatives.automaton import near_miss_dfa_or_none
+from grammar.negatives.automaton import built_near_miss_dfa, near_miss_dfa_or_none
+from grammar.negatives.choice import plan_pairs
 from grammar.negatives.kinds import GROWTH, INSERT, SHORTEST, SUBSTITUTE, TRANSPOSE, mutate
+from grammar.negatives.pairs import EditPairs
 from grammar.negatives.quotas import (
     MAX_ROUND_SYMBOLS,
     ROUND_EXTRA,
@@ -48,11 +51,21 @@ if TYPE_CHECKING:
     from grammar.automaton import DFA
     from grammar.core import Grammar
 
-__all__ = ["CHECK_AUTOMATON_STATES", "WIDTH_BAND", "Block", "NearMissGenerator", "lowest", "stack"]
+__all__ = [
+    "CHECK_AUTOMATON_STATES",
+    "CHECK_AUTOMATON_WORK",
+    "WIDTH_BAND",
+    "Block",
+    "NearMissGenerator",
+    "lowest",
+    "stack",
+]
 
 #: Transpositions are checked on the distance-one automaton when it has at most this
 #: many states (a failed build is remembered, so it is tried once per grammar).
 CHECK_AUTOMATON_STATES = 20_000
+#: ... and built only for checks of more than this much work (words x length x (n + k)).
+CHECK_AUTOMATON_WORK = 1 << 27
 #: Walks whose widths lie within this factor of each other share one padded block.
 WIDTH_BAND = 1.2
 
@@ -100,6 +113,8 @@ class NearMissGenerator:
         self.local = (cached(self.dfa, "local_windows", lambda: LocalWindows(self.dfa))
                       if long_range else None)
         self.blocks: list[Block] = []
+        self.pairs: dict[int, EditPairs | None] = {}
+        self.pair_budgets: dict[int, int] = {}  # the last budget a kind's build failed with
 
     # -- validity -----------------------------------------------------------------------------
 
@@ -108,15 +123,19 @@ class NearMissGenerator:
         rejected = ~self.dfa.accepting[run_codes(self.table, words, self.dfa.start)]
         if kind != TRANSPOSE:
             return rejected  # one edit from a member, and rejected: distance exactly 1
-        # A transposition is two substitutions: check that one edit repairs it. Where the
-        # automaton of words one edit away is small, one pass over it answers (O(L) a word);
-        # otherwise the repair tables do, in O(L (n + k)) a word without building anything.
-        distance_one = near_miss_dfa_or_none(self.g, ("substitute", "insert", "delete"),
-                                             max_states=CHECK_AUTOMATON_STATES)
+        # A transposition is two substitutions: check that one edit repairs it. The repair
+        # tables do, in O(L (n + k)) a word without building anything; where there are many
+        # words, the automaton of words one edit away answers in O(L) a word, when small.
+        check = np.flatnonzero(rejected)
+        edits = ("substitute", "insert", "delete")
+        distance_one = built_near_miss_dfa(self.g, edits)
+        work = check.size * words.shape[1] * (self.dfa.n_states + self.k)
+        if distance_one is None and work > CHECK_AUTOMATON_WORK:
+            distance_one = near_miss_dfa_or_none(self.g, edits,
+                                                 max_states=CHECK_AUTOMATON_STATES)
         if distance_one is not None:
             return distance_one.accepting[
                 run_codes(code_table(distance_one), words, distance_one.start)]
-        check = np.flatnonzero(rejected)
         if check.size:
             rejected[check] = at_distance_one(self.dfa, words[check])
         return rejected
@@ -167,6 +186,31 @@ class NearMissGenerator:
         words = mutate(sources, kind, position, symbol)
         return words, position, applies
 
+    def candidates(self, request: Request) -> Iterator[tuple[np.ndarray, ...]]:
+        """(sources, priority, words, positions, applies) blocks for one request.
+
+        A cell of one length whose kind has a pair product (see
+        :func:`grammar.negatives.choice.plan_pairs`) draws its (member, edit)
+        pairs from it: the same distribution as mutation, without the edits
+        that stay in the language.
+        """
+        cell = request.cell
+        pairs = None if request.aimed or cell.length is None else self.pairs.get(cell.kind)
+        if pairs is not None:
+            if not pairs.possible(cell.length):
+                cell.impossible = True  # no member has an edit of this kind leaving it
+                return
+            words, block, position = pairs.draw(cell.length, request.count, self.rng)
+            member = self.dfa.accepting[run_codes(self.table, block, self.dfa.start)]  # re-check
+            yield block, np.arange(request.count), words, position, member
+            return
+        for block, priority in self.sources(cell, request.count):
+            if request.aimed:
+                words, position, ok = self.local.substitutions(block, self.rng)
+            else:
+                words, position, ok = self.mutate(block, cell.kind)
+            yield block, priority, words, position, ok
+
     def requests(self, cells: list[Cell]) -> list[Request]:
         """What each open cell asks of the next round.
 
@@ -190,6 +234,7 @@ class NearMissGenerator:
 
     def round(self, cells: list[Cell]) -> None:
         """One vectorised round of mutation over the cells that still need words."""
+        plan_pairs(self, cells)
         by_length: dict[int | None, list[Request]] = {}
         for request in self.requests(cells):
             by_length.setdefault(request.cell.length, []).append(request)
@@ -200,11 +245,7 @@ class NearMissGenerator:
         pieces = []
         for r, request in enumerate(batch):
             kind = request.cell.kind
-            for block, priority in self.sources(request.cell, request.count):
-                if request.aimed:
-                    words, position, ok = self.local.substitutions(block, self.rng)
-                else:
-                    words, position, ok = self.mutate(block, kind)
+            for block, priority, words, position, ok in self.candidates(request):
                 ok[ok] = self.valid(words[ok], kind)
                 local = ok.copy() if request.aimed else np.zeros(len(block), dtype=bool)
                 if self.local is not None and ok.any() and not request.aimed:

@@ -73,7 +73,9 @@ class NearMisses:
         bool array: True where the word was drawn exactly uniformly from the
         near misses of its kind and length (on the near-miss automaton, see
         :func:`grammar.negatives.near_miss_dfa`) and then paired with a
-        source; False where it was made by mutating a sampled member.
+        source; False where it was made by one random edit of a sampled
+        member (by mutation or, at given lengths, drawn from the counted
+        pairs of member and edit, which gives the same distribution).
 
     Iterating, ``len`` and indexing go over `words`. Instances are read-only.
 
@@ -150,7 +152,10 @@ def near_misses(
 
     The kinds share `n` equally; a kind that cannot produce a near miss (at
     that length) gives its share to the others. When mutation rarely succeeds,
-    near misses are drawn uniformly from the near-miss automaton instead (see
+    and `length` is given, the (member, edit) pairs that make near misses are
+    counted and drawn directly: the same distribution, without the failed
+    candidates (:mod:`grammar.negatives.pairs`). Otherwise near misses may be
+    drawn uniformly from the near-miss automaton instead (see
     :func:`near_miss_dfa`), where that is estimated to cost less than going
     on, and paired with a member one edit away (``NearMisses.exact``).
 

@@ -36,11 +36,39 @@ from grammar.negatives.kinds import DELETE, INSERT, SUBSTITUTE, TRANSPOSE
 if TYPE_CHECKING:
     from grammar.automaton import DFA
 
-__all__ = ["MAX_PAIRS", "possible_lengths"]
+__all__ = ["DENSE_CODES", "MAX_PAIRS", "Distinct", "possible_lengths"]
 
 #: Candidate pairs made over all layers beyond which the remaining lengths are reported
 #: "possible" (not worth finding out): this bounds the time and memory of one call.
 MAX_PAIRS = 1 << 20
+#: Pair codes below this many are told apart with a table of that size instead of a sort.
+DENSE_CODES = 1 << 22
+
+
+class Distinct:
+    """The distinct values among codes below `size`, in time linear in their number.
+
+    Below :data:`DENSE_CODES` a scratch table records, for each code, the last
+    position it was written at; the positions that kept their own write are one
+    per code. Larger codes are sorted (``numpy.unique``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sorted(Distinct(10)(np.array([3, 1, 3, 3, 7, 1])).tolist())
+    [1, 3, 7]
+    """
+
+    def __init__(self, size: int) -> None:
+        self.scratch = np.zeros(size, dtype=np.int64) if size <= DENSE_CODES else None
+
+    def __call__(self, codes: np.ndarray) -> np.ndarray:
+        if self.scratch is None:
+            return np.unique(codes)
+        # Every code is written in this call, so stale entries are never read.
+        positions = np.arange(codes.size)
+        self.scratch[codes] = positions
+        return codes[self.scratch[codes] == positions]
 
 
 def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
@@ -58,6 +86,7 @@ def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
     diagonal[dfa.start] = True
     pairs = [np.zeros(0, dtype=np.int64) for _ in range(top + 3)]  # p * n + q, per layer
     symbols = np.arange(k)
+    distinct = Distinct(n * n)
     work = 0
     for t in range(top + 1):
         here = np.flatnonzero(diagonal)
@@ -70,7 +99,7 @@ def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
             p = table[here].ravel()
             q = np.repeat(here, k)
             pairs[t] = np.concatenate([pairs[t], p * n + q])
-        layer = _clean(pairs[t], n)
+        layer = _clean(pairs[t], n, distinct)
         if layer is None:
             out[t:] = True
             return out
@@ -104,11 +133,11 @@ def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
     return out
 
 
-def _clean(codes: np.ndarray, n: int) -> np.ndarray | None:
+def _clean(codes: np.ndarray, n: int, distinct: Distinct) -> np.ndarray | None:
     """Distinct off-diagonal pairs, or None past :data:`MAX_PAIRS`."""
     if codes.size == 0:
         return codes
-    codes = np.unique(codes)
+    codes = distinct(codes)
     p, q = np.divmod(codes, n)
     codes = codes[p != q]
     return None if codes.size > MAX_PAIRS else codes

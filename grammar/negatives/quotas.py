@@ -92,6 +92,7 @@ class Cell:
     non_found: int = 0  # ... and found to be near misses of its kind
     exact: bool = False
     no_local: bool = False  # gave up finding locally plausible words
+    impossible: bool = False  # counting showed that no edit of its kind makes one
 
     @property
     def wanted(self) -> int:
