@@ -49,8 +49,9 @@ from grammar.negatives.automaton import (
     build_failed,
     near_miss_dfa_or_none,
 )
+from grammar.negatives.drawn import probe_non_members
 from grammar.negatives.kinds import GROWTH, KINDS
-from grammar.negatives.pairs import edit_pairs
+from grammar.negatives.pairs import EditPairs, countable_length, edit_pairs
 from grammar.negatives.quotas import MIN_RATE, PRIOR, PROBE, ROUND_GROWTH, Cell, review_local
 from grammar.walks import walk_codes
 
@@ -96,15 +97,19 @@ class Decision:
     """What the review of a cell decided.
 
     ``"mutate"`` (go on), ``"exact"`` (draw from the automaton `nm`, one word
-    of each of `lengths`), ``"non_members"`` (draw uniform non-members and
-    keep the near misses, at most `candidates` of them) or ``"drop"``.
+    of each of `lengths`), ``"pairs"`` (draw from the counted pairs `pairs`,
+    one word of each of `lengths`), ``"non_members"`` (draw uniform
+    non-members and keep the near misses, at most `candidates` of them) or
+    ``"drop"``.
     """
 
-    __slots__ = ("action", "nm", "lengths", "candidates")
+    __slots__ = ("action", "nm", "lengths", "candidates", "pairs")
 
     def __init__(self, action: str, nm: DFA | None = None,
-                 lengths: np.ndarray | None = None, candidates: int = 0) -> None:
+                 lengths: np.ndarray | None = None, candidates: int = 0,
+                 pairs: EditPairs | None = None) -> None:
         self.action, self.nm, self.lengths, self.candidates = action, nm, lengths, candidates
+        self.pairs = pairs
 
 
 def exact_state_budget(k: int, top: int, big_integers: bool) -> int:
@@ -142,13 +147,17 @@ def review(gen: NearMissGenerator, cells: list[Cell], cell: Cell) -> Decision:
     if cell.length is not None and gen.dfa.n_states * k * (top + 1) <= COUNT_BUDGET:
         # The other exact draw: uniform non-members of the length, kept when near misses.
         if cell.non_tried < NON_MEMBER_PROBE:
-            gen.probe_non_members(cell, NON_MEMBER_PROBE)
+            probe_non_members(gen, cell, NON_MEMBER_PROBE)
         non_rate = (cell.non_found + 1) / (cell.non_tried + 2)
         per_candidate = top * (k + gen.dfa.n_states + CANDIDATE_OVERHEAD)
         drawing = cell.wanted / non_rate * per_candidate
         if cell.non_found and drawing < mutating:
             return Decision("non_members", candidates=int(ROUND_GROWTH * cell.wanted / non_rate
                                                           + NON_MEMBER_PROBE))
+    if cell.length is None and cell.kind not in gen.pairs_failed:
+        by_pairs = _pairs_at_walk_lengths(gen, cell, lengths, mutating)
+        if by_pairs is not None:
+            return by_pairs
     big = top * math.log2(max(k, 1)) >= math.log2(INT64_SAFE)
     counting = exact_state_budget(k, top, big)
     budget = min(counting, int(mutating // (k * BUILD_COST)))
@@ -166,6 +175,30 @@ def review(gen: NearMissGenerator, cells: list[Cell], cell: Cell) -> Decision:
     if cell.found or tried < MUTATION_BUDGET_PROBES * PROBE:
         return Decision("mutate")  # keep mutating, within a budget
     return Decision("drop")
+
+
+def _pairs_at_walk_lengths(gen: NearMissGenerator, cell: Cell, lengths: np.ndarray,
+                           mutating: float) -> Decision | None:
+    """Draw a walk-length cell from the counted pairs, when mutating costs more than that.
+
+    One word at each of `lengths` (the lengths of fresh walks): a uniform
+    member of that length and one uniform edit of it that leaves the
+    language. Lengths past what float64 counts reach
+    (:func:`~grammar.negatives.pairs.countable_length`), or with no near miss
+    of the kind, move to the nearest length that has one. None when the
+    pairs cannot be counted within the cost of mutating.
+    """
+    wanted = np.minimum(lengths, countable_length(gen.k))
+    top = int(wanted.max(initial=0))
+    budget = int(min(mutating / PAIR_ENTRY_COST, PAIR_BUDGET))
+    pairs = edit_pairs(gen.dfa, cell.kind, top, budget) if budget > 0 else None
+    if pairs is None:
+        return None
+    possible = np.array([size for size in range(top + 1) if pairs.possible(size)], dtype=int)
+    if not possible.size:
+        return None
+    chosen = possible[np.abs(possible[None, :] - wanted[:, None]).argmin(axis=1)]
+    return Decision("pairs", lengths=chosen, pairs=pairs)
 
 
 def _possible_lengths(nm: DFA, lengths: np.ndarray, states_budget: int) -> np.ndarray | None:

@@ -6,9 +6,7 @@ cells that still need words (:mod:`grammar.negatives.quotas`), applies one
 random edit of the cell's kind to each, and keeps the rejected results at
 distance exactly 1 (a transposition is two substitutions, so it is checked
 by :func:`grammar.negatives.repairs.at_distance_one`). A cell whose edits
-rarely succeed is drawn exactly from the near-miss automaton instead
-(:meth:`NearMissGenerator.exact`), each word then paired with a member one
-edit away.
+rarely succeed is drawn by counting instead (:mod:`grammar.negatives.drawn`).
 """
 
 from __future__ import annotations
@@ -23,26 +21,20 @@ from grammar.codes import (
     cached,
     code_dtype,
     code_table,
-    count_table,
-    random_below,
     run_codes,
-    uniform_lengths_codes,
-    unrank_codes,
 )
 from grammar.errors import GrammarError
 from grammar.negatives.automaton import built_near_miss_dfa, near_miss_dfa_or_none
 from grammar.negatives.choice import plan_pairs
+from grammar.negatives.drawn import Block, stack
 from grammar.negatives.kinds import GROWTH, INSERT, SHORTEST, SUBSTITUTE, TRANSPOSE, mutate
 from grammar.negatives.pairs import EditPairs
 from grammar.negatives.quotas import (
-    MAX_ROUND_SYMBOLS,
-    ROUND_EXTRA,
-    ROUND_MARGIN,
     Cell,
     Request,
     round_size,
 )
-from grammar.negatives.repairs import at_distance_one, made_by, pick_sources
+from grammar.negatives.repairs import at_distance_one
 from grammar.negatives.windows import MAX_LOCAL_SYMBOLS, LocalWindows
 from grammar.sampling import uniform_codes
 from grammar.walks import sample_codes
@@ -55,10 +47,8 @@ __all__ = [
     "CHECK_AUTOMATON_STATES",
     "CHECK_AUTOMATON_WORK",
     "WIDTH_BAND",
-    "Block",
     "NearMissGenerator",
     "lowest",
-    "stack",
 ]
 
 #: Transpositions are checked on the distance-one automaton when it has at most this
@@ -68,18 +58,6 @@ CHECK_AUTOMATON_STATES = 20_000
 CHECK_AUTOMATON_WORK = 1 << 27
 #: Walks whose widths lie within this factor of each other share one padded block.
 WIDTH_BAND = 1.2
-
-
-class Block:
-    """Near misses made together: words, kind, positions, sources and long-range flags."""
-
-    __slots__ = ("words", "kinds", "positions", "sources", "local", "exact")
-
-    def __init__(self, words: np.ndarray, kind: int, positions: np.ndarray,
-                 sources: np.ndarray, local: np.ndarray, exact: bool) -> None:
-        self.words, self.positions, self.sources, self.local = words, positions, sources, local
-        self.kinds = np.full(len(words), kind)
-        self.exact = np.full(len(words), exact)
 
 
 class NearMissGenerator:
@@ -115,6 +93,8 @@ class NearMissGenerator:
         self.blocks: list[Block] = []
         self.pairs: dict[int, EditPairs | None] = {}
         self.pair_budgets: dict[int, int] = {}  # the last budget a kind's build failed with
+        self.pair_stats: dict[int, list[int]] = {}  # walk-length pair draws: drawn, passed
+        self.pairs_failed: set[int] = set()  # kinds whose pair draws never pass the checks
 
     # -- validity -----------------------------------------------------------------------------
 
@@ -295,73 +275,6 @@ class NearMissGenerator:
             cell.need -= int(picked.sum())
         return take
 
-    # -- the exact draw -------------------------------------------------------------------------
-
-    def exact(self, cell: Cell, nm: DFA, lengths: np.ndarray) -> None:
-        """Draw the cell's near misses uniformly from the near-miss automaton `nm`, then pair
-        each with a member one edit away.
-
-        `lengths` are the lengths the words should have; each must have near
-        misses of the cell's kind.
-        """
-        words = stack([
-            uniform_lengths_codes(nm, np.array([size]), int((lengths == size).sum()), self.rng)
-            for size in np.unique(lengths)
-        ], code_dtype(self.k))
-        sources, positions = pick_sources(self.dfa, words, cell.kind, self.rng)
-        local = (self.local.plausible(words) if self.local is not None
-                 else np.zeros(len(words), bool))
-        self.blocks.append(Block(words, cell.kind, positions, sources, local, exact=True))
-        cell.need = cell.need_local = 0
-
-    def non_member_rows(self, size: int, m: int) -> np.ndarray:
-        """`m` uniformly random non-members of length `size` (none if it has none)."""
-        counts = count_table(self.dfa, max(size, self.top), members=False)
-        total = counts[size, self.dfa.start]
-        if total == 0:
-            return np.zeros((0, size), dtype=code_dtype(self.k))
-        bounds = np.full(m, total, dtype=counts.dtype)
-        ranks = random_below(self.rng, bounds)
-        return unrank_codes(self.dfa, np.full(m, size), ranks, members=False)
-
-    def near_miss_rows(self, codes: np.ndarray, kind: int) -> np.ndarray:
-        """Which rows (non-members) are near misses that one edit of `kind` makes."""
-        ok = made_by(self.dfa, codes, kind)
-        if kind == TRANSPOSE and ok.any():
-            ok[ok] = at_distance_one(self.dfa, codes[ok])
-        return ok
-
-    def probe_non_members(self, cell: Cell, m: int) -> None:
-        """Try `m` random non-members of the cell's length: how many are its near misses."""
-        codes = self.non_member_rows(int(cell.length), m)
-        cell.non_tried += m
-        cell.non_found += int(self.near_miss_rows(codes, cell.kind).sum()) if len(codes) else 0
-
-    def from_non_members(self, cell: Cell, max_candidates: int) -> None:
-        """Draw the cell's near misses exactly uniformly: uniform non-members of its length,
-        kept when they are near misses of its kind (at most `max_candidates` tried)."""
-        spent = 0
-        while cell.wanted and spent < max_candidates:
-            rate = (cell.non_found + 1) / (cell.non_tried + 2)
-            m = int(min(max_candidates - spent,
-                        cell.wanted / rate * ROUND_MARGIN + ROUND_EXTRA,
-                        MAX_ROUND_SYMBOLS // (cell.length + 1)))
-            codes = self.non_member_rows(int(cell.length), m)
-            if not len(codes):
-                return
-            ok = self.near_miss_rows(codes, cell.kind)
-            spent += m
-            cell.non_tried += m
-            cell.non_found += int(ok.sum())
-            words = codes[np.flatnonzero(ok)[: cell.wanted]]
-            if len(words):
-                sources, positions = pick_sources(self.dfa, words, cell.kind, self.rng)
-                local = (self.local.plausible(words) if self.local is not None
-                         else np.zeros(len(words), bool))
-                self.blocks.append(Block(words, cell.kind, positions, sources, local,
-                                         exact=True))
-                cell.take(len(words), int(local.sum()))
-
 
 def lowest(priority: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:
     """Mask of the (at most) `count` masked entries of lowest priority (priorities distinct)."""
@@ -371,14 +284,3 @@ def lowest(priority: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:
         return mask.copy()
     threshold = np.partition(priority[mask], count - 1)[count - 1]
     return mask & (priority <= threshold)
-
-
-def stack(blocks: list[np.ndarray], dtype: type) -> np.ndarray:
-    """Rows of code blocks of different widths, zero-padded to the widest."""
-    width = max((b.shape[1] for b in blocks), default=0)
-    out = np.zeros((sum(len(b) for b in blocks), width), dtype=dtype)
-    row = 0
-    for block in blocks:
-        out[row : row + len(block), : block.shape[1]] = block
-        row += len(block)
-    return out

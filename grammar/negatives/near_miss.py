@@ -35,7 +35,8 @@ from grammar.codes import Codec, count_table, dfa_live
 from grammar.errors import EmptyLanguageError
 from grammar.minimize import reachable_states
 from grammar.negatives.choice import review
-from grammar.negatives.generator import Block, NearMissGenerator
+from grammar.negatives.drawn import Block, draw_exact, draw_non_members, draw_pairs
+from grammar.negatives.generator import NearMissGenerator
 from grammar.negatives.kinds import GROWTH, KINDS, SHORTEST, SUBSTITUTE, check_kinds
 from grammar.negatives.possible import possible_lengths
 from grammar.negatives.quotas import Cell, drop, share, split_evenly
@@ -70,12 +71,15 @@ class NearMisses:
         three symbols (word boundaries included) occurs in some member, so
         only context further away shows that it is rejected.
     exact : numpy.ndarray
-        bool array: True where the word was drawn exactly uniformly from the
-        near misses of its kind and length (on the near-miss automaton, see
-        :func:`grammar.negatives.near_miss_dfa`) and then paired with a
-        source; False where it was made by one random edit of a sampled
-        member (by mutation or, at given lengths, drawn from the counted
-        pairs of member and edit, which gives the same distribution).
+        bool array: False where the word was made by one random edit of a
+        sampled member (by mutation or, at given lengths, drawn from the
+        counted pairs of member and edit, which gives the same distribution).
+        True where, mutation being too rare a success, it was drawn by
+        counting at the length of a fresh walk instead: exactly uniformly
+        from the near misses of its kind and length (on the near-miss
+        automaton, see :func:`grammar.negatives.near_miss_dfa`) and paired
+        with a source, or from the counted pairs (a uniform member of that
+        length and one uniform edit that leaves the language).
 
     Iterating, ``len`` and indexing go over `words`. Instances are read-only.
 
@@ -286,11 +290,13 @@ def run(gen: NearMissGenerator, cells: list[Cell], kinds: tuple[str, ...],
             if cell not in cells:
                 continue
             decision = review(gen, cells, cell)
-            cell.exact = decision.action == "exact"
-            if cell.exact:
-                gen.exact(cell, decision.nm, decision.lengths)
+            cell.exact = decision.action in ("exact", "pairs")
+            if decision.action == "exact":
+                draw_exact(gen, cell, decision.nm, decision.lengths)
+            elif decision.action == "pairs":
+                draw_pairs(gen, cell, decision.pairs, decision.lengths)
             elif decision.action == "non_members":
-                gen.from_non_members(cell, decision.candidates)
+                draw_non_members(gen, cell, decision.candidates)
             elif decision.action == "drop" and not drop(cells, cell, gen.spill, gen.rng):
                 raise _no_near_misses(gen.g, kinds, lengths)
     return collect(gen.g, gen.blocks, gen.rng)

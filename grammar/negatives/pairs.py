@@ -63,7 +63,7 @@ from grammar.negatives.weighted import choose, float_error
 if TYPE_CHECKING:
     from grammar.automaton import DFA
 
-__all__ = ["CONSUMED", "MAX_FLOAT_BITS", "EditPairs", "edit_pairs"]
+__all__ = ["CONSUMED", "MAX_FLOAT_BITS", "EditPairs", "countable_length", "edit_pairs"]
 
 #: Symbols of the near miss that an edit of each kind reads (u's are 1, 0, 2, 2).
 CONSUMED = np.array([1, 1, 0, 2])
@@ -106,6 +106,18 @@ def edit_pairs(dfa: DFA, kind: int, top: int, budget: int) -> EditPairs | None:
 def _float_fits(k: int, top: int) -> bool:
     """Whether every count of lengths up to `top` stays far below float64's largest."""
     return (top + 3) * math.log2(max(k, 2)) + 2 * math.log2(top + 3) <= MAX_FLOAT_BITS
+
+
+def countable_length(k: int) -> int:
+    """The longest near misses over `k` symbols whose pairs float64 counts can reach.
+
+    >>> countable_length(4), countable_length(64)
+    (488, 161)
+    """
+    top = int(MAX_FLOAT_BITS / math.log2(max(k, 2)))
+    while top > 0 and not _float_fits(k, top):
+        top -= 1
+    return top
 
 
 class EditPairs:
