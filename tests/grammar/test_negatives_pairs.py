@@ -23,21 +23,9 @@ from grammar.negatives import pairs as pairs_module
 from grammar.negatives.pairs import EditPairs, edit_pairs
 from grammar.negatives.weighted import choose, exact_choice
 
+from .test_negatives_scale import explore
+
 AB = ("a", "b", "c")
-
-
-def explore(step, start, accepting) -> Grammar:
-    index, queue, edges = {start: 0}, deque([start]), []
-    while queue:
-        state = queue.popleft()
-        for symbol in AB:
-            target = step(state, symbol)
-            if target not in index:
-                index[target] = len(index)
-                queue.append(target)
-            edges.append((index[state], index[target], symbol))
-    return Grammar.from_edges(edges, start=0, accepting=[i for s, i in index.items()
-                                                         if accepting(s)])
 
 
 def avoids_with_parity():
@@ -54,7 +42,7 @@ def avoids_with_parity():
             matched += 1
         return matched, parity ^ (x == "b")
 
-    return explore(step, (0, 0), lambda s: s[0] < len(pattern) and s[1] == 0), member
+    return explore(AB, (0, 0), step, lambda s: s[0] < len(pattern) and s[1] == 0), member
 
 
 def tier_avoids():
@@ -69,7 +57,7 @@ def tier_avoids():
         text = (s + x)[-3:]
         return "aba" if "aba" in text or s == "aba" else text[-2:]
 
-    return explore(step, "", lambda s: s != "aba"), member
+    return explore(AB, "", step, lambda s: s != "aba"), member
 
 
 def family():
