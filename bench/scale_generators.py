@@ -19,12 +19,18 @@ includes the interpreter, numpy and the grammar itself (about 40-80 MB):
 
 - ``near_misses(1000, length=(20, 29))`` for each kind alone and all together;
 - ``non_members(1000, length=(20, 29))``;
-- ``sample_uniform(1000, length=(31, 50))``.
+- ``sample_uniform(1000, length=(31, 50))``;
+- ``test_suite``: MLRegTest's four test sets, 1000 words each, short lengths
+  20-29 and long lengths 31-50.
+
+With ``--acceptors DIR`` the same calls, and the default ``near_misses(50)``,
+run on every AT&T acceptor in DIR instead (MLRegTest's own files).
 
 Target: every call under 2 s and 1 GB. Run from the repository root::
 
     python bench/scale_generators.py                 # the full table (markdown)
     python bench/scale_generators.py --sizes 20 --symbols 4 --families random
+    python bench/scale_generators.py --acceptors ../shared/data/mlregtest
 """
 
 from __future__ import annotations
@@ -38,7 +44,9 @@ from collections import deque
 from collections.abc import Callable, Hashable
 
 CALLS = ("substitute", "insert", "delete", "transpose", "all kinds", "non_members",
-         "sample_uniform")
+         "sample_uniform", "test_suite")
+# On real acceptors also the call a new user makes first: near misses of default walks.
+ACCEPTOR_CALLS = (*CALLS, "default near_misses(50)")
 FAMILIES = ("random", "factor-count", "subsequence", "tier")
 LIMIT_S, LIMIT_MB = 2.0, 1024
 
@@ -126,17 +134,30 @@ def build(family: str, n: int, k: int, seed: int = 0):
 
 
 def run_one(family: str, n: int, k: int, label: str) -> dict:
-    """Time one call on one grammar; run alone in a fresh subprocess (cold caches)."""
+    """Time one call on one grammar; run alone in a fresh subprocess (cold caches).
+
+    `family` ``"att"`` reads the acceptor at path `n` instead of building one.
+    """
     import resource
     import time
+    import warnings
 
+    from grammar import Grammar
+    from grammar.datasets import test_suite
     from grammar.errors import EmptyLanguageError
     from grammar.negatives import KINDS, near_misses, non_members
     from grammar.sampling import sample_uniform
 
-    g = build(family, n, k)
+    g = Grammar.from_att(n) if family == "att" else build(family, int(n), k)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if label in KINDS:
+    warnings.simplefilter("ignore")  # the long-walk warning is expected on default walks
+    if label == "test_suite":
+        call = lambda: [w for d in test_suite(g, 1000, train_lengths=(20, 29),  # noqa: E731
+                                               long_lengths=(31, 50), seed=0).values()
+                        for w in d.words]
+    elif label == "default near_misses(50)":
+        call = lambda: near_misses(g, 50, seed=0)  # noqa: E731
+    elif label in KINDS:
         call = lambda: near_misses(g, 1000, seed=0, length=(20, 29), kinds=[label])  # noqa: E731
     elif label == "all kinds":
         call = lambda: near_misses(g, 1000, seed=0, length=(20, 29))  # noqa: E731
@@ -163,36 +184,65 @@ def main() -> None:
     parser.add_argument("--symbols", type=int, nargs="+", default=[4, 16, 64])
     parser.add_argument("--families", nargs="+", default=list(FAMILIES))
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--acceptors", metavar="DIR",
+                        help="time the calls on every .att acceptor in DIR instead")
     parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         family, n, k, label = args.one
-        print(json.dumps(run_one(family, int(n), int(k), label)))
+        print(json.dumps(run_one(family, n, int(k), label)))
+        return
+    if args.acceptors:
+        from pathlib import Path
+
+        paths = sorted(Path(args.acceptors).glob("*.att"))
+        results = [(path.name, measure("att", str(path), 0, ACCEPTOR_CALLS, args.timeout))
+                   for path in paths]
+        print(acceptor_report(results))
         return
     rows = []
     for n in args.sizes:
         for k in args.symbols:
             for family in args.families:
-                result: dict = {"calls": {}}
-                for label in CALLS:
-                    command = [sys.executable, __file__, "--one", family, str(n), str(k), label]
-                    try:
-                        done = subprocess.run(command, capture_output=True, text=True,
-                                              timeout=args.timeout, check=False)
-                        one = json.loads(done.stdout.strip().splitlines()[-1])
-                    except subprocess.TimeoutExpired:
-                        one = {"s": float(args.timeout), "mb": 0, "error": "timed out"}
-                    except (IndexError, json.JSONDecodeError):
-                        one = {"s": 0.0, "mb": 0, "error": done.stderr.strip()[-120:]}
-                    result["states"] = one.get("states", result.get("states", "?"))
-                    result["calls"][label] = one
-                rows.append((n, k, family, result))
-                print(f"{family:>12} {n:>3}/{result['states']} states x {k:>2} symbols: "
-                      + ", ".join(f"{c} {v['s']:.2f}s/{v['mb']:.0f}MB"
-                                  + (f" [{v['error']}]" if v["error"] else "")
-                                  for c, v in result["calls"].items()),
-                      file=sys.stderr, flush=True)
+                rows.append((n, k, family, measure(family, str(n), k, CALLS, args.timeout)))
     print(report(rows))
+
+
+def measure(family: str, n: str, k: int, calls: tuple[str, ...], timeout: int) -> dict:
+    """Every call of `calls` on one grammar, each in a fresh subprocess."""
+    result: dict = {"calls": {}}
+    for label in calls:
+        command = [sys.executable, __file__, "--one", family, n, str(k), label]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                  check=False)
+            one = json.loads(done.stdout.strip().splitlines()[-1])
+        except subprocess.TimeoutExpired:
+            one = {"s": float(timeout), "mb": 0, "error": "timed out"}
+        except (IndexError, json.JSONDecodeError):
+            one = {"s": 0.0, "mb": 0, "error": done.stderr.strip()[-120:]}
+        result["states"] = one.get("states", result.get("states", "?"))
+        result["calls"][label] = one
+    print(f"{family:>12} {n}/{result['states']} states x {k:>2} symbols: "
+          + ", ".join(f"{c} {v['s']:.2f}s/{v['mb']:.0f}MB"
+                      + (f" [{v['error']}]" if v["error"] else "")
+                      for c, v in result["calls"].items()),
+          file=sys.stderr, flush=True)
+    return result
+
+
+def acceptor_report(results: list) -> str:
+    """Markdown: one row per acceptor and call."""
+    lines = ["| acceptor | DFA states | call | words | s | RSS MB | over target |",
+             "|---|---|---|---|---|---|---|"]
+    for name, result in results:
+        for call, v in result["calls"].items():
+            over = v["s"] > LIMIT_S or v["mb"] > LIMIT_MB or v["error"] not in (None,
+                                                                                "none exist")
+            words = v.get("n", 0) if v["error"] is None else v["error"]
+            lines.append(f"| {name} | {result['states']} | {call} | {words} | {v['s']:.2f} | "
+                         f"{v['mb']:.0f} | {'yes' if over else '-'} |")
+    return "\n".join(lines)
 
 
 def report(rows: list) -> str:
