@@ -96,27 +96,24 @@ def draw_pairs(gen: NearMissGenerator, cell: Cell, pairs: EditPairs, lengths: np
     yield_rate = (stats[1] + 1) / (stats[0] + 1)
     m = int(min(len(lengths) * ROUND_MARGIN / yield_rate + ROUND_EXTRA,
                 MAX_ROUND_SYMBOLS // (int(lengths.max(initial=0)) + 1)))
-    drawn = np.sort(gen.rng.choice(lengths, size=max(m, len(lengths))))
-    found = 0
-    for size in np.unique(drawn):
-        words, sources, positions = pairs.draw(int(size), int((drawn == size).sum()),
-                                               gen.rng)
-        ok = gen.dfa.accepting[run_codes(gen.table, sources, gen.dfa.start)]
-        ok[ok] = gen.valid(words[ok], cell.kind)
-        stats[0] += len(ok)
-        stats[1] += int(ok.sum())
-        keep = np.flatnonzero(ok)[: cell.wanted]
-        if not keep.size:
-            continue
+    # In random order, so that the first `wanted` that pass favour no length.
+    drawn = gen.rng.choice(lengths, size=max(m, len(lengths)))
+    words, sources, positions = pairs.draw_lengths(drawn, gen.rng)
+    ok = gen.dfa.accepting[run_codes(gen.table, sources, gen.dfa.start)]
+    ok[ok] = gen.valid(words[ok], cell.kind)
+    stats[0] += len(ok)
+    stats[1] += int(ok.sum())
+    keep = np.flatnonzero(ok)[: cell.wanted]
+    if keep.size:
         local = (gen.local.plausible(words[keep]) if gen.local is not None
                  else np.zeros(len(keep), bool))
         gen.blocks.append(Block(words[keep], cell.kind, positions[keep], sources[keep],
-                                 local, exact=True))
+                                local, exact=True))
         cell.take(len(keep), int(local.sum()))
-        found += len(keep)
-    if not found and stats[0] >= PROBE:
+    elif stats[0] >= PROBE:
         gen.pairs_failed.add(cell.kind)
         cell.exact = False
+
 
 def non_member_rows(gen: NearMissGenerator, size: int, m: int) -> np.ndarray:
     """`m` uniformly random non-members of length `size` (none if it has none)."""

@@ -95,6 +95,7 @@ class NearMissGenerator:
         self.pair_budgets: dict[int, int] = {}  # the last budget a kind's build failed with
         self.pair_stats: dict[int, list[int]] = {}  # walk-length pair draws: drawn, passed
         self.pairs_failed: set[int] = set()  # kinds whose pair draws never pass the checks
+        self.pair_requests: dict[int, tuple] = {}  # a round's pair draws, by id of request
 
     # -- validity -----------------------------------------------------------------------------
 
@@ -175,14 +176,13 @@ class NearMissGenerator:
         that stay in the language.
         """
         cell = request.cell
-        pairs = None if request.aimed or cell.length is None else self.pairs.get(cell.kind)
-        if pairs is not None:
-            if not pairs.possible(cell.length):
-                cell.impossible = True  # no member has an edit of this kind leaving it
-                return
-            words, block, position = pairs.draw(cell.length, request.count, self.rng)
+        if self.pair_requests.get(id(request)) is not None:
+            words, block, position = self.pair_requests.pop(id(request))
             member = self.dfa.accepting[run_codes(self.table, block, self.dfa.start)]  # re-check
             yield block, np.arange(request.count), words, position, member
+            return
+        if self.pair_of(request) is not None:
+            cell.impossible = True  # no member has an edit of this kind leaving it
             return
         for block, priority in self.sources(cell, request.count):
             if request.aimed:
@@ -212,11 +212,43 @@ class NearMissGenerator:
                     out.append(Request(cell, size, targeted))
         return out
 
+    def pair_of(self, request: Request) -> EditPairs | None:
+        """The pair product that serves `request` (a plain request of one length), if any."""
+        if request.aimed or request.cell.length is None:
+            return None
+        return self.pairs.get(request.cell.kind)
+
+    def draw_pairs(self, requests: list[Request]) -> None:
+        """Draw the pairs of every request a pair product serves, one walk per kind.
+
+        Words of all the round's lengths share one walk (padded to the
+        longest), then each request takes its rows, trimmed to its length.
+        """
+        self.pair_requests.clear()
+        by_kind: dict[int, list[Request]] = {}
+        for request in requests:
+            pairs = self.pair_of(request)
+            if pairs is not None and pairs.possible(request.cell.length):
+                by_kind.setdefault(request.cell.kind, []).append(request)
+        for kind, group in by_kind.items():
+            lengths = np.repeat([r.cell.length for r in group], [r.count for r in group])
+            words, sources, positions = self.pairs[kind].draw_lengths(lengths, self.rng)
+            start = 0
+            for request in group:
+                rows = slice(start, start + request.count)
+                size = int(request.cell.length)
+                width = size - int(GROWTH[kind])
+                self.pair_requests[id(request)] = (words[rows, :size], sources[rows, :width],
+                                                   positions[rows])
+                start += request.count
+
     def round(self, cells: list[Cell]) -> None:
         """One vectorised round of mutation over the cells that still need words."""
         plan_pairs(self, cells)
+        requests = self.requests(cells)
+        self.draw_pairs(requests)
         by_length: dict[int | None, list[Request]] = {}
-        for request in self.requests(cells):
+        for request in requests:
             by_length.setdefault(request.cell.length, []).append(request)
         for batch in by_length.values():
             self._round_batch(batch)

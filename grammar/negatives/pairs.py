@@ -267,11 +267,24 @@ class EditPairs:
         each is the claimed edit of its member whatever the walk did; that
         they are rejected, and the members accepted, is for the caller to check.
         """
-        self._extend(length, self.tables, exact=False)
+        words, sources, positions = self.draw_lengths(np.full(m, length), rng)
+        return words[:, :length], sources, positions
+
+    def draw_lengths(self, lengths: np.ndarray, rng: np.random.Generator
+                     ) -> tuple[np.ndarray, ...]:
+        """One uniform valid pair for each of `lengths` (of its near miss), all in one walk.
+
+        As :meth:`draw`, with rows 0-padded to the longest: a round that
+        needs words of many lengths pays for the steps of the longest alone.
+        """
+        lengths = np.asarray(lengths, dtype=np.intp)
+        m = len(lengths)
+        top = int(lengths.max(initial=0))
+        self._extend(top, self.tables, exact=False)
         dtype = code_dtype(self.k)
-        walk = _Walk(m, length, self.dfa.start)
-        walk.words = np.zeros((m, length), dtype=dtype)
-        walk.sources = np.zeros((m, length - int(GROWTH[self.kind])), dtype=dtype)
+        walk = _Walk(lengths, self.dfa.start)
+        walk.words = np.zeros((m, top), dtype=dtype)
+        walk.sources = np.zeros((m, max(top - int(GROWTH[self.kind]), 0)), dtype=dtype)
         while True:
             rows = np.flatnonzero(~walk.edited)
             if rows.size:
@@ -283,7 +296,7 @@ class EditPairs:
             elif walk.edited.all():
                 symbol = (None if self.kind in (DELETE, TRANSPOSE)
                           else walk.words[np.arange(m), walk.positions])  # w's new symbol
-                words = mutate(walk.sources, self.kind, walk.positions, symbol)[:, :length]
+                words = mutate(walk.sources, self.kind, walk.positions, symbol)[:, :top]
                 return words, walk.sources, walk.positions
 
     def _pick(self, weights: np.ndarray, exact, rows: np.ndarray, rng) -> np.ndarray:
@@ -375,9 +388,10 @@ class EditPairs:
 class _Walk:
     """Where each row of a draw is: state (diagonal, or pair once edited), symbols left."""
 
-    def __init__(self, m: int, length: int, start: int) -> None:
+    def __init__(self, lengths: np.ndarray, start: int) -> None:
+        m = len(lengths)
         self.state = np.full(m, start, dtype=np.intp)
-        self.left = np.full(m, length, dtype=np.intp)  # symbols of the near miss to read
+        self.left = lengths.astype(np.intp)  # symbols of the near miss to read
         self.edited = np.zeros(m, dtype=bool)
         self.at = np.zeros(m, dtype=np.intp)  # the next symbol's index in w
         self.positions = np.zeros(m, dtype=np.intp)

@@ -137,6 +137,27 @@ def test_pair_draws_are_uniform_valid_pairs(kind):
         assert_uniform(Counter(got), expected, draws)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_walk_of_mixed_lengths_draws_each_length_uniformly(kind):
+    # Rows of lengths 3 and 5 share one walk: each length's rows are uniform over its pairs.
+    code, checked = KINDS.index(kind), 0
+    for number, (g, member) in enumerate(family()):
+        pairs = EditPairs.build(g.dfa, code, 5, budget=1 << 20)
+        expected = {n: valid_pairs(member, kind, n) for n in (3, 5)}
+        if not all(expected.values()):
+            continue
+        checked += 1
+        draws = {n: 40 * sum(e.values()) for n, e in expected.items()}
+        lengths = np.random.default_rng(number).permutation(
+            np.repeat([3, 5], [draws[3], draws[5]]))
+        got = decoded(g, *pairs.draw_lengths(lengths, np.random.default_rng(number)))
+        for n in (3, 5):
+            mine = [row for row, size in zip(got, lengths.tolist(), strict=True) if size == n]
+            assert all(len(w) == n for w, _, _ in mine)
+            assert_uniform(Counter(mine), expected[n], draws[n])
+    assert checked
+
+
 def test_close_calls_and_python_ints_keep_draws_exact(monkeypatch):
     # Counts past a tiny int64 bound turn into Python ints; a huge float error sends
     # every choice down the exact path.
