@@ -309,17 +309,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 ok, 2 error, 130 interrupted.
     """
 
+    lost: list[BaseException] = []
+
     def body() -> int:
         args = _build_parser().parse_args(argv)
-        return args.handler(args)
+        try:
+            return args.handler(args)
+        except Exception as err:
+            distributed = sys.modules.get("neural.distributed")
+            if distributed is not None and isinstance(err, distributed.DistributedError):
+                lost.append(err)
+            raise
 
-    return run_main(
+    status = run_main(
         "neural",
         body,
         errors=_typed_errors,
         interrupted="interrupted; 'neural train ... --resume' continues from the last "
         "finished epoch",
     )
+    if lost and sys.modules["neural.distributed"].launched():
+        # The error line is out. A process group whose peer died can abort inside gloo as
+        # the interpreter tears it down, so this rank of a failed run leaves at once.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
 
 
 if __name__ == "__main__":

@@ -214,20 +214,23 @@ def process_group(device: torch.device) -> Iterator[torch.device]:
             f"within {timeout:g} s: {first_line(err)}"
         ) from None
     me, world = dist.get_rank(), dist.get_world_size()
+    broken = False
     try:
         yield device
         dist.barrier()  # nobody leaves while rank 0 still writes
     except RuntimeError as err:
         if not _lost_contact(err):
             raise
+        broken = True
         raise DistributedError(
             f"rank {me} of {world}: lost contact with the other ranks ({first_line(err)}); "
             f"another rank has died, was killed, or did not answer within {timeout:g} s "
             "(NEURAL_DIST_TIMEOUT); the last finished epoch is kept, continue with --resume"
         ) from None
     finally:
-        with contextlib.suppress(RuntimeError, ValueError):
-            dist.destroy_process_group()
+        if not broken:  # tearing down a group whose peer is gone can abort inside gloo
+            with contextlib.suppress(RuntimeError, ValueError):
+                dist.destroy_process_group()
 
 
 def _rank_device(device: torch.device) -> torch.device:
