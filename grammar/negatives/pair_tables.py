@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
     from grammar.automaton import DFA
 
 __all__ = [
+    "MAX_FLOAT_BITS",
     "add_counts",
+    "countable_length",
+    "float_fits",
     "closure",
     "edits_of",
     "index_of",
@@ -35,6 +39,31 @@ __all__ = [
     "segment_sums",
     "step_sums",
 ]
+
+#: Float64 counts stop short of overflow: counts that may pass 2**this are not attempted.
+MAX_FLOAT_BITS = 1000
+
+
+def float_fits(k: int, top: int) -> bool:
+    """Whether every pair count over `k` symbols up to length `top` stays far below float64's
+    largest.
+
+    >>> float_fits(4, 400), float_fits(4, 600)
+    (True, False)
+    """
+    return (top + 3) * math.log2(max(k, 2)) + 2 * math.log2(top + 3) <= MAX_FLOAT_BITS
+
+
+def countable_length(k: int) -> int:
+    """The longest near misses over `k` symbols whose pairs float64 counts can reach.
+
+    >>> countable_length(4), countable_length(64)
+    (488, 161)
+    """
+    top = int(MAX_FLOAT_BITS / math.log2(max(k, 2)))
+    while top > 0 and not float_fits(k, top):
+        top -= 1
+    return top
 
 
 def rejective(dfa: DFA) -> np.ndarray:

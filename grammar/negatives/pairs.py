@@ -49,9 +49,12 @@ from grammar.errors import GrammarError
 from grammar.minimize import reachable_states
 from grammar.negatives.kinds import DELETE, GROWTH, INSERT, SUBSTITUTE, TRANSPOSE, mutate
 from grammar.negatives.pair_tables import (
+    MAX_FLOAT_BITS,
     add_counts,
     closure,
+    countable_length,
     edits_of,
+    float_fits,
     index_of,
     padded,
     rejective,
@@ -67,8 +70,6 @@ __all__ = ["CONSUMED", "MAX_FLOAT_BITS", "EditPairs", "countable_length", "edit_
 
 #: Symbols of the near miss that an edit of each kind reads (u's are 1, 0, 2, 2).
 CONSUMED = np.array([1, 1, 0, 2])
-#: Float64 counts stop short of overflow: counts that may pass 2**this are not attempted.
-MAX_FLOAT_BITS = 1000
 
 
 def edit_pairs(dfa: DFA, kind: int, top: int, budget: int) -> EditPairs | None:
@@ -90,7 +91,7 @@ def edit_pairs(dfa: DFA, kind: int, top: int, budget: int) -> EditPairs | None:
     record = cached(dfa, f"edit_pairs:{kind}", dict)
     built = record.get("pairs")
     if built is not None:
-        fits = built.cost(top) <= budget and _float_fits(len(dfa.alphabet), top)
+        fits = built.cost(top) <= budget and float_fits(len(dfa.alphabet), top)
         return built if fits else None
     failed = record.get("failed")
     if failed is not None and budget <= failed[0] and top >= failed[1]:
@@ -101,23 +102,6 @@ def edit_pairs(dfa: DFA, kind: int, top: int, budget: int) -> EditPairs | None:
     else:
         record["pairs"] = built
     return built
-
-
-def _float_fits(k: int, top: int) -> bool:
-    """Whether every count of lengths up to `top` stays far below float64's largest."""
-    return (top + 3) * math.log2(max(k, 2)) + 2 * math.log2(top + 3) <= MAX_FLOAT_BITS
-
-
-def countable_length(k: int) -> int:
-    """The longest near misses over `k` symbols whose pairs float64 counts can reach.
-
-    >>> countable_length(4), countable_length(64)
-    (488, 161)
-    """
-    top = int(MAX_FLOAT_BITS / math.log2(max(k, 2)))
-    while top > 0 and not _float_fits(k, top):
-        top -= 1
-    return top
 
 
 class EditPairs:
@@ -164,7 +148,7 @@ class EditPairs:
         """The pair product, or None when counting it up to length `top` would pass `budget`
         entries (pairs x symbols x lengths, or edits x 8), or could overflow float64."""
         n, k = dfa.n_states, len(dfa.alphabet)
-        if not _float_fits(k, top):
+        if not float_fits(k, top):
             return None
         table = dfa.table.astype(np.intp)
         live, bad = dfa_live(dfa), rejective(dfa)
@@ -192,7 +176,7 @@ class EditPairs:
 
     def _extend(self, top: int, tables: list[list[np.ndarray]], exact: bool) -> None:
         """Grow `tables` (pairs c, edits E, diagonal D) to cover length `top`."""
-        if not exact and not _float_fits(self.k, top):
+        if not exact and not float_fits(self.k, top):
             raise GrammarError(f"near misses of length {top} over {self.k} symbols are too "
                                "many to count in float64")
         c, e, d = tables
