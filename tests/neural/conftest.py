@@ -6,11 +6,19 @@ from :meth:`grammar.Grammar.accepts`, never from the code under test.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 import torch
 
 from grammar import library
 from neural import TrainConfig, Verifier, train
+
+# Real multi-process runs start torchrun and read /proc: Linux with torch.distributed.
+needs_torchrun = pytest.mark.skipif(
+    not torch.distributed.is_available() or sys.platform != "linux",
+    reason="needs torch.distributed and /proc (Linux)",
+)
 
 # Parity (an even number of 1s) has members at every length, so 600 balanced words
 # are plenty; eight GRU units learn it, long words included, in about ten epochs

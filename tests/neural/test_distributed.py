@@ -45,7 +45,7 @@ from neural.distributed import (
 )
 from neural.targets import training_splits
 
-from .conftest import TINY
+from .conftest import TINY, needs_torchrun
 
 # One rank of a run: train parity, then write what this rank fed the network in each
 # epoch (validation runs in eval mode, so a switch back to training mode starts an epoch).
@@ -79,11 +79,6 @@ with open(os.path.join(out, "rank%s.json" % os.environ["RANK"]), "w") as f:
 # Accuracy of a 2-process run against a single-process run of the same budget (epochs over
 # the same training split): within 5 points. Measured: both reach 100% on parity.
 TOLERANCE = 0.05
-
-needs_torchrun = pytest.mark.skipif(
-    not torch.distributed.is_available() or sys.platform != "linux",
-    reason="needs torch.distributed and /proc (Linux)",
-)
 
 
 def _torchrun(script: Path, config: TrainConfig, out: Path, mode: str = "fresh",

@@ -16,8 +16,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,10 +26,7 @@ from neural.search.stepper import stepper_for
 from neural.search.trie import Tally, walk
 from neural.verifier import Verifier
 
-needs_torchrun = pytest.mark.skipif(
-    not torch.distributed.is_available() or sys.platform != "linux",
-    reason="needs torch.distributed (Linux)",
-)
+from .conftest import needs_torchrun
 
 
 def shared_walk(verifier, g, max_length, exhaustive, world, chunk=8, keep=5):

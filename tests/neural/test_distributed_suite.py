@@ -17,11 +17,13 @@ import time
 from pathlib import Path
 
 import pytest
-import torch
 
 from neural.distributed import DistributedError
 from neural.suite import ROW, RUNS, Part, parse_spec, read_results, run_suite
 from neural.suite.shards import announce
+
+from .conftest import needs_torchrun
+from .test_suite import TRAIN
 
 SPEC = """
 name = "shared"
@@ -31,28 +33,8 @@ builtin = ["parity", "tomita-2", "tomita-1", "tomita-4"]
 [[models]]
 name = "tiny"
 hidden = 8
-[train]
-n_examples = 300
-lengths = [0, 8]
-embedding = 4
-batch_size = 16
-lr = 0.03
-grad_clip = 1.0
-update_bias = 2.0
-max_epochs = 4
-target_accuracy = 1.0
-min_samples = 0
-threads = 1
-[compare]
-n_per_set = 60
-seed = 0
-"""
+""" + TRAIN
 TIMINGS = ("seconds", "run_seconds")
-
-needs_torchrun = pytest.mark.skipif(
-    not torch.distributed.is_available() or sys.platform != "linux",
-    reason="needs torch.distributed (Linux)",
-)
 
 
 def _untimed(rows):
