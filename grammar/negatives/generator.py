@@ -95,7 +95,6 @@ class NearMissGenerator:
         self.pair_budgets: dict[int, int] = {}  # the last budget a kind's build failed with
         self.pair_stats: dict[int, list[int]] = {}  # walk-length pair draws: drawn, passed
         self.pairs_failed: set[int] = set()  # kinds whose pair draws never pass the checks
-        self.pair_requests: dict[int, tuple] = {}  # a round's pair draws, by id of request
 
     # -- validity -----------------------------------------------------------------------------
 
@@ -176,8 +175,8 @@ class NearMissGenerator:
         that stay in the language.
         """
         cell = request.cell
-        if self.pair_requests.get(id(request)) is not None:
-            words, block, position = self.pair_requests.pop(id(request))
+        if request.drawn is not None:
+            words, block, position = request.drawn
             member = self.dfa.accepting[run_codes(self.table, block, self.dfa.start)]  # re-check
             yield block, np.arange(request.count), words, position, member
             return
@@ -224,7 +223,6 @@ class NearMissGenerator:
         Words of all the round's lengths share one walk (padded to the
         longest), then each request takes its rows, trimmed to its length.
         """
-        self.pair_requests.clear()
         by_kind: dict[int, list[Request]] = {}
         for request in requests:
             pairs = self.pair_of(request)
@@ -238,8 +236,7 @@ class NearMissGenerator:
                 rows = slice(start, start + request.count)
                 size = int(request.cell.length)
                 width = size - int(GROWTH[kind])
-                self.pair_requests[id(request)] = (words[rows, :size], sources[rows, :width],
-                                                   positions[rows])
+                request.drawn = (words[rows, :size], sources[rows, :width], positions[rows])
                 start += request.count
 
     def round(self, cells: list[Cell]) -> None:

@@ -156,7 +156,8 @@ def run_suite(
         progress = progress and part.index == 0
     runs = spec.runs
     mine = part.select(runs)
-    rows = _finished(out, runs)
+    rows: dict[str, dict[str, Any]] = {}
+    _add_finished(out, runs, rows)
     if part.index == 0 or not launched:
         write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
     steps = {step: optional_step(step) for step in ("search", "extract")
@@ -172,7 +173,9 @@ def run_suite(
             with ranks.single_process():  # each run trains alone, whatever torchrun says
                 row = _execute(run, spec, out / RUNS / run.id, device, progress, steps)
             write_json(out / RUNS / run.id / ROW, row)  # the run's commit point
-            rows = _finished(out, runs)  # other parts' rows too
+            rows[run.id] = row
+            if part.count > 1:
+                _add_finished(out, runs, rows)  # the other parts' rows too
             if part.index == 0 or not launched:
                 write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
             bar.update(1)
@@ -185,19 +188,17 @@ def run_suite(
                     bar.write(line, file=sys.stderr)
     if launched and part.index == 0:
         wait_for_rows([out / RUNS / r.id / ROW for r in runs], echo)
-        rows = _finished(out, runs)
+        _add_finished(out, runs, rows)
         write_results(out, spec.name, [rows[r.id] for r in runs])
     return [rows[r.id] for r in runs if r.id in rows]
 
 
-def _finished(out: Path, runs: list[Run]) -> dict[str, dict[str, Any]]:
-    """The rows of the runs finished in `out`, by run id."""
-    rows = {}
+def _add_finished(out: Path, runs: list[Run], rows: dict[str, dict[str, Any]]) -> None:
+    """Add to `rows` (by run id) the rows of runs finished in `out` that it lacks."""
     for run in runs:
         row_path = out / RUNS / run.id / ROW
-        if row_path.exists():
+        if run.id not in rows and row_path.exists():
             rows[run.id] = read_json(row_path)
-    return rows
 
 
 def _rank_device(device: str) -> str:
