@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from grammar.words import Word
 
 __all__ = [
+    "FLOAT_BITS",
     "Codec",
     "Counts",
     "cached",
@@ -54,13 +55,14 @@ __all__ = [
     "member_lengths",
     "random_below",
     "run_codes",
-    "uniform_lengths_codes",
     "unrank_codes",
     "unrank_word",
 ]
 
 
 _CACHE: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
+#: Float64 copies of counts are made only below 2**this (far from float64's largest).
+FLOAT_BITS = 1000
 
 
 def cached(owner: Any, key: str, build: Callable[[], Any]) -> Any:
@@ -179,14 +181,17 @@ class Counts:
     """Exact word counts of one DFA (members, or non-members), grown on demand.
 
     ``counts[r, s]`` is the number of words of length r leading from s into
-    the chosen states; ``branch[r, s, j]`` the number of those of length
-    r + 1 whose first symbol is at most j, the table unranking reads.
+    the chosen states. Two views are derived only when asked for:
+    :meth:`branches` (``branch[r, s, j]``: the words of length r + 1 whose
+    first symbol is at most j, the table unranking reads) and
+    :meth:`floats` (the counts rounded to float64, for float-guided draws).
     """
 
     def __init__(self, dfa: DFA, members: bool) -> None:
         self.dfa, self.members = dfa, members
         self.counts = np.zeros((0, dfa.n_states), dtype=np.int64)
-        self.branch = np.zeros((0, dfa.n_states, len(dfa.alphabet)), dtype=np.int64)
+        self._branch = np.zeros((0, dfa.n_states, len(dfa.alphabet)), dtype=np.int64)
+        self._floats = np.zeros((0, dfa.n_states))
         self._lists: list[list[int]] = []
 
     def as_lists(self) -> list[list[int]]:
@@ -196,10 +201,10 @@ class Counts:
         return self._lists
 
     def upto(self, max_length: int) -> Counts:
-        """Grow the tables to cover lengths up to `max_length`, and no further.
+        """Grow the counts to cover lengths up to `max_length`, and no further.
 
-        Only the new lengths are computed. Each table stays int64 while all
-        of it fits; the first length that does not turns it into Python ints
+        Only the new lengths are computed. The table stays int64 while all of
+        it fits; the first length that does not turns it into Python ints
         (one dtype per table keeps unranking vectorised).
         """
         done = len(self.counts)
@@ -216,20 +221,46 @@ class Counts:
             if big:
                 new = np.array([c.astype(object) for c in rows], dtype=object).reshape(
                     len(rows), dfa.n_states)
+                if self.counts.dtype != object:
+                    self.counts = self.counts.astype(object)
             else:
                 new = np.array(rows, dtype=np.int64).reshape(len(rows), dfa.n_states)
-            # branch[r] sums up to k counts of length r: it may pass int64 before they do.
-            k = max(len(dfa.alphabet), 1)
-            big_branch = big or self.branch.dtype == object or int(new.max(initial=0)) * k >= (
-                INT64_SAFE)
-            branch = np.cumsum((new.astype(object) if big_branch else new)[:, dfa.table], axis=2)
-            if big and self.counts.dtype != object:
-                self.counts = self.counts.astype(object)
-            if big_branch and self.branch.dtype != object:
-                self.branch = self.branch.astype(object)
             self.counts = np.concatenate([self.counts, new])
-            self.branch = np.concatenate([self.branch, branch])
         return self
+
+    def branches(self, max_length: int) -> np.ndarray:
+        """``branch[r]`` for r <= max_length (the counts are grown as needed).
+
+        A row sums up to k counts of length r, so it may pass int64 before
+        they do; it turns to Python ints then.
+        """
+        self.upto(max_length)
+        done = len(self._branch)
+        if done <= max_length:
+            new = self.counts[done : max_length + 1]
+            k = max(len(self.dfa.alphabet), 1)
+            big = (new.dtype == object or self._branch.dtype == object
+                   or int(new.max(initial=0)) * k >= INT64_SAFE)
+            branch = np.cumsum((new.astype(object) if big else new)[:, self.dfa.table], axis=2)
+            if big and self._branch.dtype != object:
+                self._branch = self._branch.astype(object)
+            self._branch = np.concatenate([self._branch, branch])
+        return self._branch[: max_length + 1]
+
+    def floats(self, max_length: int) -> np.ndarray | None:
+        """The counts up to `max_length` rounded to float64 (each within a relative 2**-53).
+
+        None when a count there reaches 2**1000, too near float64's largest
+        for the sums that read it.
+        """
+        self.upto(max_length)
+        done = len(self._floats)
+        if done <= max_length:
+            new = self.counts[done : max_length + 1]
+            if new.dtype == object and int(new.max()).bit_length() > FLOAT_BITS:
+                return None
+            self._floats = np.concatenate([self._floats, new.astype(np.float64)])
+        return self._floats[: max_length + 1]
 
 
 def counts_of(dfa: DFA, max_length: int, members: bool = True) -> Counts:
@@ -275,7 +306,7 @@ def unrank_codes(
     codes = np.zeros((m, width), dtype=code_dtype(len(dfa.alphabet)))
     if width == 0:
         return codes
-    branch = counts_of(dfa, width, members).branch
+    branch = counts_of(dfa, width, members).branches(width)
     states = np.full(m, dfa.start, dtype=np.intp)
     order = np.argsort(-lengths, kind="stable")  # longest first: the active rows are a prefix
     lengths, remaining, rows = lengths[order], ranks[order], order
@@ -333,18 +364,6 @@ def unrank_word(dfa: DFA, length: int, rank: int, members: bool = True) -> list[
 def member_lengths(counts: np.ndarray, lo: int, hi: int, start: int) -> np.ndarray:
     """The lengths in ``[lo, hi]`` with at least one word, per `counts`."""
     return np.array([k for k in range(lo, hi + 1) if counts[k, start] > 0], dtype=np.int64)
-
-
-def uniform_lengths_codes(
-    dfa: DFA, lengths: np.ndarray, n: int, rng: np.random.Generator, members: bool = True
-) -> np.ndarray:
-    """`n` words: a length drawn uniformly from `lengths`, then a word uniformly."""
-    drawn = lengths[rng.integers(0, lengths.size, size=n)] if lengths.size > 1 else np.full(
-        n, lengths[0]
-    )
-    counts = count_table(dfa, int(lengths.max()), members)
-    ranks = random_below(rng, counts[drawn, dfa.start])
-    return unrank_codes(dfa, drawn, ranks, members)
 
 
 def encode_words(dfa: DFA, words: Sequence[Sequence[str]]) -> np.ndarray:

@@ -48,9 +48,10 @@ from grammar.checks import (
     describe_lengths,
     grammar_label,
 )
-from grammar.codes import Codec, count_table, member_lengths, uniform_lengths_codes
+from grammar.codes import Codec, count_table, member_lengths
 from grammar.errors import EmptyLanguageError
 from grammar.seeds import random_state
+from grammar.uniform import uniform_lengths_codes
 from grammar.walks import Walk, bounds_feasible, sample_codes
 
 if TYPE_CHECKING:

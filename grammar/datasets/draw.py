@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from grammar.automaton import INT64_SAFE
-from grammar.codes import Codec, count_table, random_below, unrank_codes
+from grammar.codes import Codec, count_table, unrank_codes
 from grammar.datasets.kinds import miss_kinds
 from grammar.datasets.record import Dataset
 from grammar.errors import EmptyLanguageError
 from grammar.negatives import near_misses_by_length
+from grammar.uniform import uniform_codes_of
 
 if TYPE_CHECKING:
     from grammar.core import Grammar
@@ -62,9 +63,9 @@ class WordDrawer:
             want = count - len(found)
             if available < INT64_SAFE:
                 ranks = self.rng.choice(available, size=draw, replace=False)
-            else:  # collisions are negligible; the checks below remove any
-                ranks = random_below(self.rng, np.full(draw, available, dtype=object))
-            codes = unrank_codes(dfa, np.full(draw, length), ranks, members)
+                codes = unrank_codes(dfa, np.full(draw, length), ranks, members)
+            else:  # with replacement: collisions are negligible, and the checks below drop any
+                codes = uniform_codes_of(dfa, np.full(draw, length), self.rng, members)
             for word in self.codec.decode(codes):
                 if word not in self.taken and word not in self.exclude:
                     self.taken.add(word)

@@ -28,7 +28,7 @@ The modules, one idea each:
 - :mod:`~grammar.negatives.automaton`: the near-miss automaton;
 - :mod:`~grammar.negatives.pairs`: counted (member, edit) pairs and draws from them
   (tables in :mod:`~grammar.negatives.pair_tables`, exact float-guided choices in
-  :mod:`~grammar.negatives.weighted`);
+  :mod:`~grammar.weighted`);
 - :mod:`~grammar.negatives.windows`: locally plausible (long-range) words;
 - :mod:`~grammar.negatives.quotas`: the quota planner;
 - :mod:`~grammar.negatives.choice`: mutation, pairs or the exact draw, by estimated cost;

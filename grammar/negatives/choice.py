@@ -129,6 +129,12 @@ def review(gen: NearMissGenerator, cells: list[Cell], cell: Cell) -> Decision:
     review_local(cells, cell, gen.spill, gen.rng)
     if not cell.wanted:
         return Decision("mutate")
+    if gen.pairs_for(cell) is not None:
+        # Drawn from counted pairs: judged by how many of those passed, not by mutation.
+        drawn, passed, _ = gen.pair_counts(cell.kind)
+        if passed or drawn < PROBE:
+            return Decision("mutate")
+        gen.pairs_failed.add(cell.kind)  # transpositions that never pass: back to mutation
     # A kind fares alike at neighbouring lengths: judge it on all its cells together.
     same = [c for c in cells if c.kind == cell.kind]
     tried, found = sum(c.tried for c in same), sum(c.found for c in same)

@@ -20,14 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from grammar.codes import (
-    code_dtype,
-    count_table,
-    random_below,
-    run_codes,
-    uniform_lengths_codes,
-    unrank_codes,
-)
+from grammar.codes import code_dtype, count_table, run_codes
 from grammar.negatives.kinds import TRANSPOSE
 from grammar.negatives.quotas import (
     MAX_ROUND_SYMBOLS,
@@ -37,6 +30,7 @@ from grammar.negatives.quotas import (
     Cell,
 )
 from grammar.negatives.repairs import at_distance_one, made_by, pick_sources
+from grammar.uniform import uniform_codes_of, uniform_lengths_codes
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA
@@ -92,8 +86,8 @@ def draw_pairs(gen: NearMissGenerator, cell: Cell, pairs: EditPairs, lengths: np
     such draws are dropped, so more are drawn, by the kind's observed
     yield; a kind whose draws never pass is marked in ``pairs_failed``.
     """
-    stats = gen.pair_stats.setdefault(cell.kind, [0, 0])  # drawn, passed
-    yield_rate = (stats[1] + 1) / (stats[0] + 1)
+    yield_rate = gen.pair_yield(cell.kind)
+    stats = gen.pair_counts(cell.kind)
     m = int(min(len(lengths) * ROUND_MARGIN / yield_rate + ROUND_EXTRA,
                 MAX_ROUND_SYMBOLS // (int(lengths.max(initial=0)) + 1)))
     # In random order, so that the first `wanted` that pass favour no length.
@@ -117,13 +111,9 @@ def draw_pairs(gen: NearMissGenerator, cell: Cell, pairs: EditPairs, lengths: np
 
 def non_member_rows(gen: NearMissGenerator, size: int, m: int) -> np.ndarray:
     """`m` uniformly random non-members of length `size` (none if it has none)."""
-    counts = count_table(gen.dfa, max(size, gen.top), members=False)
-    total = counts[size, gen.dfa.start]
-    if total == 0:
+    if count_table(gen.dfa, size, members=False)[size, gen.dfa.start] == 0:
         return np.zeros((0, size), dtype=code_dtype(gen.k))
-    bounds = np.full(m, total, dtype=counts.dtype)
-    ranks = random_below(gen.rng, bounds)
-    return unrank_codes(gen.dfa, np.full(m, size), ranks, members=False)
+    return uniform_codes_of(gen.dfa, np.full(m, size), gen.rng, members=False)
 
 def near_miss_rows(gen: NearMissGenerator, codes: np.ndarray, kind: int) -> np.ndarray:
     """Which rows (non-members) are near misses that one edit of `kind` makes."""

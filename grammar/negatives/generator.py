@@ -30,6 +30,7 @@ from grammar.negatives.drawn import Block, stack
 from grammar.negatives.kinds import GROWTH, INSERT, SHORTEST, SUBSTITUTE, TRANSPOSE, mutate
 from grammar.negatives.pairs import EditPairs
 from grammar.negatives.quotas import (
+    PRIOR_LOCAL,
     Cell,
     Request,
     round_size,
@@ -93,7 +94,7 @@ class NearMissGenerator:
         self.blocks: list[Block] = []
         self.pairs: dict[int, EditPairs | None] = {}
         self.pair_budgets: dict[int, int] = {}  # the last budget a kind's build failed with
-        self.pair_stats: dict[int, list[int]] = {}  # walk-length pair draws: drawn, passed
+        self.pair_stats: dict[int, list[int]] = {}  # see pair_counts
         self.pairs_failed: set[int] = set()  # kinds whose pair draws never pass the checks
 
     # -- validity -----------------------------------------------------------------------------
@@ -201,21 +202,46 @@ class NearMissGenerator:
             if cell.wanted == 0 or cell.exact:
                 continue
             aimed = cell.kind == SUBSTITUTE and self.local is not None
-            plain = cell.need / cell.rate()
-            local = cell.need_local / cell.rate_local() if cell.need_local else 0.0
+            # Pair draws leave the language by construction: size them by their own yields,
+            # not by how rarely mutation succeeded (which is why they are drawn).
+            if self.pairs_for(cell) is not None:
+                drawn, passed, plausible = self.pair_counts(cell.kind)
+                rate, rate_local, tried = self.pair_yield(cell.kind), \
+                    (plausible + PRIOR_LOCAL[0]) / (drawn + PRIOR_LOCAL[1]), drawn
+            else:
+                rate, rate_local, tried = cell.rate(), cell.rate_local(), cell.tried
+            plain = cell.need / rate
+            local = cell.need_local / rate_local if cell.need_local else 0.0
             wants = [(plain, False), (local, True)] if aimed else [(plain + local, False)]
             for want, targeted in wants:
                 if want > 0:
-                    tried = cell.tried_local if targeted else cell.tried
-                    size = round_size(want, tried, cell.mean_length())
+                    size = round_size(want, cell.tried_local if targeted else tried,
+                                      cell.mean_length())
                     out.append(Request(cell, size, targeted))
         return out
 
+    def pairs_for(self, cell: Cell) -> EditPairs | None:
+        """The pair product that serves a cell of one length, if any (and not retired)."""
+        if cell.length is None or cell.kind in self.pairs_failed:
+            return None
+        return self.pairs.get(cell.kind)
+
+    def pair_yield(self, kind: int) -> float:
+        """The share of pair draws of `kind` that passed the checks so far (optimistic).
+
+        Only a transposition can fail: it may leave the language yet need two
+        edits to undo.
+        """
+        drawn, passed, _ = self.pair_counts(kind)
+        return (passed + 1) / (drawn + 1)
+
+    def pair_counts(self, kind: int) -> list[int]:
+        """The pair draws of `kind` so far: [drawn, passed, locally plausible] (updatable)."""
+        return self.pair_stats.setdefault(kind, [0, 0, 0])
+
     def pair_of(self, request: Request) -> EditPairs | None:
         """The pair product that serves `request` (a plain request of one length), if any."""
-        if request.aimed or request.cell.length is None:
-            return None
-        return self.pairs.get(request.cell.kind)
+        return None if request.aimed else self.pairs_for(request.cell)
 
     def draw_pairs(self, requests: list[Request]) -> None:
         """Draw the pairs of every request a pair product serves, one walk per kind.
@@ -293,7 +319,12 @@ class NearMissGenerator:
             picked = (np.zeros(len(rows), dtype=bool) if aimed
                       else lowest(priority[rows], ok & ~picked_local, cell.need))
             take[rows] = picked_local | picked
-            if not aimed:
+            if request.drawn is not None:
+                counts = self.pair_counts(cell.kind)
+                counts[0] += rows.size
+                counts[1] += int(ok.sum())
+                counts[2] += int(near.sum())
+            elif not aimed:
                 cell.tried += rows.size
                 cell.found += int(ok.sum())
                 cell.symbols += int(lengths[rows].sum())

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from grammar.automaton import INT64_SAFE
+from grammar.codes import FLOAT_BITS
 from grammar.negatives.kinds import INSERT, SUBSTITUTE, TRANSPOSE
 from grammar.negatives.possible import Distinct
 
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 #: Float64 counts stop short of overflow: counts that may pass 2**this are not attempted.
-MAX_FLOAT_BITS = 1000
+MAX_FLOAT_BITS = FLOAT_BITS
 
 
 def float_fits(k: int, top: int) -> bool:

@@ -20,7 +20,7 @@ times the states; on random DFAs the square, which is where mutation
 succeeds often and is used instead.
 
 Counts are float64 (exact below 2**53); draws are exact all the same, see
-:mod:`grammar.negatives.weighted`; exact integer counts (int64 while they
+:mod:`grammar.weighted`; exact integer counts (int64 while they
 fit, Python ints beyond) are made only if a close call ever needs them.
 
 Examples
@@ -61,7 +61,7 @@ from grammar.negatives.pair_tables import (
     segment_sums,
     step_sums,
 )
-from grammar.negatives.weighted import choose, float_error
+from grammar.weighted import choose, float_error
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA

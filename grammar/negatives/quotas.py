@@ -31,6 +31,8 @@ __all__ = [
     "MAX_ROUND_SYMBOLS",
     "MIN_LONG_RANGE_RATE",
     "MIN_RATE",
+    "PRIOR",
+    "PRIOR_LOCAL",
     "PROBE",
     "ROUND_EXTRA",
     "ROUND_GROWTH",

@@ -2,7 +2,7 @@
 
 :mod:`grammar.negatives.pairs` counts the pairs (u, edit) with u a member
 and the edited word rejected, and draws them in proportion to the counts;
-:mod:`grammar.negatives.weighted` makes those draws exact with float
+:mod:`grammar.weighted` makes those draws exact with float
 weights. The oracles here enumerate every source word and every edit, and
 decide membership with Python predicates (or, for random DFAs, with the
 DFA's own acceptor: the edits are what is checked).
@@ -21,7 +21,7 @@ from grammar import Grammar, random_grammar
 from grammar.negatives import KINDS, near_misses, pair_tables
 from grammar.negatives import pairs as pairs_module
 from grammar.negatives.pairs import EditPairs, edit_pairs
-from grammar.negatives.weighted import choose, exact_choice
+from grammar.weighted import choose, exact_choice
 
 from .test_negatives_scale import explore
 

@@ -1,0 +1,116 @@
+"""Uniformly random words of given lengths: members, or non-members, exactly.
+
+Two routes give the same distribution (each word of a length equally likely):
+
+- while the number of words of every requested length fits int64, a
+  uniform rank is drawn per word and unranked on the DFA
+  (:func:`grammar.codes.unrank_codes`);
+- past int64 (from about ten symbols over 64 letters), ranks would be Python
+  ints, each compared one by one. Instead each word is read symbol by
+  symbol, symbol a with probability ``count(r - 1, δ(q, a)) / count(r, q)``,
+  the choice guided by float64 copies of the counts and exact wherever it
+  is close (:func:`grammar.weighted.choose`), at the speed of float
+  arithmetic.
+
+Counts that reach 2**1000 (near float64's largest) take the rank route with
+Python ints.
+
+Examples
+--------
+>>> import numpy as np
+>>> from grammar import library
+>>> dfa = library.tomita(2).dfa            # (10)*
+>>> from grammar.codes import Codec
+>>> Codec.of(dfa).decode(uniform_codes_of(dfa, np.array([4, 2]), np.random.default_rng(0)))
+['1010', '10']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from grammar.automaton import INT64_SAFE
+from grammar.codes import Counts, code_dtype, counts_of, random_below, unrank_codes
+from grammar.weighted import UNIT, choose
+
+if TYPE_CHECKING:
+    from grammar.automaton import DFA
+
+__all__ = ["RANK_LIMIT", "uniform_codes_of", "uniform_lengths_codes"]
+
+#: Words of lengths whose counts all stay below this are drawn by rank (int64 arithmetic).
+RANK_LIMIT = INT64_SAFE
+
+
+def uniform_codes_of(
+    dfa: DFA, lengths: np.ndarray, rng: np.random.Generator, members: bool = True
+) -> np.ndarray:
+    """One uniformly random word of each of `lengths`, as codes (rows 0-padded).
+
+    The words are members of `dfa`, or with ``members=False`` non-members;
+    every requested length must have some. The route (see the module) is
+    chosen by the counts at the requested lengths alone, so the words depend
+    on the call, not on what was counted before.
+    """
+    lengths = np.asarray(lengths, dtype=np.intp)
+    top = int(lengths.max(initial=0))
+    counts = counts_of(dfa, top, members)
+    totals = counts.counts[lengths, dfa.start]
+    if not len(lengths) or int(totals.max()) < RANK_LIMIT:
+        return unrank_codes(dfa, lengths, random_below(rng, totals.astype(np.int64)), members)
+    floats = counts.floats(top)
+    if floats is None:
+        ranks = random_below(rng, totals.astype(object if totals.dtype == object else np.int64))
+        return unrank_codes(dfa, lengths, ranks, members)
+    return _guided(dfa, counts, floats, lengths, rng)
+
+
+def _guided(dfa: DFA, counts: Counts, floats: np.ndarray, lengths: np.ndarray,
+            rng: np.random.Generator) -> np.ndarray:
+    """Read each word symbol by symbol, in proportion to the counts of what can follow."""
+    table = dfa.table.astype(np.intp)
+    exact = counts.counts
+    m, width = len(lengths), int(lengths.max(initial=0))
+    codes = np.zeros((m, width), dtype=code_dtype(len(dfa.alphabet)))
+    states = np.full(m, dfa.start, dtype=np.intp)
+    order = np.argsort(-lengths, kind="stable")  # longest first: the active rows are a prefix
+    lengths, rows = lengths[order], order
+    active = m
+    for t in range(width):
+        while active and lengths[active - 1] <= t:
+            active -= 1
+        left = lengths[:active] - t - 1
+        targets = table[states[:active]]  # (a, k): the state after each symbol
+        weights = floats[left[:, None], targets]
+
+        def exact_weights(i: np.ndarray, left=left, targets=targets) -> list[int]:
+            row = int(i[0])
+            return [int(c) for c in exact[left[row], targets[row]]]
+
+        # Each float weight is the exact count rounded once: within a relative UNIT.
+        choice = choose(weights, exact_weights, rng, UNIT)
+        states[:active] = targets[np.arange(active), choice]
+        codes[rows[:active], t] = choice + 1
+    return codes
+
+
+def uniform_lengths_codes(
+    dfa: DFA, lengths: np.ndarray, n: int, rng: np.random.Generator, members: bool = True
+) -> np.ndarray:
+    """`n` words: a length drawn uniformly from `lengths`, then a word uniformly.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from grammar import library
+    >>> codes = uniform_lengths_codes(library.reber().dfa, np.array([5, 9]), 3,
+    ...                               np.random.default_rng(0))
+    >>> sorted(np.count_nonzero(codes, axis=1).tolist())
+    [5, 9, 9]
+    """
+    drawn = lengths[rng.integers(0, lengths.size, size=n)] if lengths.size > 1 else np.full(
+        n, lengths[0]
+    )
+    return uniform_codes_of(dfa, drawn, rng, members)
