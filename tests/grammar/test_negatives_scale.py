@@ -325,6 +325,26 @@ def test_large_near_miss_automata_are_not_rebuilt():
     assert out["first"].count("build") <= 1 and "build" not in out["again"]
 
 
+def test_pair_draws_are_sized_by_what_is_still_wanted(monkeypatch):
+    # Mutation almost never leaves this language, so the pairs are counted and drawn; a
+    # draw passes by construction, so a round asks for about the words still wanted (plus
+    # ROUND_EXTRA per length), not for what mutation's poor success rate would need.
+    from grammar.negatives.pairs import EditPairs
+    from grammar.negatives.quotas import ROUND_EXTRA
+
+    drawn, real = [], EditPairs.draw_lengths
+    monkeypatch.setattr(EditPairs, "draw_lengths",
+                        lambda self, lengths, rng: drawn.append(len(lengths))
+                        or real(self, lengths, rng))
+    g, member = tier_avoids("abcdefghijklmnop", "abcd", ["ababab", "bababa"])
+    for kind in KINDS:
+        drawn.clear()
+        misses = near_misses(g, 1000, seed=1, length=(20, 29), kinds=[kind])
+        check_guarantee(misses, member, g.alphabet)
+        assert len(misses) == 1000 and drawn  # drawn from the pairs (18,750 of them before)
+        assert sum(drawn) <= 2 * (1000 + 10 * ROUND_EXTRA), (kind, drawn)  # ... as needed
+
+
 def test_large_alphabets():
     # failure case 4: 64 symbols and 12 states
     out = run_capped("""
