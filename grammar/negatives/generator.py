@@ -37,7 +37,7 @@ from grammar.negatives.quotas import (
 )
 from grammar.negatives.repairs import at_distance_one
 from grammar.negatives.windows import MAX_LOCAL_SYMBOLS, LocalWindows
-from grammar.sampling import uniform_codes
+from grammar.uniform import uniform_codes_of
 from grammar.walks import sample_codes
 
 if TYPE_CHECKING:
@@ -140,8 +140,31 @@ class NearMissGenerator:
             return [(stack([b for b, _ in group], code_dtype(self.k)),
                      np.concatenate([p for _, p in group]))
                     for _, group in sorted(by_bucket.items())]
-        size = cell.length - int(GROWTH[cell.kind])
-        return [(uniform_codes(self.g, m, size, size, self.rng), np.arange(m))]
+        return [(uniform_codes_of(self.dfa, np.full(m, self.source_length(cell)), self.rng),
+                 np.arange(m))]
+
+    @staticmethod
+    def source_length(cell: Cell) -> int:
+        """The length of the members whose edits make the cell's words."""
+        return int(cell.length) - int(GROWTH[cell.kind])
+
+    def draw_sources(self, requests: list[Request]) -> None:
+        """Draw the members of every request of one length that mutates them, in one pass.
+
+        Uniform members of all the round's lengths share one draw (rows padded
+        to the longest), then each request takes its rows, trimmed to its length.
+        """
+        mutating = [r for r in requests
+                    if r.cell.length is not None and r.drawn is None and self.pair_of(r) is None]
+        if not mutating:
+            return
+        sizes = [self.source_length(r.cell) for r in mutating]
+        block = uniform_codes_of(self.dfa, np.repeat(sizes, [r.count for r in mutating]),
+                                 self.rng)
+        start = 0
+        for request, size in zip(mutating, sizes, strict=True):
+            request.sources = block[start : start + request.count, :size]
+            start += request.count
 
     def mutate(self, sources: np.ndarray, kind: int) -> tuple[np.ndarray, ...]:
         """A random edit of `kind` on each row; rows where it cannot apply are flagged."""
@@ -184,7 +207,9 @@ class NearMissGenerator:
         if self.pair_of(request) is not None:
             cell.impossible = True  # no member has an edit of this kind leaving it
             return
-        for block, priority in self.sources(cell, request.count):
+        blocks = ([(request.sources, np.arange(request.count))] if request.sources is not None
+                  else self.sources(cell, request.count))
+        for block, priority in blocks:
             if request.aimed:
                 words, position, ok = self.local.substitutions(block, self.rng)
             else:
@@ -270,6 +295,7 @@ class NearMissGenerator:
         plan_pairs(self, cells)
         requests = self.requests(cells)
         self.draw_pairs(requests)
+        self.draw_sources(requests)
         by_length: dict[int | None, list[Request]] = {}
         for request in requests:
             by_length.setdefault(request.cell.length, []).append(request)

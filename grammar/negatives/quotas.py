@@ -136,14 +136,16 @@ class Request:
     request, so that the request, its cell and whether it was aimed can be
     read back (see ``NearMissGenerator.fill``). ``drawn`` holds the
     request's (words, members, positions) when a pair product drew them
-    ahead of the round.
+    ahead of the round, and ``sources`` the members it mutates when they
+    were drawn ahead of the round.
     """
 
-    __slots__ = ("cell", "count", "aimed", "drawn")
+    __slots__ = ("cell", "count", "aimed", "drawn", "sources")
 
     def __init__(self, cell: Cell, count: int, aimed: bool) -> None:
         self.cell, self.count, self.aimed = cell, count, aimed
         self.drawn: tuple | None = None
+        self.sources: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"Request(kind={self.cell.kind}, length={self.cell.length}, count={self.count}, " \

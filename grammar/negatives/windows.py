@@ -30,8 +30,6 @@ __all__ = ["MAX_LOCAL_SYMBOLS", "LocalWindows"]
 
 #: The table of windows has (k + 2) ** 3 entries, so the alphabet is bounded.
 MAX_LOCAL_SYMBOLS = 64
-# Windows are computed over chunks of states of about this many entries.
-_CHUNK_ENTRIES = 4_000_000
 
 
 class LocalWindows:
@@ -43,17 +41,20 @@ class LocalWindows:
         live = dfa_live(dfa)
         accepting = dfa.accepting
         table = dfa.table.astype(np.intp)
-        seen = np.flatnonzero(reachable_states(dfa.table, dfa.start))
+        reach = reachable_states(dfa.table, dfa.start)
         size = k + 2  # code 0 pads, 1..k symbols, k + 1 the boundary
         ok = np.zeros((size, size, size), dtype=bool)
         ok[0, :, :] = ok[:, 0, :] = ok[:, :, 0] = True  # a window past the word's end
-        inner = np.zeros((k, k, k), dtype=bool)
-        closing = np.zeros((k, k), dtype=bool)
-        for chunk in np.array_split(seen, max(1, seen.size * k**3 // _CHUNK_ENTRIES)):
-            one = table[chunk]  # (c, k)
-            two = table[one]  # (c, k, k)
-            inner |= live[table[two]].any(axis=0)
-            closing |= accepting[two].any(axis=0)
+        # after[a, q]: q is reached by symbol a from a reachable state. A window (a, b, c)
+        # occurs inside a member when some such q has δ(δ(q, b), c) live: a matrix product
+        # per b, (k x n) by (n x k), instead of a gather over every state and k**3 windows.
+        after = np.zeros((k, dfa.n_states), dtype=np.float32)
+        after[np.arange(k)[None, :], table[reach]] = 1.0
+        then_live = live[table].T.astype(np.float32)  # [c, q]: δ(q, c) is live
+        inner = np.empty((k, k, k), dtype=bool)
+        for b in range(k):
+            inner[:, b, :] = after @ then_live[:, table[:, b]].T > 0
+        closing = after @ accepting[table].astype(np.float32) > 0  # [a, b]
         ok[1:-1, 1:-1, 1:-1] = inner
         ok[1:-1, 1:-1, -1] = closing
         first = table[dfa.start]
