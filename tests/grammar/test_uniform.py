@@ -1,10 +1,10 @@
-"""Tests for grammar.uniform: uniformly random words of given lengths, by either route.
+"""Tests for grammar.uniform: uniformly random words of given lengths, by every route.
 
 Oracles: members enumerated by brute force (conftest.NaiveNFA) and Python
 predicates, exact path counts in Python ints (conftest.path_count), and
-chi-square tests from scipy. The float-guided route is forced on small
-grammars by lowering ``RANK_LIMIT``, so that its distribution can be checked
-against every word of a length.
+chi-square tests from scipy. The float-guided and rejection routes are forced
+on small grammars through ``RANK_LIMIT`` and ``REJECTION_SHARE``, so that
+their distributions can be checked against every word of a length.
 """
 
 from __future__ import annotations
@@ -38,6 +38,15 @@ def chi_square_p(observed: Counter, expected: dict) -> float:
 def guided(monkeypatch):
     """Every draw takes the float-guided route, however small its counts."""
     monkeypatch.setattr(uniform, "RANK_LIMIT", 0)
+    monkeypatch.setattr(uniform, "REJECTION_SHARE", np.inf)
+
+
+@pytest.fixture(params=["guided", "rejection"])
+def route(request, monkeypatch):
+    """Every draw takes the route named, however small its counts."""
+    monkeypatch.setattr(uniform, "RANK_LIMIT", 0)
+    monkeypatch.setattr(uniform, "REJECTION_SHARE", np.inf if request.param == "guided" else 0)
+    return request.param
 
 
 def test_guided_members_are_uniform_at_each_length(oracle, guided, reber_graph):
@@ -55,7 +64,7 @@ def test_guided_members_are_uniform_at_each_length(oracle, guided, reber_graph):
         assert chi_square_p(got, {w: Fraction(1, len(members)) for w in members}) > 1e-4
 
 
-def test_guided_non_members_are_uniform(oracle, guided):
+def test_non_members_are_uniform(oracle, route):
     g = library.tomita(5)  # even numbers of 0s and of 1s
     rejected = ["".join(w) for w in product("01", repeat=6)
                 if not oracle.TOMITA_PREDICATES[5]("".join(w))]
@@ -67,7 +76,7 @@ def test_guided_non_members_are_uniform(oracle, guided):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(st.data())
-def test_guided_words_have_the_lengths_and_the_side_asked(oracle, guided, data):
+def test_words_have_the_lengths_and_the_side_asked(oracle, route, data):
     G = data.draw(oracle.random_graphs(max_states=6))
     g = Grammar(G)
     nfa = oracle.NaiveNFA(G)
@@ -84,6 +93,20 @@ def test_guided_words_have_the_lengths_and_the_side_asked(oracle, guided, data):
     for row in codes.tolist():
         word = [alphabet[c - 1] for c in row if c]
         assert nfa.accepts(word) == members
+
+
+def test_rejection_members_are_uniform_at_each_length(oracle, monkeypatch):
+    monkeypatch.setattr(uniform, "RANK_LIMIT", 0)
+    monkeypatch.setattr(uniform, "REJECTION_SHARE", 0)
+    g = library.tomita(3)
+    lengths = np.repeat([5, 8], 6000)
+    words = Codec.of(g.dfa).decode(uniform_codes_of(g.dfa, lengths, np.random.default_rng(7)))
+    for length in (5, 8):
+        members = ["".join(w) for w in product("01", repeat=length)
+                   if oracle.TOMITA_PREDICATES[3]("".join(w))]
+        got = Counter(w for w in words if len(w) == length)
+        assert sum(got.values()) == 6000
+        assert chi_square_p(got, {w: Fraction(1, len(members)) for w in members}) > 1e-4
 
 
 def _big_alphabet_grammar() -> tuple[Grammar, list[tuple[int, int, str]]]:
@@ -103,11 +126,13 @@ def _big_alphabet_grammar() -> tuple[Grammar, list[tuple[int, int, str]]]:
     return Grammar.from_edges(edges, start=0, accepting=[0, 1]), edges
 
 
-def test_past_int64_the_first_symbol_follows_the_exact_counts(oracle):
+@pytest.mark.parametrize("share", [np.inf, 0.0])  # the guided route, then rejection
+def test_past_int64_the_first_symbol_follows_the_exact_counts(oracle, monkeypatch, share):
+    monkeypatch.setattr(uniform, "REJECTION_SHARE", share)
     g, edges = _big_alphabet_grammar()
     length = 30
     total = oracle.path_count(edges, 0, {0, 1}, length)
-    assert total >= 2**62  # the float-guided route, unforced
+    assert total >= 2**62  # past int64: not the rank route
     codes = uniform_codes_of(g.dfa, np.full(8000, length), np.random.default_rng(3))
     words = Codec.of(g.dfa).decode(codes)
     assert g.accepts_many(words).all()
