@@ -48,8 +48,9 @@ from grammar.checks import (
     describe_lengths,
     grammar_label,
 )
-from grammar.codes import Codec, count_table, member_lengths
+from grammar.codes import Codec
 from grammar.errors import EmptyLanguageError
+from grammar.ranking import count_table, member_lengths
 from grammar.seeds import random_state
 from grammar.uniform import uniform_lengths_codes
 from grammar.walks import Walk, bounds_feasible, sample_codes

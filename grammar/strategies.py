@@ -37,9 +37,10 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from grammar.codes import Codec, count_table, dfa_live, unrank_word
+from grammar.codes import Codec, dfa_live
 from grammar.errors import GrammarError
 from grammar.negatives import KINDS, check_kinds, near_miss_dfa
+from grammar.ranking import count_table, unrank_word
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA

@@ -36,15 +36,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from grammar.automaton import INT64_SAFE
-from grammar.codes import (
-    Counts,
-    code_dtype,
-    code_table,
-    counts_of,
-    random_below,
-    run_codes,
-    unrank_codes,
-)
+from grammar.codes import code_dtype, code_table, run_codes
+from grammar.ranking import Counts, counts_of, random_below, unrank_codes
 from grammar.weighted import UNIT, choose
 
 if TYPE_CHECKING:

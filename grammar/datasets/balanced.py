@@ -20,12 +20,12 @@ from grammar.checks import (
     describe_lengths,
     grammar_label,
 )
-from grammar.codes import count_table
 from grammar.datasets.draw import WordDrawer, excluded_by_length, words_over
 from grammar.datasets.kinds import KIND_DTYPE, check_negatives
 from grammar.datasets.record import Dataset
 from grammar.errors import EmptyLanguageError
 from grammar.negatives import KINDS, check_kinds
+from grammar.ranking import count_table
 from grammar.seeds import as_generator, derive_seed
 
 if TYPE_CHECKING:

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from grammar.automaton import INT64_SAFE
-from grammar.codes import Codec, count_table, unrank_codes
+from grammar.codes import Codec
 from grammar.datasets.kinds import miss_kinds
 from grammar.datasets.record import Dataset
 from grammar.errors import EmptyLanguageError
 from grammar.negatives import near_misses_by_length
+from grammar.ranking import count_table, unrank_codes
 from grammar.uniform import uniform_codes_of
 
 if TYPE_CHECKING:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from grammar.automaton import INT64_SAFE
-from grammar.codes import count_table, dfa_live, member_lengths
+from grammar.codes import dfa_live
 from grammar.negatives.automaton import (
     MAX_STATES,
     RETRY_GROWTH,
@@ -53,6 +53,7 @@ from grammar.negatives.drawn import probe_non_members
 from grammar.negatives.kinds import GROWTH, KINDS
 from grammar.negatives.pairs import EditPairs, countable_length, edit_pairs
 from grammar.negatives.quotas import MIN_RATE, PRIOR, PROBE, ROUND_GROWTH, Cell, review_local
+from grammar.ranking import count_table, member_lengths
 from grammar.walks import walk_codes
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from grammar.codes import code_dtype, count_table, run_codes
+from grammar.codes import code_dtype, run_codes
 from grammar.negatives.kinds import TRANSPOSE
 from grammar.negatives.quotas import (
     MAX_ROUND_SYMBOLS,
@@ -30,6 +30,7 @@ from grammar.negatives.quotas import (
     Cell,
 )
 from grammar.negatives.repairs import at_distance_one, made_by, pick_sources
+from grammar.ranking import count_table
 from grammar.uniform import uniform_codes_of, uniform_lengths_codes
 
 if TYPE_CHECKING:

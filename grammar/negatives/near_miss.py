@@ -31,7 +31,7 @@ from grammar.checks import (
     describe_lengths,
     grammar_label,
 )
-from grammar.codes import Codec, count_table, dfa_live
+from grammar.codes import Codec, dfa_live
 from grammar.errors import EmptyLanguageError
 from grammar.minimize import reachable_states
 from grammar.negatives.choice import review
@@ -40,6 +40,7 @@ from grammar.negatives.generator import NearMissGenerator
 from grammar.negatives.kinds import GROWTH, KINDS, SHORTEST, SUBSTITUTE, check_kinds
 from grammar.negatives.possible import possible_lengths
 from grammar.negatives.quotas import Cell, drop, share, split_evenly
+from grammar.ranking import count_table
 from grammar.seeds import random_state
 
 if TYPE_CHECKING:

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from grammar.automaton import INT64_SAFE
-from grammar.codes import FLOAT_BITS
 from grammar.negatives.kinds import INSERT, SUBSTITUTE, TRANSPOSE
 from grammar.negatives.possible import Distinct
+from grammar.ranking import FLOAT_BITS
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA

@@ -200,10 +200,8 @@ class EditPairs:
                 edits = np.zeros(self.n, dtype=np.int64 if exact else np.float64)
             e.append(edits)
             d.append(edits if r == 0 else add_counts(edits, step_sums(d[-1], self.table, exact)))
-        if not exact and len(self.stacked[0]) != len(d):
-            # One (lengths, items) array per table, c padded with its zero slot.
-            self.stacked = (np.stack([padded(level) for level in c]), np.stack(e), np.stack(d))
-            self.error = float_error(len(d), self.k + self.widest)
+            if not exact:
+                self.error = float_error(len(d), self.k + self.widest)
 
     def count(self, length: int) -> int:
         """The number of valid (member, edit) pairs whose near miss has `length` symbols.
@@ -265,6 +263,10 @@ class EditPairs:
         m = len(lengths)
         top = int(lengths.max(initial=0))
         self._extend(top, self.tables, exact=False)
+        c, e, d = self.tables
+        if len(self.stacked[0]) != len(d):  # stacked when drawn, not at every counted length
+            # One (lengths, items) array per table, c padded with its zero slot.
+            self.stacked = (np.stack([padded(level) for level in c]), np.stack(e), np.stack(d))
         dtype = code_dtype(self.k)
         walk = _Walk(lengths, self.dfa.start)
         walk.words = np.zeros((m, top), dtype=dtype)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grammar.checks import grammar_label
-from grammar.codes import cached, code_dtype
+from grammar.codes import cached, code_dtype, compiled_kernels
 from grammar.errors import EmptyLanguageError, GrammarError
 from grammar.walks.chain import Chain, build_chain
 
@@ -195,7 +195,15 @@ def walk_batch(
     walk: Walk, n: int, rng: np.random.Generator, lo: int, hi: int | None, n_symbols: int,
     label: str,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Run `n` blocked walks; return code blocks and walker ids of those within [lo, hi]."""
+    """Run `n` blocked walks; return code blocks and walker ids of those within [lo, hi].
+
+    The compiled loop (:func:`grammar.codes.compiled_kernels`) makes the same
+    draws from the same generator, so it returns the same walks, in the same
+    blocks.
+    """
+    compiled = compiled_kernels()
+    if compiled is not None:
+        return _walk_batch_compiled(compiled, walk, n, rng, lo, hi, n_symbols, label)
     b = walk.blocks
     m = b.m
     node = np.zeros(n, dtype=np.intp)
@@ -236,6 +244,46 @@ def walk_batch(
         node, walker = node[keep], walker[keep]
         rows.keep(keep)
         step += 1
+    return done_codes, done_ids
+
+
+def _too_long(label: str) -> GrammarError:
+    return GrammarError(
+        f"a random walk on {label} ran past {MAX_WALK:,} symbols without stopping; "
+        "pass max_length (walks are conditioned on it) or raise the stop weights"
+    )
+
+
+def _walk_batch_compiled(
+    compiled: Any, walk: Walk, n: int, rng: np.random.Generator, lo: int, hi: int | None,
+    n_symbols: int, label: str,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """:func:`walk_batch` in compiled code: finished walks come back end to end, and are cut
+    into the numpy loop's blocks (one per step of the batch, one per walker of the tail)."""
+    b = walk.blocks
+    bit_generator = rng.bit_generator
+    with bit_generator.lock:
+        status, ids, counts, cells, tail_start = compiled.walk_blocks(
+            bit_generator.capsule, b.offsets, b.sizes, b.cells, b.lengths, b.ends, b.cut,
+            b.alias, b.m, n, lo, -1 if hi is None else hi, MAX_WALK, TAIL_WALKERS)
+    if status:
+        raise _too_long(label)
+    ids = np.frombuffer(ids or b"", dtype=np.int64).astype(np.intp)
+    counts = np.frombuffer(counts or b"", dtype=np.int64)
+    flat = np.frombuffer(cells or b"", dtype=b.cells.dtype).copy()
+    ends = np.cumsum(counts)
+    # Walks of the batch that finish at one step are consecutive and have as many cells.
+    bounds = [0, *(np.flatnonzero(np.diff(counts[:tail_start]) != 0) + 1).tolist(), tail_start]
+    segments = [*zip(bounds[:-1], bounds[1:], strict=True),
+                *((i, i + 1) for i in range(tail_start, len(ids)))]
+    done_codes, done_ids = [], []
+    for first, last in segments:
+        if first == last:
+            continue
+        base = int(ends[first] - counts[first])
+        block = flat[base : int(ends[last - 1])].reshape(last - first, int(counts[first]))
+        done_codes.append(code_view(block, n_symbols))
+        done_ids.append(ids[first:last])
     return done_codes, done_ids
 
 

@@ -394,7 +394,8 @@ def test_counts_grow_only_to_the_lengths_asked_for(oracle):
     # Over 7 symbols, 7**22 < 2**62 <= 7**23: the tables meet int64's edge on the way.
     import re
 
-    from grammar.codes import Codec, Counts, unrank_codes
+    from grammar.codes import Codec
+    from grammar.ranking import Counts, unrank_codes
 
     g = library.embedded_reber()
     dfa = g.dfa

@@ -437,7 +437,8 @@ def test_scalar_and_vectorised_unranking_agree():
     # every rank of every length, members and non-members, against each other and enumeration
     import numpy as np
 
-    from grammar.codes import Codec, count_table, unrank_codes, unrank_word
+    from grammar.codes import Codec
+    from grammar.ranking import count_table, unrank_codes, unrank_word
 
     for g in (library.reber(), library.tomita(5)):
         dfa = g.dfa

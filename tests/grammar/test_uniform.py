@@ -22,7 +22,8 @@ from scipy.stats import chisquare
 
 import grammar.uniform as uniform
 from grammar import Grammar, library
-from grammar.codes import Codec, counts_of
+from grammar.codes import Codec
+from grammar.ranking import counts_of
 from grammar.uniform import uniform_codes_of
 
 
