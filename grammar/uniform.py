@@ -142,10 +142,10 @@ def uniform_lengths_codes(
     --------
     >>> import numpy as np
     >>> from grammar import library
-    >>> codes = uniform_lengths_codes(library.reber().dfa, np.array([5, 9]), 3,
+    >>> codes = uniform_lengths_codes(library.reber().dfa, np.array([5, 9]), 6,
     ...                               np.random.default_rng(0))
     >>> sorted(np.count_nonzero(codes, axis=1).tolist())
-    [5, 9, 9]
+    [5, 5, 5, 9, 9, 9]
     """
     drawn = lengths[rng.integers(0, lengths.size, size=n)] if lengths.size > 1 else np.full(
         n, lengths[0]
