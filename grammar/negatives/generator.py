@@ -229,12 +229,12 @@ class NearMissGenerator:
             aimed = cell.kind == SUBSTITUTE and self.local is not None
             # Pair draws leave the language by construction: size them by their own yields,
             # not by how rarely mutation succeeded (which is why they are drawn).
+            rate, rate_local, tried = cell.rate(), cell.rate_local(), cell.tried
             if self.pairs_for(cell) is not None:
                 drawn, passed, plausible = self.pair_counts(cell.kind)
-                rate, rate_local, tried = self.pair_yield(cell.kind), \
-                    (plausible + PRIOR_LOCAL[0]) / (drawn + PRIOR_LOCAL[1]), drawn
-            else:
-                rate, rate_local, tried = cell.rate(), cell.rate_local(), cell.tried
+                rate, tried = self.pair_yield(cell.kind), drawn
+                if not aimed:  # aimed long-range words are drawn by LocalWindows, not pairs
+                    rate_local = (plausible + PRIOR_LOCAL[0]) / (drawn + PRIOR_LOCAL[1])
             plain = cell.need / rate
             local = cell.need_local / rate_local if cell.need_local else 0.0
             wants = [(plain, False), (local, True)] if aimed else [(plain + local, False)]
