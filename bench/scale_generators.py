@@ -12,10 +12,12 @@ at 20, 100 and 600 states over 4, 16 and 64 symbols:
   five tier symbols, and the tier has a multiple of p symbols (tier-based;
   about 6 p states).
 
-Every call runs once, alone in a fresh subprocess (so no table is cached from
-an earlier call: the cold case), timed with ``time.perf_counter`` around the
-call. Memory is the subprocess's peak resident set size (``ru_maxrss``), which
-includes the interpreter, numpy and the grammar itself (about 40-80 MB):
+Every call runs alone in a fresh subprocess (so no table is cached from an
+earlier call: the cold case), timed with ``time.perf_counter`` around the
+call; with ``--repeat R``, R times, and the median is reported. Memory is
+the subprocess's peak resident set size (``ru_maxrss``; the largest of the
+repetitions), which includes the interpreter, numpy and the grammar itself
+(about 40-80 MB). ``--numpy`` turns the compiled loops off, for comparison:
 
 - ``near_misses(1000, length=(20, 29))`` for each kind alone and all together;
 - ``non_members(1000, length=(20, 29))``;
@@ -31,6 +33,7 @@ Target: every call under 2 s and 1 GB. Run from the repository root::
     python bench/scale_generators.py                 # the full table (markdown)
     python bench/scale_generators.py --sizes 20 --symbols 4 --families random
     python bench/scale_generators.py --acceptors ../shared/data/mlregtest
+    python bench/scale_generators.py --repeat 3 --numpy   # medians of 3, numpy loops only
 """
 
 from __future__ import annotations
@@ -186,12 +189,22 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--acceptors", metavar="DIR",
                         help="time the calls on every .att acceptor in DIR instead")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time each call this many times (fresh processes); the median")
+    parser.add_argument("--numpy", action="store_true",
+                        help="turn the compiled loops off (grammar.codes.COMPILED_KERNELS)")
     parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
+        if args.numpy:
+            import grammar.codes
+
+            grammar.codes.COMPILED_KERNELS = False
         family, n, k, label = args.one
         print(json.dumps(run_one(family, n, int(k), label)))
         return
+    global OPTIONS
+    OPTIONS = (["--numpy"] if args.numpy else []), max(args.repeat, 1)
     if args.acceptors:
         from pathlib import Path
 
@@ -208,19 +221,31 @@ def main() -> None:
     print(report(rows))
 
 
+#: Extra flags for the timed processes, and how many times each call runs (set by main).
+OPTIONS: tuple[list[str], int] = ([], 1)
+
+
+def time_once(family: str, n: str, k: int, label: str, timeout: int) -> dict:
+    """One call, alone in a fresh subprocess."""
+    command = [sys.executable, __file__, *OPTIONS[0], "--one", family, n, str(k), label]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                              check=False)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except subprocess.TimeoutExpired:
+        return {"s": float(timeout), "mb": 0, "error": "timed out"}
+    except (IndexError, json.JSONDecodeError):
+        return {"s": 0.0, "mb": 0, "error": done.stderr.strip()[-120:]}
+
+
 def measure(family: str, n: str, k: int, calls: tuple[str, ...], timeout: int) -> dict:
-    """Every call of `calls` on one grammar, each in a fresh subprocess."""
+    """Every call of `calls` on one grammar, each in fresh subprocesses: the median time of
+    the repetitions, and the largest memory."""
     result: dict = {"calls": {}}
     for label in calls:
-        command = [sys.executable, __file__, "--one", family, n, str(k), label]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  check=False)
-            one = json.loads(done.stdout.strip().splitlines()[-1])
-        except subprocess.TimeoutExpired:
-            one = {"s": float(timeout), "mb": 0, "error": "timed out"}
-        except (IndexError, json.JSONDecodeError):
-            one = {"s": 0.0, "mb": 0, "error": done.stderr.strip()[-120:]}
+        runs = [time_once(family, n, k, label, timeout) for _ in range(OPTIONS[1])]
+        one = dict(runs[0], s=statistics.median(r["s"] for r in runs),
+                   mb=max(r["mb"] for r in runs))
         result["states"] = one.get("states", result.get("states", "?"))
         result["calls"][label] = one
     print(f"{family:>12} {n}/{result['states']} states x {k:>2} symbols: "
