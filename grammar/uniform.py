@@ -4,7 +4,7 @@ Three routes give the same distribution (each word of a length equally likely):
 
 - while the number of words of every requested length fits int64, a
   uniform rank is drawn per word and unranked on the DFA
-  (:func:`grammar.codes.unrank_codes`);
+  (:func:`grammar.ranking.unrank_codes`);
 - past int64 (from about ten symbols over 64 letters), ranks would be Python
   ints, each compared one by one. Instead each word is read symbol by
   symbol, symbol a with probability ``count(r - 1, δ(q, a)) / count(r, q)``,
