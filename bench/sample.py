@@ -15,6 +15,7 @@ Run from the repository root, after ``pip install -e .``::
 
     python bench/sample.py                         # the full run
     python bench/sample.py --n 100000 --repeat 3   # a quick look
+    python bench/sample.py --numpy                 # with the compiled loops off
 """
 
 from __future__ import annotations
@@ -155,7 +156,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=1_000_000, help="strings for items 1 and 2")
     parser.add_argument("--examples", type=int, default=2000, help="max_examples for item 3")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure")
+    parser.add_argument("--numpy", action="store_true",
+                        help="turn the compiled loops off (grammar.codes.COMPILED_KERNELS)")
     args = parser.parse_args(argv)
+    if args.numpy:
+        import grammar.codes
+
+        grammar.codes.COMPILED_KERNELS = False
     command = "python bench/sample.py " + " ".join(
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
     )

@@ -24,8 +24,12 @@ from grammar.codes import (
     run_codes,
 )
 from grammar.errors import GrammarError
-from grammar.negatives.automaton import built_near_miss_dfa, near_miss_dfa_or_none
-from grammar.negatives.choice import plan_pairs
+from grammar.negatives.automaton import (
+    build_failed,
+    built_near_miss_dfa,
+    near_miss_dfa_or_none,
+)
+from grammar.negatives.choice import BUILD_COST, plan_pairs
 from grammar.negatives.drawn import Block, stack
 from grammar.negatives.kinds import GROWTH, INSERT, SHORTEST, SUBSTITUTE, TRANSPOSE, mutate
 from grammar.negatives.pairs import EditPairs
@@ -46,17 +50,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHECK_AUTOMATON_STATES",
-    "CHECK_AUTOMATON_WORK",
     "WIDTH_BAND",
     "NearMissGenerator",
     "lowest",
 ]
 
 #: Transpositions are checked on the distance-one automaton when it has at most this
-#: many states (a failed build is remembered, so it is tried once per grammar).
+#: many states (a failed build is remembered, and retried only with a larger bound) ...
 CHECK_AUTOMATON_STATES = 20_000
-#: ... and built only for checks of more than this much work (words x length x (n + k)).
-CHECK_AUTOMATON_WORK = 1 << 27
 #: Walks whose widths lie within this factor of each other share one padded block.
 WIDTH_BAND = 1.2
 
@@ -96,6 +97,7 @@ class NearMissGenerator:
         self.pair_budgets: dict[int, int] = {}  # the last budget a kind's build failed with
         self.pair_stats: dict[int, list[int]] = {}  # see pair_counts
         self.pairs_failed: set[int] = set()  # kinds whose pair draws never pass the checks
+        self.check_work = 0  # element operations spent on distance-one checks so far
 
     # -- validity -----------------------------------------------------------------------------
 
@@ -110,10 +112,13 @@ class NearMissGenerator:
         check = np.flatnonzero(rejected)
         edits = ("substitute", "insert", "delete")
         distance_one = built_near_miss_dfa(self.g, edits)
-        work = check.size * words.shape[1] * (self.dfa.n_states + self.k)
-        if distance_one is None and work > CHECK_AUTOMATON_WORK:
-            distance_one = near_miss_dfa_or_none(self.g, edits,
-                                                 max_states=CHECK_AUTOMATON_STATES)
+        # ... and built once the checks so far cost more than a build of that many states
+        # would (a Python subset construction: about BUILD_COST per transition).
+        self.check_work += check.size * words.shape[1] * (self.dfa.n_states + self.k)
+        budget = min(CHECK_AUTOMATON_STATES, self.check_work // ((self.k + 1) * BUILD_COST))
+        if (distance_one is None and budget > self.dfa.n_states
+                and not build_failed(self.g, edits, budget)):
+            distance_one = near_miss_dfa_or_none(self.g, edits, max_states=budget)
         if distance_one is not None:
             return distance_one.accepting[
                 run_codes(code_table(distance_one), words, distance_one.start)]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -343,6 +344,25 @@ def test_pair_draws_are_sized_by_what_is_still_wanted(monkeypatch):
         check_guarantee(misses, member, g.alphabet)
         assert len(misses) == 1000 and drawn  # drawn from the pairs (18,750 of them before)
         assert sum(drawn) <= 2 * (1000 + 10 * ROUND_EXTRA), (kind, drawn)  # ... as needed
+
+
+def test_many_transposition_checks_on_a_small_grammar_build_the_distance_one_automaton(oracle):
+    # Checking a transposition with the repair tables costs O(length x states) a word; once
+    # the checks so far cost more than building the small automaton of words one edit from
+    # the language would, it is built and every later check is one run.
+    from grammar.negatives.automaton import built_near_miss_dfa
+
+    g = Grammar(library.embedded_reber().to_graph())  # a fresh DFA: nothing cached on it
+    edits = ("substitute", "insert", "delete")
+    misses = near_misses(g, 20, seed=0, kinds=["transpose"])
+    assert built_near_miss_dfa(g, edits) is None  # a few checks: not worth a build
+    misses = near_misses(g, 200_000, seed=0, kinds=["transpose"])
+    assert built_near_miss_dfa(g, edits) is not None
+    assert len(misses) == 200_000 and not g.accepts_many(misses.words[:5000]).any()
+    for word in misses.words[:300]:
+        assert re.fullmatch(oracle.EMBEDDED_REBER_RE, word) is None
+        assert any(re.fullmatch(oracle.EMBEDDED_REBER_RE, "".join(e))
+                   for e in single_edits(tuple(word), g.alphabet))
 
 
 def test_large_alphabets():
