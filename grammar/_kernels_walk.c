@@ -75,14 +75,53 @@ draw_outcome(const Tables *t, bitgen_t *rng, int64_t q)
 
 /* Emit one finished walk: its id, its number of cells and its cells. */
 static int
-emit(Bytes *ids, Bytes *counts, Bytes *out, int64_t id, const Bytes *row, Py_ssize_t cell_size)
+emit(Bytes *ids, Bytes *counts, Bytes *out, int64_t id, const uint8_t *cells,
+     int64_t n_cells, Py_ssize_t cell_size)
 {
-    int64_t n_cells = row->used / cell_size;
     if (bytes_append(ids, &id, 8) < 0 || bytes_append(counts, &n_cells, 8) < 0
-        || bytes_append(out, row->data, row->used) < 0) {
+        || bytes_append(out, cells, n_cells * cell_size) < 0) {
         return -1;
     }
     return 0;
+}
+
+/*
+ * The cells of the walkers still going, as rows of one slab of `capacity` cells each
+ * (walker i writes row slot[i]): rows are copied only when the slab grows, or shrinks to
+ * a quarter, so a step costs one cell per walker, as in numpy's WalkRows.
+ */
+typedef struct {
+    uint8_t *data;
+    Py_ssize_t rows, capacity, cell_size;
+    int64_t *slot;
+} Slab;
+
+/* Copy the first `used` cells of the rows of the `active` walkers into a fresh slab of
+ * `capacity` cells a row, walker i into row i; 0 on success. */
+static int
+slab_repack(Slab *slab, Py_ssize_t active, Py_ssize_t used, Py_ssize_t capacity)
+{
+    uint8_t *data = malloc((active ? active : 1) * capacity * slab->cell_size);
+    if (data == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < active; i++) {
+        memcpy(data + i * capacity * slab->cell_size,
+               slab->data + slab->slot[i] * slab->capacity * slab->cell_size,
+               used * slab->cell_size);
+        slab->slot[i] = i;
+    }
+    free(slab->data);
+    slab->data = data;
+    slab->rows = active;
+    slab->capacity = capacity;
+    return 0;
+}
+
+static inline uint8_t *
+slab_row(const Slab *slab, Py_ssize_t i)
+{
+    return slab->data + slab->slot[i] * slab->capacity * slab->cell_size;
 }
 
 static int
@@ -90,54 +129,53 @@ walk_all(const Tables *t, bitgen_t *rng, Py_ssize_t n, int64_t lo, int64_t hi,
          int64_t max_walk, Py_ssize_t tail, Bytes *ids, Bytes *counts, Bytes *out,
          Py_ssize_t *tail_start)
 {
+    const Py_ssize_t cs = t->cell_size;
     int status = WALK_OK;
-    int64_t *node = calloc(n ? n : 1, sizeof(int64_t));
-    int64_t *walker = malloc((n ? n : 1) * sizeof(int64_t));
-    int64_t *length = malloc((n ? n : 1) * sizeof(int64_t));
-    Bytes *rows = calloc(n ? n : 1, sizeof(Bytes));
+    Py_ssize_t size = n ? n : 1;
+    int64_t *node = calloc(size, sizeof(int64_t));
+    int64_t *walker = malloc(size * sizeof(int64_t));
+    int64_t *length = malloc(size * sizeof(int64_t));
+    Slab slab = {malloc(size * 4 * cs), n, 4, cs, malloc(size * sizeof(int64_t))};
+    Bytes row = {0};
     Py_ssize_t active = n, i, step = 0;
-    if (node == NULL || walker == NULL || length == NULL || rows == NULL) {
+    if (node == NULL || walker == NULL || length == NULL || slab.data == NULL
+        || slab.slot == NULL) {
         status = WALK_NO_MEMORY;
         goto done;
     }
     for (i = 0; i < n; i++) {
         walker[i] = i;
+        slab.slot[i] = i;
     }
     /* All walkers step together, one uniform each in walker order, until few are left. */
     while (active > tail) {
+        if (step == slab.capacity && slab_repack(&slab, active, step, 2 * step) < 0) {
+            status = WALK_NO_MEMORY;
+            goto done;
+        }
         for (i = 0; i < active; i++) {
             Py_ssize_t outcome = draw_outcome(t, rng, node[i]);
             if (outcome < 0) {
                 status = WALK_BAD_TABLES;
                 goto done;
             }
-            if (bytes_append(&rows[i], t->cells + outcome * t->cell_size, t->cell_size) < 0) {
-                status = WALK_NO_MEMORY;
-                goto done;
-            }
+            memcpy(slab_row(&slab, i) + step * cs, t->cells + outcome * cs, cs);
             node[i] = t->ends[outcome];
             length[i] = step * t->m + t->lengths[outcome];
         }
         Py_ssize_t kept = 0;
         for (i = 0; i < active; i++) {
             int stopped = node[i] < 0;
-            if (stopped && length[i] >= lo && (hi < 0 || length[i] <= hi)) {
-                if (emit(ids, counts, out, walker[i], &rows[i], t->cell_size) < 0) {
-                    status = WALK_NO_MEMORY;
-                    goto done;
-                }
+            if (stopped && length[i] >= lo && (hi < 0 || length[i] <= hi)
+                && emit(ids, counts, out, walker[i], slab_row(&slab, i), step + 1, cs) < 0) {
+                status = WALK_NO_MEMORY;
+                goto done;
             }
             if (!stopped && (hi < 0 || length[i] <= hi)) {
-                Bytes row = rows[i];
-                rows[i] = (Bytes){0};
                 node[kept] = node[i];
                 walker[kept] = walker[i];
-                rows[kept] = row;
+                slab.slot[kept] = slab.slot[i];
                 kept++;
-            }
-            else {
-                free(rows[i].data);
-                rows[i] = (Bytes){0};
             }
         }
         if (hi < 0 && (step + 1) * t->m > max_walk && kept > 0) {
@@ -146,18 +184,27 @@ walk_all(const Tables *t, bitgen_t *rng, Py_ssize_t n, int64_t lo, int64_t hi,
         }
         active = kept;
         step++;
+        if (active * 4 < slab.rows && slab_repack(&slab, active, step, slab.capacity) < 0) {
+            status = WALK_NO_MEMORY;
+            goto done;
+        }
     }
     /* The last few, one by one in walker order. */
     *tail_start = ids->used / 8;
     for (i = 0; i < active; i++) {
         int64_t q = node[i], at = step;
+        row.used = 0;
+        if (bytes_append(&row, slab_row(&slab, i), step * cs) < 0) {
+            status = WALK_NO_MEMORY;
+            goto done;
+        }
         for (;;) {
             Py_ssize_t outcome = draw_outcome(t, rng, q);
             if (outcome < 0) {
                 status = WALK_BAD_TABLES;
                 goto done;
             }
-            if (bytes_append(&rows[i], t->cells + outcome * t->cell_size, t->cell_size) < 0) {
+            if (bytes_append(&row, t->cells + outcome * cs, cs) < 0) {
                 status = WALK_NO_MEMORY;
                 goto done;
             }
@@ -165,7 +212,7 @@ walk_all(const Tables *t, bitgen_t *rng, Py_ssize_t n, int64_t lo, int64_t hi,
             int64_t here = at * t->m + t->lengths[outcome];
             if (q < 0) {
                 if (here >= lo && (hi < 0 || here <= hi)
-                    && emit(ids, counts, out, walker[i], &rows[i], t->cell_size) < 0) {
+                    && emit(ids, counts, out, walker[i], row.data, row.used / cs, cs) < 0) {
                     status = WALK_NO_MEMORY;
                     goto done;
                 }
@@ -182,12 +229,9 @@ walk_all(const Tables *t, bitgen_t *rng, Py_ssize_t n, int64_t lo, int64_t hi,
         }
     }
 done:
-    if (rows != NULL) {
-        for (i = 0; i < n; i++) {
-            free(rows[i].data);
-        }
-    }
-    free(rows);
+    free(row.data);
+    free(slab.data);
+    free(slab.slot);
     free(node);
     free(walker);
     free(length);
