@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FLOAT_BITS",
+    "LINEAR_SEARCH_SYMBOLS",
     "Counts",
     "count_table",
     "counts_of",
@@ -43,6 +44,8 @@ __all__ = [
 
 #: Float64 copies of counts are made only below 2**this (far from float64's largest).
 FLOAT_BITS = 1000
+#: Unranking scans all symbols' counts up to this alphabet size, and binary-searches past it.
+LINEAR_SEARCH_SYMBOLS = 64
 
 
 
@@ -183,16 +186,34 @@ def unrank_codes(
     for t in range(width):
         while active and lengths[active - 1] <= t:
             active -= 1
-        left = lengths[:active] - t - 1
-        here = branch[left, states[:active]]  # (a, k)
-        rank = remaining[:active]
+        left, here, rank = lengths[:active] - t - 1, states[:active], remaining[:active]
         # The first symbol whose cumulative count passes the rank holds the word.
-        choice = (here <= rank[:, None]).sum(axis=1).astype(np.intp)
-        before = np.where(choice > 0, here[np.arange(active), choice - 1], 0)
-        remaining[:active] = rank - before
+        choice = _first_above(branch, left, here, rank)
+        before = branch[left, here, np.maximum(choice - 1, 0)]
+        remaining[:active] = rank - np.where(choice > 0, before, 0)
         states[:active] = table[states[:active], choice]
         codes[rows[:active], t] = choice + 1
     return codes
+
+
+def _first_above(branch: np.ndarray, left: np.ndarray, states: np.ndarray,
+                 rank: np.ndarray) -> np.ndarray:
+    """Per row, the first j with ``branch[left, state, j] > rank`` (one exists).
+
+    A scan of all k entries over few symbols; a binary search over many (each
+    step reads one entry a row), so a row costs O(log k), not O(k).
+    """
+    k = branch.shape[2]
+    if k <= LINEAR_SEARCH_SYMBOLS:
+        return (branch[left, states] <= rank[:, None]).sum(axis=1).astype(np.intp)
+    lo = np.zeros(len(rank), dtype=np.intp)
+    hi = np.full(len(rank), k - 1, dtype=np.intp)
+    for _ in range(int(k - 1).bit_length()):
+        mid = (lo + hi) // 2
+        above = branch[left, states, mid] > rank
+        hi = np.where(above, mid, hi)
+        lo = np.where(above, lo, np.minimum(mid + 1, hi))
+    return lo
 
 
 def unrank_word(dfa: DFA, length: int, rank: int, members: bool = True) -> list[int]:

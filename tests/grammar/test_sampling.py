@@ -455,3 +455,29 @@ def test_scalar_and_vectorised_unranking_agree():
                 assert all(g.accepts(w) == members for w in words)
                 if members:
                     assert words == [w for w in g.strings(length) if len(w) == length]
+
+
+@pytest.mark.parametrize("search", ["scan", "binary"])
+def test_unranking_by_binary_search_agrees_with_the_scan(monkeypatch, search):
+    # Past LINEAR_SEARCH_SYMBOLS symbols a row's symbol is found by binary search; forced
+    # here on small grammars, and run for real on 300 symbols, against the scalar walk.
+    import grammar.ranking
+    from grammar.ranking import count_table, unrank_codes, unrank_word
+
+    if search == "binary":
+        monkeypatch.setattr(grammar.ranking, "LINEAR_SEARCH_SYMBOLS", 0)
+    many = Grammar.from_edges([(0, 1, f"s{i}") for i in range(300)]
+                              + [(1, 0, "s7"), (1, 1, "s299")], start=0, accepting=[1])
+    for g in (library.reber(), library.tomita(5), many):
+        dfa = g.dfa
+        for members in (True, False):
+            counts = count_table(dfa, 3, members)
+            for length in range(4):
+                total = int(counts[length, dfa.start])
+                ranks = np.unique(np.linspace(0, max(total - 1, 0), 400).astype(np.int64))
+                ranks = ranks[ranks < total]
+                codes = unrank_codes(dfa, np.full(len(ranks), length), ranks, members)
+                scalar = [unrank_word(dfa, length, int(r), members) for r in ranks]
+                assert [[c - 1 for c in row] for row in codes.tolist()] == scalar
+                words = [tuple(g.alphabet[c - 1] for c in row) for row in codes.tolist()]
+                assert all(bool(g.accepts(w)) == members for w in words)
