@@ -95,21 +95,24 @@ run_codes(PyObject *self, PyObject *args)
     if (PyObject_GetBuffer(out_obj, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
         goto release;
     }
-    if (n_columns <= 0 || table.itemsize != 8 || table.len % (8 * n_columns) != 0) {
+    /* Divisions only: no product of the caller's sizes can overflow. */
+    if (n_columns <= 0 || table.itemsize != 8 || table.len % 8 != 0
+        || (table.len / 8) % n_columns != 0) {
         PyErr_SetString(PyExc_ValueError, "table must hold n_states * n_columns int64 entries");
         goto release;
     }
-    Py_ssize_t n_states = table.len / (8 * n_columns);
+    Py_ssize_t n_states = table.len / 8 / n_columns;
     Py_ssize_t itemsize = codes.itemsize;
     if (itemsize != 1 && itemsize != 2 && itemsize != 4) {
         PyErr_SetString(PyExc_ValueError, "codes must have 1, 2 or 4 bytes an entry");
         goto release;
     }
-    if (width < 0 || (width == 0 ? 0 : codes.len % (itemsize * width)) != 0) {
+    Py_ssize_t entries = codes.len / itemsize;
+    if (width < 0 || codes.len % itemsize != 0 || (width == 0 ? entries : entries % width) != 0) {
         PyErr_SetString(PyExc_ValueError, "codes must hold rows * width entries");
         goto release;
     }
-    Py_ssize_t rows = width == 0 ? out.len / 8 : codes.len / (itemsize * width);
+    Py_ssize_t rows = width == 0 ? out.len / 8 : entries / width;
     if (out.itemsize != 8 || out.len != rows * 8) {
         PyErr_Format(PyExc_ValueError, "out must hold %zd int64 entries", rows);
         goto release;

@@ -194,7 +194,7 @@ walk_all(const Tables *t, bitgen_t *rng, Py_ssize_t n, int64_t lo, int64_t hi,
     for (i = 0; i < active; i++) {
         int64_t q = node[i], at = step;
         row.used = 0;
-        if (bytes_append(&row, slab_row(&slab, i), step * cs) < 0) {
+        if (step > 0 && bytes_append(&row, slab_row(&slab, i), step * cs) < 0) {
             status = WALK_NO_MEMORY;
             goto done;
         }
@@ -280,7 +280,8 @@ walk_blocks(PyObject *self, PyObject *args)
     t.m = m;
     if (views[0].len != (t.n_nodes + 1) * 8 || views[4].len != t.n_outcomes * 8
         || views[5].len != t.n_outcomes * 8 || views[6].len != t.n_outcomes * 8
-        || views[2].len != t.n_outcomes * t.cell_size || m < 1 || n < 0 || tail < 0) {
+        || views[2].len != t.n_outcomes * t.cell_size || (m != 1 && m != 2 && m != 4 && m != 8)
+        || n < 0 || tail < 0) {
         PyErr_SetString(PyExc_ValueError, "walk_blocks: the tables do not fit together");
         goto release;
     }

@@ -90,8 +90,10 @@ def build_blocks(chain: Chain, n_symbols: int) -> Blocks:
     sources, stops = chain.sources, (chain.stop > 0).astype(np.int64)
     by_steps = {0: counts}
     for steps in range(1, 9):
-        counts = stops + np.bincount(sources, weights=counts[chain.targets],
-                                     minlength=chain.n_nodes).astype(np.int64)
+        # Capped in float64 before the cast: past 2**63 a cast would wrap to a small count.
+        grown = stops + np.bincount(sources, weights=counts[chain.targets],
+                                    minlength=chain.n_nodes)
+        counts = np.minimum(grown, _MAX_OUTCOMES + 1).astype(np.int64)
         by_steps[steps] = counts
     width = np.dtype(code_dtype(n_symbols)).itemsize
     m = 1
@@ -264,8 +266,11 @@ def _walk_batch_compiled(
     bit_generator = rng.bit_generator
     with bit_generator.lock:
         status, ids, counts, cells, tail_start = compiled.walk_blocks(
-            bit_generator.capsule, b.offsets, b.sizes, b.cells, b.lengths, b.ends, b.cut,
-            b.alias, b.m, n, lo, -1 if hi is None else hi, MAX_WALK, TAIL_WALKERS)
+            bit_generator.capsule, *(np.asarray(a, dtype=np.int64) for a in (
+                b.offsets, b.sizes)), b.cells, *(np.asarray(a, dtype=np.int64) for a in (
+                    b.lengths, b.ends)), np.asarray(b.cut, dtype=np.float64),
+            np.asarray(b.alias, dtype=np.int64), b.m, n, lo, -1 if hi is None else hi,
+            MAX_WALK, TAIL_WALKERS)
     if status:
         raise _too_long(label)
     ids = np.frombuffer(ids or b"", dtype=np.int64).astype(np.intp)

@@ -481,3 +481,29 @@ def test_unranking_by_binary_search_agrees_with_the_scan(monkeypatch, search):
                 assert [[c - 1 for c in row] for row in codes.tolist()] == scalar
                 words = [tuple(g.alphabet[c - 1] for c in row) for row in codes.tolist()]
                 assert all(bool(g.accepts(w)) == members for w in words)
+
+
+def test_a_node_with_hundreds_of_symbols_walks_in_small_blocks():
+    # 254 self-loops: 254**8 eight-step outcomes pass 2**63, which a cast to int64 used to
+    # wrap into a small count; the walk then tried to table every 8-step block (31 GiB).
+    # Run under a memory cap, so that a regression fails instead of exhausting the machine.
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        import networkx as nx
+        from grammar import Grammar, sample
+        G = nx.MultiDiGraph(start=0)
+        G.add_node(0, accepting=True)
+        for i in range(254):
+            G.add_edge(0, 0, symbol=f"s{i:03d}")
+        words = sample(Grammar(G), 5, seed=0)
+        print(len(words), all(all(s.startswith("s") for s in w) for w in words))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["5", "True"]
