@@ -43,13 +43,21 @@ from grammar.weighted import UNIT, choose
 if TYPE_CHECKING:
     from grammar.automaton import DFA
 
-__all__ = ["RANK_LIMIT", "REJECTION_SHARE", "uniform_codes_of", "uniform_lengths_codes"]
+__all__ = [
+    "RANK_LIMIT",
+    "REJECTION_CODES",
+    "REJECTION_SHARE",
+    "uniform_codes_of",
+    "uniform_lengths_codes",
+]
 
 #: Words of lengths whose counts all stay below this are drawn by rank (int64 arithmetic).
 RANK_LIMIT = INT64_SAFE
 #: Past that, a length whose wanted words make up at least this / k of its strings (over k
 #: letters) is drawn by rejection: then cheaper than the guided route's 5 k operations a symbol.
 REJECTION_SHARE = 1.0
+#: Candidate strings of one rejection batch hold at most this many codes.
+REJECTION_CODES = 1 << 22
 
 
 def uniform_codes_of(
@@ -64,8 +72,13 @@ def uniform_codes_of(
     """
     lengths = np.asarray(lengths, dtype=np.intp)
     top = int(lengths.max(initial=0))
+    if len(lengths) and int(lengths.min()) < 0:
+        raise ValueError("word lengths must be >= 0")
     counts = counts_of(dfa, top, members)
     totals = counts.counts[lengths, dfa.start]
+    if len(lengths) and not (totals > 0).all():
+        empty = int(lengths[np.flatnonzero(~(totals > 0))[0]])
+        raise ValueError(f"no {'member' if members else 'non-member'} has length {empty}")
     if not len(lengths) or int(totals.max()) < RANK_LIMIT:
         return unrank_codes(dfa, lengths, random_below(rng, totals.astype(np.int64)), members)
     floats = counts.floats(top)
@@ -96,7 +109,8 @@ def _by_rejection(dfa: DFA, size: int, m: int, share: float, rng: np.random.Gene
     k, table = len(dfa.alphabet), code_table(dfa)
     found, total = [], 0
     while total < m:
-        tries = int((m - total) / share * 1.1) + 16
+        # At most REJECTION_CODES codes a batch: memory stays bounded however rare the words.
+        tries = min(int((m - total) / share * 1.1) + 16, max(REJECTION_CODES // max(size, 1), 1))
         candidates = rng.integers(1, k + 1, size=(tries, size)).astype(code_dtype(k))
         keep = candidates[dfa.accepting[run_codes(table, candidates, dfa.start)] == members]
         found.append(keep[: m - total])

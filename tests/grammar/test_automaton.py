@@ -127,13 +127,14 @@ def test_states_have_distinct_word_signatures(oracle, data):
 @given(data=st.data())
 @FAST
 def test_minimal_even_when_every_signature_hash_collides(oracle, data):
-    # A multiplier of 0 hashes a signature row to its sum: collisions everywhere, so the
-    # refinement must notice them and fall back to exact numbering.
+    # Every signature hashed to 0: collisions everywhere, so the refinement must notice
+    # them and fall back to exact numbering.
     import grammar.minimize
 
     G = data.draw(oracle.random_graphs())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(grammar.minimize, "HASH_MULTIPLIER", np.uint64(0))
+        patch.setattr(grammar.minimize, "signature_hash",
+                      lambda signature: np.zeros(len(signature), dtype=np.uint64))
         dfa = Grammar(G).dfa
     _assert_minimal_complete_canonical(dfa)
     real = Grammar(G).dfa  # the same canonical DFA as with the real hash

@@ -169,3 +169,27 @@ def test_counts_near_float64s_largest_take_the_exact_rank_route(oracle):
     words = Codec.of(g.dfa).decode(codes)
     assert all(len(w) == 1100 and re.fullmatch(oracle.PARITY_RE, w) for w in words)
     assert counts_of(g.dfa, 1100).floats(1100) is None
+
+
+def test_rejection_in_small_batches_is_still_uniform(oracle, monkeypatch):
+    monkeypatch.setattr(uniform, "RANK_LIMIT", 0)
+    monkeypatch.setattr(uniform, "REJECTION_SHARE", 0)
+    monkeypatch.setattr(uniform, "REJECTION_CODES", 40)  # five strings of 8 symbols a batch
+    g = library.tomita(3)
+    words = Codec.of(g.dfa).decode(uniform_codes_of(g.dfa, np.full(3000, 8),
+                                                    np.random.default_rng(8)))
+    members = ["".join(w) for w in product("01", repeat=8)
+               if oracle.TOMITA_PREDICATES[3]("".join(w))]
+    assert chi_square_p(Counter(words), {w: Fraction(1, len(members)) for w in members}) > 1e-4
+
+
+@pytest.mark.parametrize("route", ["rank", "guided", "rejection"])
+def test_a_length_without_words_is_refused_on_every_route(monkeypatch, route):
+    if route != "rank":
+        monkeypatch.setattr(uniform, "RANK_LIMIT", 0)
+        monkeypatch.setattr(uniform, "REJECTION_SHARE", np.inf if route == "guided" else 0)
+    dfa = library.tomita(2).dfa  # (10)*: no member of odd length
+    with pytest.raises(ValueError, match="no member has length 3"):
+        uniform_codes_of(dfa, np.array([2, 3]), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="lengths must be >= 0"):
+        uniform_codes_of(dfa, np.array([-1]), np.random.default_rng(0))
