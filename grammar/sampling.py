@@ -91,9 +91,12 @@ def sample_uniform(
 ) -> list[Word]:
     """Draw `n` members exactly uniformly among those of the given length.
 
-    Paths are counted on the minimal DFA with exact integers and a uniformly
-    drawn index is unranked, so every member of a length is equally likely
-    however large the count.
+    Paths are counted on the minimal DFA with exact integers, and every
+    member of a length is equally likely however large the count: a uniform
+    index is unranked while counts fit int64; past that, each symbol is drawn
+    in proportion to the counts of what can follow (float-guided, exact on
+    close calls), or, where members are common, uniform strings are kept
+    when they are members (:mod:`grammar.uniform`).
 
     Parameters
     ----------
