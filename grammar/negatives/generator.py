@@ -128,30 +128,24 @@ class NearMissGenerator:
 
     # -- candidates by mutation -----------------------------------------------------------------
 
-    def sources(self, cell: Cell, m: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """`m` members for the cell, as (codes, priority) blocks of similar width.
+    def walk_sources(self, m: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`m` walks, the members of a cell whose lengths follow walks, as (codes, priority)
+        blocks of similar width.
 
         Priorities are exchangeable labels (a walk's position in the sample),
-        so picking the lowest among the valid rows is unbiased.
+        so picking the lowest among the valid rows is unbiased. Walks come in
+        blocks of one width each; they are stacked into one block per band of
+        widths a factor WIDTH_BAND apart: few blocks however long the walks (a
+        round costs a few dozen passes), and padding that adds at most a fifth
+        to a row's work.
         """
-        if cell.length is None:
-            # Walks come in blocks of one width each. Stack them into one block per band of
-            # widths a factor WIDTH_BAND apart: few blocks however long the walks (a round
-            # costs a few dozen passes), and padding that adds at most a fifth to a row's work.
-            by_bucket: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-            for block, priority in sample_codes(self.g, m, self.rng):
-                band = int(np.log(max(block.shape[1], 1)) / np.log(WIDTH_BAND))
-                by_bucket.setdefault(band, []).append((block, priority))
-            return [(stack([b for b, _ in group], code_dtype(self.k)),
-                     np.concatenate([p for _, p in group]))
-                    for _, group in sorted(by_bucket.items())]
-        return [(uniform_codes_of(self.dfa, np.full(m, self.source_length(cell)), self.rng),
-                 np.arange(m))]
-
-    @staticmethod
-    def source_length(cell: Cell) -> int:
-        """The length of the members whose edits make the cell's words."""
-        return int(cell.length) - int(GROWTH[cell.kind])
+        by_bucket: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for block, priority in sample_codes(self.g, m, self.rng):
+            band = int(np.log(max(block.shape[1], 1)) / np.log(WIDTH_BAND))
+            by_bucket.setdefault(band, []).append((block, priority))
+        return [(stack([b for b, _ in group], code_dtype(self.k)),
+                 np.concatenate([p for _, p in group]))
+                for _, group in sorted(by_bucket.items())]
 
     def draw_sources(self, requests: list[Request]) -> None:
         """Draw the members of every request of one length that mutates them, in one pass.
@@ -163,7 +157,7 @@ class NearMissGenerator:
                     if r.cell.length is not None and r.drawn is None and self.pair_of(r) is None]
         if not mutating:
             return
-        sizes = [self.source_length(r.cell) for r in mutating]
+        sizes = [int(r.cell.length) - int(GROWTH[r.cell.kind]) for r in mutating]
         block = uniform_codes_of(self.dfa, np.repeat(sizes, [r.count for r in mutating]),
                                  self.rng)
         start = 0
@@ -212,8 +206,9 @@ class NearMissGenerator:
         if self.pair_of(request) is not None:
             cell.impossible = True  # no member has an edit of this kind leaving it
             return
-        blocks = ([(request.sources, np.arange(request.count))] if request.sources is not None
-                  else self.sources(cell, request.count))
+        # A cell of one length mutates the members drawn for the whole round (draw_sources).
+        blocks = ([(request.sources, np.arange(request.count))] if cell.length is not None
+                  else self.walk_sources(request.count))
         for block, priority in blocks:
             if request.aimed:
                 words, position, ok = self.local.substitutions(block, self.rng)
