@@ -8,6 +8,8 @@ This module knows the DOT language and nothing about grammars;
 - :func:`quote` ends a quoted piece after a backslash that precedes a line
   break and starts the next piece with the line break, joined by DOT's
   ``+``, so that no reader takes the pair for a line continuation.
+- An attribute written without a value (``[label=a, foo]``), which pydot
+  accepts, is refused with its line (:func:`valueless_attribute_line`).
 
 Examples
 --------
@@ -30,7 +32,10 @@ from typing import Any
 
 from grammar.errors import GrammarError
 
-__all__ = ["quote", "unquote", "node_id", "attr_list", "DotStatements", "parse_dot"]
+__all__ = [
+    "quote", "unquote", "node_id", "attr_list", "valueless_attribute_line", "DotStatements",
+    "parse_dot",
+]  # fmt: skip
 
 _QUOTED_ESCAPE = re.compile(r'\\(["\\\n])')
 _NODE_ID = re.compile(r'"(?:[^"\\]|\\.)*"|[^:]*', re.DOTALL)
@@ -38,6 +43,15 @@ _BARE_ID = re.compile(r"[A-Za-z_][A-Za-z_0-9]*|[0-9]+")
 _KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
 # Between a backslash and a line break: where a quoted ID is cut in two.
 _CONTINUATION = re.compile(r"(?<=\\)(?=[\r\n])")
+# DOT's tokens, as far as finding attribute lists needs: blanks and comments, quoted
+# strings, IDs and numerals, and any other single character (HTML strings are read apart).
+_TOKEN = re.compile(
+    r"""(?P<skip>\s+|//[^\n]*|/\*.*?(?:\*/|\Z)|(?<![^\n])\#[^\n]*)
+      | (?P<id>"(?:[^"\\]|\\.)*"?|[A-Za-z_\x80-\U0010ffff][A-Za-z_0-9\x80-\U0010ffff]*
+               |-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))
+      | (?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 def unquote(text: str) -> str:
@@ -58,6 +72,54 @@ def quote(text: str) -> str:
 def node_id(raw: str) -> str:
     """A node name from pydot, without quotes or a ``:port`` suffix."""
     return unquote(_NODE_ID.match(raw).group(0))
+
+
+def _html_end(text: str, start: int) -> int:
+    """The index just past the HTML string ``<...>`` that opens at `start`."""
+    depth, i = 0, start
+    while i < len(text):
+        depth += {"<": 1, ">": -1}.get(text[i], 0)
+        i += 1
+        if depth == 0:
+            break
+    return i
+
+
+def valueless_attribute_line(text: str, name: str) -> int | None:
+    """The line of the first attribute `name` written without ``=VALUE`` in a ``[...]`` list.
+
+    None if there is none (the DOT text is scanned, not parsed).
+
+    Examples
+    --------
+    >>> valueless_attribute_line('digraph {\\n a -> b [label="x,y", foo] }', "foo")
+    2
+    >>> valueless_attribute_line('digraph { a [foo=1] }', "foo") is None
+    True
+    """
+    in_list = value_next = False
+    pending: tuple[str, int] | None = None  # an attribute name not yet followed by "="
+    position = 0
+    while position < len(text):
+        if text[position] == "<":  # an HTML string: no attribute inside
+            kind, token, end = "id", "<>", _html_end(text, position)
+        else:
+            match = _TOKEN.match(text, position)
+            kind, token, end = match.lastgroup, match.group(), match.end()
+        start, position = position, end
+        if kind == "skip" or not in_list:
+            in_list = in_list or token == "["
+            continue
+        if value_next:  # the value after "=", and after each "+" joining quoted pieces
+            value_next = False
+        elif token in ("=", "+"):
+            pending, value_next = None, True
+        else:
+            if pending is not None and pending[0] == name:
+                return pending[1]
+            pending = (unquote(token), text.count("\n", 0, start) + 1) if kind == "id" else None
+            in_list = token != "]"
+    return pending[1] if pending is not None and pending[0] == name else None
 
 
 def attr_list(attrs: dict[str, Any]) -> str:
@@ -82,12 +144,25 @@ class DotStatements:
     in that order. Attribute values are unquoted; node names lose their ports.
     """
 
-    def __init__(self, graph: Any) -> None:
+    def __init__(self, graph: Any, text: str = "") -> None:
+        self.text = text  # the DOT text, to name the line of a malformed attribute
         self.name = unquote(graph.get_name())
         self.nodes: dict[str, dict[str, str]] = {}
         self.edges: list[tuple[str, str, dict[str, str]]] = []
-        self.graph_attrs = {k: unquote(v) for k, v in graph.get_attributes().items()}
+        self.graph_attrs = self._values(graph)
         self._replay(graph, {}, {}, top=True)
+
+    def _values(self, statement: Any) -> dict[str, str]:
+        """A statement's attributes, unquoted; one without a value is an error."""
+        attrs = statement.get_attributes()
+        for key, value in attrs.items():
+            if value is None:
+                line = valueless_attribute_line(self.text, unquote(key))
+                at = "" if line is None else f"line {line}: "
+                raise GrammarError(
+                    f"{at}attribute {unquote(key)!r} has no value; write {unquote(key)}=VALUE"
+                )
+        return {k: unquote(v) for k, v in attrs.items()}
 
     def _add_node(self, name: str, defaults: dict) -> dict:
         return self.nodes.setdefault(name, dict(defaults))
@@ -104,7 +179,7 @@ class DotStatements:
         statements.sort(key=lambda s: s.obj_dict.get("sequence") or 0)
         for statement in statements:
             kind = statement.obj_dict["type"]
-            attrs = {k: unquote(v) for k, v in statement.get_attributes().items()}
+            attrs = self._values(statement)
             if kind == "subgraph":
                 self._replay(statement, dict(node_defaults), dict(edge_defaults), top=False)
             elif kind == "edge":
@@ -154,4 +229,7 @@ def parse_dot(text: str, where: str) -> DotStatements:
     graph = graphs[0]
     if graph.get_type() != "digraph":
         raise GrammarError(f"{where}: is an undirected graph; declare the grammar as a digraph")
-    return DotStatements(graph)
+    try:
+        return DotStatements(graph, text)
+    except GrammarError as err:
+        raise GrammarError(f"{where}: {err}") from err
