@@ -27,6 +27,7 @@ from grammar.errors import GrammarError
 from grammar.graph import Declaration
 
 __all__ = [
+    "BYTE_ORDER_MARK",
     "Source",
     "Parsed",
     "read_source",
@@ -52,6 +53,10 @@ class Parsed:
     where: str = ""
 
 
+#: What a text that starts with a UTF-8 byte-order mark decodes to first.
+BYTE_ORDER_MARK = "\ufeff"
+
+
 def read_source(source: Source, kind: str, text_marks: str = "{\n") -> tuple[str, str, str | None]:
     """The text behind `source`, a name for messages, and the file's stem (None for text).
 
@@ -59,14 +64,35 @@ def read_source(source: Source, kind: str, text_marks: str = "{\n") -> tuple[str
     empty str, is the text itself; any other str, or a path object, names a file; an object
     with ``read`` is an open file.
 
+    Every format refuses a text that starts with a UTF-8 byte-order mark:
+    JSON forbids it, OpenFst and graphviz would read it as part of the first
+    state or keyword, and stripping it here would accept files those tools
+    refuse. A mark anywhere else is an ordinary character.
+
     Raises
     ------
     TypeError
         If `source` is none of these.
     GrammarError
-        If the file is missing, a directory, not UTF-8 or unreadable; the
-        message starts with its path.
+        If the file is missing, a directory, not UTF-8 or unreadable, or the
+        text starts with a byte-order mark; the message starts with its path.
+
+    Examples
+    --------
+    >>> read_source("\\ufeff0\\t1\\ta\\n", "AT&T")
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: <AT&T text>: starts with a UTF-8 byte-order mark; ...
     """
+    text, where, stem = _read(source, kind, text_marks)
+    if text.startswith(BYTE_ORDER_MARK):
+        raise GrammarError(
+            f"{where}: starts with a UTF-8 byte-order mark; save it as UTF-8 without one"
+        )
+    return text, where, stem
+
+
+def _read(source: Source, kind: str, text_marks: str) -> tuple[str, str, str | None]:
     if hasattr(source, "read"):
         named = hasattr(source, "name")
         where = str(source.name) if named else f"<{kind} stream>"

@@ -12,7 +12,8 @@ import re
 import pytest
 
 from grammar import GrammarError
-from grammar.io import from_dot
+from grammar.cli import main
+from grammar.io import from_att, from_dot, from_json, load
 
 # -- DOT: an attribute without a value -------------------------------------------------------
 
@@ -46,3 +47,58 @@ def test_a_dot_attribute_without_a_value_names_file_line_and_attribute(case, spe
     # with the value given, the same text loads: "a" is a member where an arc reads it
     member = "a" if "label=a" in text else ""
     assert from_dot(VALUELESS[case].format(foo="foo=1")).accepts(member)
+
+
+# -- a UTF-8 byte-order mark: refused by every loader ----------------------------------------
+
+# (ab)* in each format; the start state (or the first key) is what a mark would stick to
+AB_STAR = {
+    ".att": "0\t1\ta\ta\n1\t0\tb\tb\n0\n",
+    ".json": '{"start": 0, "accepting": [0], "edges": [{"source": 0, "target": 1, "symbol": "a"},'
+             ' {"source": 1, "target": 0, "symbol": "b"}]}',
+    ".dot": "digraph { __start__ -> 0; 0 [accepting=true]; 0 -> 1 [label=a];"
+            " 1 -> 0 [label=b] }",
+}
+LOADERS = {".att": from_att, ".json": from_json, ".dot": from_dot}
+
+
+def is_ab_star(word: str) -> bool:
+    return len(word) % 2 == 0 and word == "ab" * (len(word) // 2)
+
+
+@pytest.mark.parametrize("suffix", sorted(AB_STAR))
+def test_a_byte_order_mark_is_refused_by_every_loader(suffix, tmp_path):
+    # Hardening 7: an AT&T file with a BOM loaded with start state '\ufeff0', another language.
+    text = AB_STAR[suffix]
+    plain = tmp_path / f"plain{suffix}"
+    plain.write_bytes(text.encode())
+    for word in ["", "ab", "abab", "a", "ba", "aba"]:  # without the mark: (ab)*
+        assert load(str(plain)).accepts(word) == is_ab_star(word), word
+    marked = tmp_path / f"marked{suffix}"
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    message = "starts with a UTF-8 byte-order mark"
+    for source, where in [
+        (marked, str(marked)),
+        (str(marked), str(marked)),
+        ("\ufeff" + text, None),
+    ]:
+        if where is None:  # the text itself: named as text
+            where = {".att": "<AT&T text>", ".json": "<JSON text>", ".dot": "<DOT text>"}[suffix]
+        with pytest.raises(GrammarError, match=re.escape(f"{where}: {message}")):
+            LOADERS[suffix](source)
+    refused = pytest.raises(GrammarError, match=re.escape(f"{marked}: {message}"))
+    with open(marked, "rb") as stream, refused:  # an open binary file
+        LOADERS[suffix](stream)
+    with pytest.raises(GrammarError, match=re.escape(f"{marked}: {message}")):
+        load(str(marked))
+    assert main(["check", str(marked), "ab"]) == 2
+
+
+def test_a_byte_order_mark_in_a_symbol_table_is_refused(tmp_path):
+    table = tmp_path / "syms.txt"
+    table.write_bytes(b"\xef\xbb\xbfa\t1\nb\t2\n")
+    with pytest.raises(GrammarError, match=re.escape(f"{table}: starts with a UTF-8 byte-order")):
+        from_att("0\t1\t1\n1\t0\t2\n0\n", symbols=table)
+    # a mark that is not the first character is an ordinary symbol
+    g = from_att("0\t1\ta\n1\t0\t\ufeff\n0\n")
+    assert g.accepts("a\ufeff") and not g.accepts("a")
