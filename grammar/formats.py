@@ -48,11 +48,13 @@ class FormatMethods:
 
     @classmethod
     def from_att(cls, source: Any, *, symbols: Any = None, name: str | None = None,
-                 description: str | None = None) -> Grammar:  # fmt: skip
+                 description: str | None = None,
+                 project: str | None = None) -> Grammar:  # fmt: skip
         """Load an AT&T (OpenFst) acceptor; see :func:`grammar.io.from_att`."""
         from grammar.io import att
 
-        return cls._from_parsed(att.read_att(source, symbols=symbols), name, description)
+        parsed = att.read_att(source, symbols=symbols, project=project)
+        return cls._from_parsed(parsed, name, description)
 
     @classmethod
     def from_pyformlang_graph(cls, G: nx.DiGraph, *, name: str | None = None,

@@ -229,6 +229,7 @@ def from_att(
     symbols: Any = None,
     name: str | None = None,
     description: str | None = None,
+    project: str | None = None,
 ) -> Grammar:
     """Load an AT&T text acceptor (OpenFst, pynini, MLRegTest), as :mod:`grammar.io.att` reads it.
 
@@ -242,12 +243,17 @@ def from_att(
         integer labels to symbols). Without one, the labels are the symbols.
     name, description : str, optional
         Default: the file's stem, and no description.
+    project : {None, "input", "output"}, optional
+        An arc's input and output labels must agree (four fields are always
+        ``source target input output``; a weight is the fifth); "input" or
+        "output" reads a transducer's projection instead.
 
     Raises
     ------
     GrammarError
-        If the file is missing or unreadable or a line is malformed; the
-        message names the file and the line.
+        If the file is missing or unreadable or a line is malformed, or an
+        arc's labels differ without `project`; the message names the file
+        and the line.
 
     Examples
     --------
@@ -259,7 +265,9 @@ def from_att(
     ...
     grammar.errors.GrammarError: <AT&T text>: line 1: input 'a' and output 'b' differ; ...
     """
-    return Grammar.from_att(source, symbols=symbols, name=name, description=description)
+    return Grammar.from_att(
+        source, symbols=symbols, name=name, description=description, project=project
+    )
 
 
 def to_att(g: Grammar) -> str:

@@ -10,8 +10,13 @@ One arc or final state per line, fields separated by tabs or spaces::
 - The first line's first state is the start state. States are names
   (decimal ones become ints).
 - An arc's input and output labels must agree: grammarlab reads acceptors.
-  Four fields are ``source target input output`` when the last two agree and
-  ``source target label weight`` when the last is a number.
+  Four fields are always ``source target input output``, and a weight is
+  always the fifth field, so ``0 1 3 4`` is a transducer arc from 3 to 4 and
+  is refused (naming the line), never read as label 3 with weight 4.
+  ``project="input"`` (or ``"output"``) reads a transducer's input (output)
+  labels instead, as OpenFst's ``fstproject`` does; it also reads OpenFst's
+  weighted acceptor form ``source target label weight``, the weight being
+  taken for an output label and ignored.
 - Weights are checked to be numbers and otherwise ignored: they are tropical
   costs, not walk weights. A weight of ``Infinity`` removes the arc or final
   state, as in OpenFst.
@@ -51,7 +56,7 @@ from grammar.io.sources import Parsed, Source, in_file, read_source
 if TYPE_CHECKING:
     from grammar.core import Grammar
 
-__all__ = ["EPSILON", "read_att", "read_symbol_table", "write_att"]
+__all__ = ["EPSILON", "PROJECTIONS", "read_att", "read_symbol_table", "write_att"]
 
 EPSILON = "<eps>"
 
@@ -119,28 +124,37 @@ class _Labels:
         return None if label == EPSILON else label
 
 
-def _arc_label(fields: list[str]) -> tuple[str, str | None]:
-    """The label of an arc line, and its weight field if any."""
+#: The labels ``project=`` may keep: a transducer arc's input or output.
+PROJECTIONS = ("input", "output")
+
+
+def _check_project(project: Any) -> str | None:
+    if project is None:
+        return None
+    if not isinstance(project, str):
+        raise TypeError(f"project must be a str or None, not {type(project).__name__}")
+    if project not in PROJECTIONS:
+        raise GrammarError(f"project={project!r} is not one of {', '.join(PROJECTIONS)}")
+    return project
+
+
+def _arc_label(fields: list[str], project: str | None) -> tuple[str, str | None]:
+    """The label of an arc line (3 to 5 fields), and its weight field if any."""
     if len(fields) == 3:
         return fields[2], None
-    if len(fields) == 4:
-        if fields[2] == fields[3]:
-            return fields[2], None
-        try:
-            float(fields[3])
-        except ValueError:
-            pass
-        else:
-            return fields[2], fields[3]
-    elif fields[2] == fields[3]:
-        return fields[2], fields[4]
-    raise GrammarError(
-        f"input {fields[2]!r} and output {fields[3]!r} differ; "
-        "grammarlab reads acceptors, whose arcs have one label"
-    )
+    weight = fields[4] if len(fields) == 5 else None
+    if project is not None:
+        return fields[2 if project == "input" else 3], weight
+    if fields[2] != fields[3]:
+        raise GrammarError(
+            f"input {fields[2]!r} and output {fields[3]!r} differ; grammarlab reads acceptors, "
+            "whose arcs have one label (a weight is the fifth field, after the output label; "
+            "project='input' reads the input labels)"
+        )
+    return fields[2], weight
 
 
-def _declaration(text: str, labels: _Labels) -> Declaration:
+def _declaration(text: str, labels: _Labels, project: str | None) -> Declaration:
     import networkx as nx
 
     G = nx.MultiDiGraph()
@@ -160,7 +174,7 @@ def _declaration(text: str, labels: _Labels) -> Declaration:
                 if not (math.isinf(cost) and cost > 0):  # an infinite cost is not final
                     G.nodes[source]["accepting"] = True
                 continue
-            label, weight = _arc_label(fields)
+            label, weight = _arc_label(fields, project)
             cost = _number(weight, "weight") if weight is not None else 0.0
             symbol = labels.symbol(label)
             if not (math.isinf(cost) and cost > 0):  # an infinite cost is no arc
@@ -175,7 +189,7 @@ def _declaration(text: str, labels: _Labels) -> Declaration:
     return validate_declaration(G)
 
 
-def read_att(source: Source, *, symbols: Any = None) -> Parsed:
+def read_att(source: Source, *, symbols: Any = None, project: str | None = None) -> Parsed:
     """Read an AT&T acceptor from a path, its text (a str holding a newline) or an open file.
 
     Parameters
@@ -185,19 +199,33 @@ def read_att(source: Source, *, symbols: Any = None) -> Parsed:
     symbols : str, os.PathLike, file or mapping, optional
         A symbol table: a file of ``symbol<TAB>integer`` lines, its text, or a
         mapping from integer labels to symbols.
+    project : {None, "input", "output"}, optional
+        None refuses an arc whose input and output labels differ; "input" or
+        "output" keeps that label of every arc (a transducer's projection).
 
     Raises
     ------
     TypeError
-        If `source` or `symbols` has a wrong type.
+        If `source`, `symbols` or `project` has a wrong type.
     GrammarError
-        If a file is missing or unreadable, a line is malformed (the message
-        names the file and the line), or the acceptor is not a valid grammar.
+        If a file is missing or unreadable, a line is malformed or holds
+        differing labels (the message names the file and the line), `project`
+        is unknown, or the acceptor is not a valid grammar.
+
+    Examples
+    --------
+    >>> read_att("0\\t1\\t3\\t4\\n1\\n")
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: <AT&T text>: line 1: input '3' and output '4' differ; ...
+    >>> read_att("0\\t1\\t3\\t4\\n1\\n", project="input").declaration.symbols
+    ('3',)
     """
+    project = _check_project(project)
     table = None if symbols is None else read_symbol_table(symbols)
     text, where, stem = read_source(source, "AT&T", text_marks="\n")
     with in_file(where):
-        declaration = _declaration(text, _Labels(table))
+        declaration = _declaration(text, _Labels(table), project)
     return Parsed(declaration, name=stem, where=where)
 
 

@@ -7,6 +7,7 @@ the code under test.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -102,3 +103,59 @@ def test_a_byte_order_mark_in_a_symbol_table_is_refused(tmp_path):
     # a mark that is not the first character is an ordinary symbol
     g = from_att("0\t1\ta\n1\t0\t\ufeff\n0\n")
     assert g.accepts("a\ufeff") and not g.accepts("a")
+
+
+# -- AT&T: a transducer arc is refused, or projected on request ------------------------------
+
+# A transducer: the input side is a b*, the output side x y*; the last arc's cost is
+# infinite (fifth field), so it is no arc at all.
+TRANSDUCER = "0\t1\ta\tx\n1\t1\tb\ty\t0.5\n1\t2\tb\tb\n1\n1\t0\tz\tz\tInfinity\n"
+
+
+def projected_words(text: str, side: int, max_length: int) -> set[str]:
+    """Brute force: the words of one side's labels, walking the lines as an NFA."""
+    arcs, finals, start = [], set(), None
+    for line in text.splitlines():
+        fields = line.split()
+        start = fields[0] if start is None else start
+        if len(fields) <= 2:
+            finals.add(fields[0])
+        elif not (len(fields) == 5 and fields[4] == "Infinity"):
+            arcs.append((fields[0], fields[1], fields[2 + side]))
+    words, frontier = set(), {("", start)}
+    for _ in range(max_length + 1):
+        words |= {w for w, q in frontier if q in finals}
+        frontier = {(w + s, v) for w, q in frontier for u, v, s in arcs if u == q}
+    return words
+
+
+def test_a_transducer_arc_is_refused_naming_file_and_line(tmp_path):
+    # Hardening 11: "0 1 3 4" loaded as label 3 with weight 4.
+    path = tmp_path / "t.att"
+    path.write_text("0\t1\t3\t3\n1\t2\t3\t4\n2\n", encoding="utf-8")
+    with pytest.raises(GrammarError, match=re.escape(f"{path}: line 2: input '3' and output '4'")):
+        from_att(path)
+    with pytest.raises(GrammarError, match=re.escape(f"{path}: line 2: input '3'")):
+        load(str(path))
+    assert main(["check", str(path), "33"]) == 2
+    path.write_text(TRANSDUCER, encoding="utf-8")
+    with pytest.raises(GrammarError, match=re.escape(f"{path}: line 1: input 'a' and output 'x'")):
+        from_att(path)
+
+
+@pytest.mark.parametrize(("project", "side"), [("input", 0), ("output", 1)])
+def test_a_transducer_projects_on_request(project, side):
+    g = from_att(TRANSDUCER, project=project)
+    expected = projected_words(TRANSDUCER, side, 5)
+    first, loop = ("a", "b") if side == 0 else ("x", "y")
+    assert expected == {first + loop * n for n in range(5)}  # the oracle, by hand
+    alphabet = "abxyz"
+    words = ["".join(w) for n in range(6) for w in itertools.product(alphabet, repeat=n)]
+    assert {w for w in words if g.accepts(w)} == expected
+
+
+def test_project_is_checked():
+    with pytest.raises(GrammarError, match="project='both' is not one of input, output"):
+        from_att(TRANSDUCER, project="both")
+    with pytest.raises(TypeError, match="project must be a str or None"):
+        from_att(TRANSDUCER, project=1)

@@ -154,10 +154,14 @@ def test_malformed_symbol_tables(tmp_path):
         from_att(tmp_path / "missing.att")
 
 
-def test_weight_field_disambiguation():
-    # four fields: input and output when they agree, else label and weight when a number
-    assert from_att("0\t1\ta\t2.5\n1\n").alphabet == ("a",)
+def test_four_fields_are_input_and_output():
+    # four fields are always input and output (a weight is the fifth field): the old guess,
+    # "label and weight when the last is a number", read the transducer arc 3:4 as label 3
     assert from_att("0\t1\t7\t7\n1\n").alphabet == ("7",)
+    for text in ("0\t1\ta\t2.5\n1\n", "0\t1\t3\t4\n1\n"):
+        with pytest.raises(GrammarError, match=r"<AT&T text>: line 1: input '.+' and output"):
+            from_att(text)
+    assert from_att("0\t1\ta\t2.5\n1\n", project="input").alphabet == ("a",)
 
 
 def test_symbols_att_cannot_hold_are_refused():
