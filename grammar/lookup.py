@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from grammar import library
 from grammar.core import Grammar
 from grammar.errors import GrammarError
 
-__all__ = ["FILE_SUFFIXES", "REGEX_PREFIX", "load"]
+__all__ = ["FILE_SUFFIXES", "REGEX_PREFIX", "load", "load_with_content"]
 
 #: The prefix that makes a NAME a regular expression: ``re:(ab)*``.
 REGEX_PREFIX = "re:"
@@ -86,3 +87,50 @@ def load(name_or_path: str | os.PathLike) -> Grammar:
         raise GrammarError(
             f"{err} (or give a path to a .att, .dot or .json file, or re:PATTERN)"
         ) from err
+
+
+def load_with_content(name_or_path: str | os.PathLike) -> tuple[Grammar, bytes | None]:
+    """:func:`load`, and for a grammar file the very bytes the grammar was built from.
+
+    Whoever keys something by a file's content (the byte-table cache of
+    :mod:`grammar.bulk.table_cache`) needs the bytes that were parsed: a
+    second read may see a file edited in between. The file is read once, and
+    the grammar parsed from those bytes.
+
+    Returns
+    -------
+    (Grammar, bytes or None)
+        None for a built-in or a ``re:`` name.
+
+    Raises
+    ------
+    As :func:`load`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from grammar import library
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "parity.json")
+    ...     with open(path, "w") as out:
+    ...         _ = out.write(library.parity().to_json())
+    ...     g, content = load_with_content(path)
+    >>> g == library.parity(), content.startswith(b"{"), load_with_content("reber")[1]
+    (True, True, None)
+    """
+    if (
+        not isinstance(name_or_path, (str, os.PathLike))
+        or (isinstance(name_or_path, str) and name_or_path.startswith(REGEX_PREFIX))
+        or Path(name_or_path).suffix.lower() not in FILE_SUFFIXES
+    ):
+        return load(name_or_path), None
+    path = Path(name_or_path)
+    suffix = path.suffix.lower()
+    try:
+        content = path.read_bytes()
+    except OSError:
+        load(path)  # raises the loader's own message for a missing or unreadable file
+        raise  # readable again a moment later: report what this read met
+    stream = io.BytesIO(content)
+    stream.name = str(path)  # messages and the grammar's name, as for the path itself
+    return FILE_SUFFIXES[suffix](stream), content

@@ -148,11 +148,14 @@ def _regex_stamp(digest: Any) -> None:
         _tree_stamp(os.path.dirname(spec.origin), digest)
 
 
-def source_key(name: str) -> str | None:
+def source_key(name: str, content: bytes | None = None) -> str | None:
     """What decides the language a command-line NAME stands for, as one string.
 
     None when the NAME is a path that is not a readable grammar file: the
-    caller then builds it as usual, which reports the error.
+    caller then builds it as usual, which reports the error. `content` is
+    the grammar file's bytes as they were read to build it (see
+    :func:`grammar.lookup.load_with_content`); None reads the file now, which
+    is right for a lookup but not for a grammar built a while ago.
 
     Examples
     --------
@@ -169,11 +172,13 @@ def source_key(name: str) -> str | None:
         _regex_stamp(digest)
     elif os.path.splitext(name)[1].lower() in FILE_SUFFIXES:  # as grammar.lookup.load
         kind = "file"
-        try:
-            with open(name, "rb") as stream:
-                digest.update(stream.read())
-        except OSError:
-            return None
+        if content is None:
+            try:
+                with open(name, "rb") as stream:
+                    content = stream.read()
+            except OSError:
+                return None
+        digest.update(content)
     elif os.path.exists(name):
         return None
     else:
@@ -262,15 +267,21 @@ def load(name: str) -> CachedTable | None:
     return decode_table(data, entry["fingerprint"], entry["name"])
 
 
-def store(name: str, grammar: Grammar) -> bool:
+def store(name: str, grammar: Grammar, *, key: str | None = None) -> bool:
     """Cache the byte table of `grammar`, built from the command-line NAME `name`.
+
+    `key` is the :func:`source_key` of what the grammar was built from, taken
+    when it was loaded (for a file, from the bytes parsed); by default it is
+    taken now, which is right only if the file has not changed since: an
+    entry keyed by newer content than its table would answer wrongly for good.
 
     Returns whether it was stored: not when the cache is off or cannot be
     written, the NAME has no source key, a symbol is not one ASCII character,
     or the DFA has :data:`MAX_ROWS` states or more.
     """
     folder = cache_dir()
-    key = None if folder is None else source_key(name)
+    if key is None and folder is not None:
+        key = source_key(name)
     dfa = grammar.dfa
     if (
         folder is None

@@ -141,11 +141,25 @@ def _count_cached(name: str, path: str) -> tuple[int, int, str | None] | None:
     return count_named(name, path)
 
 
-def _remember(name: str, g: Grammar) -> None:
-    """Cache the byte table of `g` for the next file check of NAME; best effort."""
+def _load_keyed(name: str) -> tuple[Grammar, str | None]:
+    """The grammar NAME stands for, and the cache key of exactly what it was built from.
+
+    A grammar file is read once, and both the grammar and the key come from
+    those bytes: a key read after a long count could name an edited file.
+    """
+    from grammar.bulk.table_cache import source_key
+    from grammar.lookup import load_with_content
+
+    g, content = load_with_content(name)
+    return g, source_key(name, content=content)
+
+
+def _remember(name: str, g: Grammar, key: str | None) -> None:
+    """Cache the byte table of `g` under `key` for the next file check of NAME; best effort."""
     from grammar.bulk.table_cache import store
 
-    store(name, g)
+    if key is not None:
+        store(name, g, key=key)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -163,14 +177,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if cached is not None:
         accepted, total, name = cached
         return _emit_counts(name, accepted, total, args.json)
-    g = load_grammar(args.grammar)
+    g, key = _load_keyed(args.grammar) if file_count else (load_grammar(args.grammar), None)
     if args.count:
         if source is None:
             accepted, total = int(g.accepts_many(args.words).sum()), len(args.words)
         else:
             accepted, total = _count_file(g, source)
             if file_count:
-                _remember(args.grammar, g)
+                _remember(args.grammar, g, key)
         return _emit_counts(g.name, accepted, total, args.json)
     if source is None:  # a few words: no need to load the bulk engine
         words, verdicts = args.words, [g.accepts(word) for word in args.words]

@@ -92,17 +92,25 @@ def read_source(source: Source, kind: str, text_marks: str = "{\n") -> tuple[str
     return text, where, stem
 
 
+def _not_utf8(err: UnicodeDecodeError) -> str:
+    return f"not UTF-8 text (byte {err.start}: {err.reason})"
+
+
 def _read(source: Source, kind: str, text_marks: str) -> tuple[str, str, str | None]:
     if hasattr(source, "read"):
         named = hasattr(source, "name")
         where = str(source.name) if named else f"<{kind} stream>"
         try:
             text = source.read()
-            text = text.decode("utf-8") if isinstance(text, bytes) else text
-            # a stream without a name gives the grammar none (the placeholder is for messages)
-            return text, where, Path(where).stem if named else None
         except (OSError, UnicodeDecodeError) as err:
             raise GrammarError(f"{where}: cannot read: {err}") from err
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as err:  # as for a path
+                raise GrammarError(f"{where}: {_not_utf8(err)}") from err
+        # a stream without a name gives the grammar none (the placeholder is for messages)
+        return text, where, Path(where).stem if named else None
     if isinstance(source, str) and (not source or any(mark in source for mark in text_marks)):
         # "" names no file: it is empty text (an AT&T acceptor of the empty language)
         return source, f"<{kind} text>", None
@@ -121,7 +129,7 @@ def _read(source: Source, kind: str, text_marks: str) -> tuple[str, str, str | N
     except IsADirectoryError as err:
         raise GrammarError(f"{path}: is a directory, not a {kind} file") from err
     except UnicodeDecodeError as err:
-        raise GrammarError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason})") from err
+        raise GrammarError(f"{path}: {_not_utf8(err)}") from err
     except OSError as err:
         raise GrammarError(f"{path}: cannot read: {err.strerror or err}") from err
 

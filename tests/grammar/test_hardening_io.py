@@ -8,11 +8,14 @@ the code under test.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 
 import pytest
 
-from grammar import GrammarError
+from grammar import GrammarError, bulk
+from grammar.bulk import table_cache
+from grammar.bulk.named import count_named
 from grammar.cli import main
 from grammar.io import from_att, from_dot, from_json, load
 
@@ -159,3 +162,48 @@ def test_project_is_checked():
         from_att(TRANSDUCER, project="both")
     with pytest.raises(TypeError, match="project must be a str or None"):
         from_att(TRANSDUCER, project=1)
+
+
+# -- the byte-table cache: keyed by the grammar file as it was loaded ------------------------
+
+
+def count_json(capsys, *args: str) -> tuple[int, dict]:
+    status = main(["check", *args, "--count", "--json"])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def test_the_table_cache_keys_a_count_by_the_bytes_it_loaded(tmp_path, monkeypatch, capsys):
+    # Hardening 5: a grammar file edited during a long count had the old grammar's table
+    # saved under the new content's key, and every later count was wrong.
+    monkeypatch.setenv(table_cache.CACHE_ENV, str(tmp_path / "cache"))
+    only_b, a_or_b = "0\t1\tb\n1\n", "0\t1\ta\n0\t1\tb\n1\n"  # {b} and {a, b}
+    languages = {only_b: {"b"}, a_or_b: {"a", "b"}}
+    path, words = tmp_path / "g.att", tmp_path / "words.txt"
+    word_list = ["a", "b", "c"]
+    words.write_text("".join(w + "\n" for w in word_list))
+
+    def expected(text: str) -> dict:
+        accepted = sum(w in languages[text] for w in word_list)
+        return {"grammar": "g", "words": 3, "accepted": accepted, "rejected": 3 - accepted}
+
+    path.write_text(only_b)
+    real = bulk.count_file
+
+    def edited_while_counting(*args, **kwargs):
+        path.write_text(a_or_b)  # as a FIFO or a slow disk would let happen mid-count
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "count_file", edited_while_counting)
+    assert count_json(capsys, str(path), "--file", str(words)) == (1, expected(only_b))
+    monkeypatch.setattr(bulk, "count_file", real)
+    assert path.read_text() == a_or_b
+    for _ in range(2):  # built, then answered from the cache: right both times
+        assert count_json(capsys, str(path), "--file", str(words)) == (1, expected(a_or_b))
+    path.write_text(only_b)  # the first run's table, cached under its own content
+    assert count_json(capsys, str(path), "--file", str(words)) == (1, expected(only_b))
+    if bulk.HAVE_EXTENSION:  # both entries are there, each under its own content
+        for text in (a_or_b, only_b):
+            path.write_text(text)
+            counted = count_named(str(path), words)
+            assert counted is not None
+            assert counted[:2] == (expected(text)["accepted"], 3)
