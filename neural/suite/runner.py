@@ -12,6 +12,9 @@ finished exactly when its ``row.json`` exists. Rerunning the same command
 after an interruption, ``kill -9`` included, skips the finished runs, picks
 the interrupted one up from its last finished epoch, and rewrites the results
 from every ``row.json``: no finished row is lost and no finished run is rerun.
+A run whose grammar has changed since (a grammar file edited, see
+:mod:`neural.suite.freshness`) is the exception: the runner says so, clears
+its directory and runs it again.
 
 A run that cannot train (a random language with almost no words, a
 diverging loss) gets a row with the reason in ``status``, and the suite goes
@@ -36,6 +39,7 @@ from typing import Any
 from grammar.words import word_text
 from neural import distributed as ranks
 from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
+from neural.suite.freshness import FINGERPRINT, clear_run, grammar_change, recorded_row
 from neural.suite.results import SET_COLUMNS, write_results
 from neural.suite.shards import Part, announce, part_of, wait_for_rows
 from neural.suite.spec import Run, SpecError, SuiteSpec, optional_step
@@ -107,7 +111,8 @@ def run_suite(
         One bar for the suite and one for the current run, on stderr when
         it is a terminal.
     echo : callable, optional
-        Receives one line per finished run.
+        Receives one line per finished run, and one per run run again because
+        its grammar changed.
     shard : str or Part, optional
         ``"i/n"``: run only part i of n (runs i, i + n, ...) and return the
         rows finished so far, for job arrays without a launcher. Under
@@ -170,6 +175,7 @@ def run_suite(
             if run.id in rows:
                 continue
             bar.set_postfix_str(f"{run.grammar.label} / {run.model.name} / seed {run.seed}")
+            _clear_if_changed(run, out / RUNS / run.id, bar, echo)
             with ranks.single_process():  # each run trains alone, whatever torchrun says
                 row = _execute(run, spec, out / RUNS / run.id, device, progress, steps)
             write_json(out / RUNS / run.id / ROW, row)  # the run's commit point
@@ -187,18 +193,50 @@ def run_suite(
                 else:
                     bar.write(line, file=sys.stderr)
     if launched and part.index == 0:
-        wait_for_rows([out / RUNS / r.id / ROW for r in runs], echo)
+        by_id = {r.id: r for r in runs}
+        wait_for_rows([out / RUNS / r.id / ROW for r in runs], echo,
+                      done=lambda path: _current_row(by_id[path.parent.name], path) is not None)
         _add_finished(out, runs, rows)
         write_results(out, spec.name, [rows[r.id] for r in runs])
     return [rows[r.id] for r in runs if r.id in rows]
 
 
 def _add_finished(out: Path, runs: list[Run], rows: dict[str, dict[str, Any]]) -> None:
-    """Add to `rows` (by run id) the rows of runs finished in `out` that it lacks."""
+    """Add to `rows` (by run id) the rows of runs finished in `out` that it lacks
+    (those made with a grammar that has changed since are not finished)."""
     for run in runs:
-        row_path = out / RUNS / run.id / ROW
-        if run.id not in rows and row_path.exists():
-            rows[run.id] = read_json(row_path)
+        if run.id not in rows:
+            row = _current_row(run, out / RUNS / run.id / ROW)
+            if row is not None:
+                rows[run.id] = row
+
+
+def _current_row(run: Run, row_path: Path) -> dict[str, Any] | None:
+    """The run's row when it is finished with the grammar the spec gives now, else None."""
+    row = recorded_row(row_path)
+    if row is None or grammar_change(run.grammar.grammar, row_path,
+                                     row_path.parent / GRAMMAR_FILE) is not None:
+        return None
+    return row
+
+
+def _clear_if_changed(run: Run, run_dir: Path, bar: Any,
+                      echo: Callable[[str], None] | None) -> None:
+    """Clear the directory of a run made (or begun) with another grammar, saying so."""
+    row_path = run_dir / ROW
+    why = grammar_change(run.grammar.grammar, row_path, run_dir / GRAMMAR_FILE)
+    if why is None:
+        return
+    state = "finished" if row_path.exists() else "started"
+    where = f" ({run.grammar.source})" if run.grammar.source else ""
+    line = (f"{run.id}: grammar {run.grammar.label}{where} has changed since this run {state}"
+            f" ({why}); running it again")
+    clear_run(run_dir, row_path)
+    if echo is not None:
+        if bar.disable:
+            echo(line)
+        else:
+            bar.write(line, file=sys.stderr)
 
 
 def _rank_device(device: str) -> str:
@@ -239,7 +277,7 @@ def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, prog
     row: dict[str, Any] = {
         "run": run.id, "grammar": run.grammar.label, "dfa_states": int(g.dfa.n_states),
         "alphabet_size": len(g.alphabet), "model": run.model.name, "cell": run.model.cell,
-        "hidden": run.model.config.hidden, "seed": run.seed,
+        "hidden": run.model.config.hidden, "seed": run.seed, FINGERPRINT: g.fingerprint,
     }
     started = time.perf_counter()
     try:

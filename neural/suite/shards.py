@@ -126,8 +126,9 @@ def announce(out: Path, part: Part) -> None:
         time.sleep(_POLL)
 
 
-def wait_for_rows(paths: Sequence[Path], echo: Callable[[str], None] | None = None) -> None:
-    """Wait until every path in `paths` (the runs' ``row.json``) exists.
+def wait_for_rows(paths: Sequence[Path], echo: Callable[[str], None] | None = None, *,
+                  done: Callable[[Path], bool] = Path.exists) -> None:
+    """Wait until every path in `paths` (the runs' ``row.json``) is `done` (exists).
 
     Rank 0 calls it when its own runs are done. The other ranks' runs can
     take hours, so this polls the file system rather than holding a
@@ -135,8 +136,9 @@ def wait_for_rows(paths: Sequence[Path], echo: Callable[[str], None] | None = No
     stops the whole job.
     """
     told = False
+    left = list(paths)
     while True:
-        left = [p for p in paths if not p.exists()]
+        left = [p for p in left if not done(p)]
         if not left:
             return
         if echo is not None and not told:

@@ -1,0 +1,99 @@
+"""Hardening of suites, torchrun training, the report command and streaming.
+
+Oracles: grammars written by hand whose languages are known by construction
+(the number of ``a`` modulo 2 or 3), checked against Python predicates; the
+file system for "not rerun"; the command line's own exit codes and stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from grammar import Grammar
+from neural.suite import ROW, RUNS, parse_spec, run_suite
+
+TINY_SUITE = """
+name = "changing"
+[grammars]
+files = ["mine.json"]
+[[models]]
+hidden = 4
+[train]
+n_examples = 100
+lengths = [0, 6]
+embedding = 4
+max_epochs = 1
+min_samples = 0
+threads = 1
+[compare]
+n_per_set = 20
+"""
+
+
+def _count_a_mod(n: int, *, reverse: bool = False) -> str:
+    """A grammar file: the words over {a, b} whose number of ``a`` is divisible by `n`."""
+    edges = [{"source": s, "target": (s + 1) % n, "symbol": "a"} for s in range(n)]
+    edges += [{"source": s, "target": s, "symbol": "b"} for s in range(n)]
+    if reverse:
+        edges.reverse()
+    return json.dumps({"name": "mine", "nodes": list(range(n)), "start": 0, "accepting": [0],
+                       "edges": edges})
+
+
+def _check_language(path: Path, n: int) -> None:
+    # The oracle: the file's language is the predicate it was written from.
+    g = Grammar.from_json(str(path))
+    for word in ("", "a", "aa", "aaa", "abab", "baaab", "aaaaaa"):
+        assert g.accepts(word) == (word.count("a") % n == 0), word
+
+
+# -- 6: a suite reruns the runs whose grammar file changed -----------------------------------------
+
+
+def test_suite_reruns_a_run_whose_grammar_file_changed(tmp_path: Path) -> None:
+    grammar_file = tmp_path / "mine.json"
+    grammar_file.write_text(_count_a_mod(3), encoding="utf-8")
+    spec_text = TINY_SUITE
+    out = tmp_path / "out"
+    (first,) = run_suite(parse_spec(spec_text, base=tmp_path), out, progress=False)
+    assert first["dfa_states"] == 3 and first["status"] == "ok"
+
+    # The same language written otherwise: the finished row stays, nothing is retrained.
+    grammar_file.write_text(_count_a_mod(3, reverse=True), encoding="utf-8")
+    row_path = out / RUNS / first["run"] / ROW
+    stamp = row_path.stat().st_mtime_ns
+    lines: list[str] = []
+    assert run_suite(parse_spec(spec_text, base=tmp_path), out, progress=False,
+                     echo=lines.append) == [first]
+    assert row_path.stat().st_mtime_ns == stamp and lines == []
+
+    # Another language: the run is redone, and the suite says why.
+    grammar_file.write_text(_count_a_mod(4), encoding="utf-8")
+    _check_language(grammar_file, 4)
+    (again,) = run_suite(parse_spec(spec_text, base=tmp_path), out, progress=False,
+                         echo=lines.append)
+    assert again["dfa_states"] == 4 and again["status"] == "ok"
+    assert json.loads(row_path.read_text())["dfa_states"] == 4
+    said = [line for line in lines if "has changed" in line]
+    assert len(said) == 1 and str(grammar_file) in said[0]
+    assert "had 3 states and has 4 now" in said[0] and "running it again" in said[0]
+    results = json.loads((out / "results.json").read_text())
+    assert [r["dfa_states"] for r in results["rows"]] == [4]
+
+
+def test_suite_restarts_an_interrupted_run_whose_grammar_file_changed(tmp_path: Path) -> None:
+    grammar_file = tmp_path / "mine.json"
+    grammar_file.write_text(_count_a_mod(3), encoding="utf-8")
+    out = tmp_path / "out"
+    (first,) = run_suite(parse_spec(TINY_SUITE, base=tmp_path), out, progress=False)
+    # As if killed after its checkpoint, before its row: the run is unfinished.
+    (out / RUNS / first["run"] / ROW).unlink()
+    assert (out / RUNS / first["run"] / "resume.safetensors").exists()
+    grammar_file.write_text(_count_a_mod(4), encoding="utf-8")
+    lines: list[str] = []
+    # Before: a CheckpointError (the checkpoint was written on another grammar).
+    (again,) = run_suite(parse_spec(TINY_SUITE, base=tmp_path), out, progress=False,
+                         echo=lines.append)
+    assert again["dfa_states"] == 4 and again["status"] == "ok"
+    assert any("has changed since this run started" in line for line in lines)
