@@ -8,7 +8,9 @@ is accepted too) whose nodes are states:
   ``stop_weight`` (> 0, default 1), its relative chance of ending a walk;
 - each edge has ``symbol``, a non-empty ``str``, or ``None`` for an epsilon
   move, and may carry ``weight`` (> 0, default 1), its relative chance in a
-  random walk;
+  random walk; a symbol holds no lone surrogate (U+D800 to U+DFFF), which is
+  no text but what bytes that are not UTF-8 become, so that such bytes are
+  an unknown symbol wherever a word comes from;
 - flags (``accepting``, and the graph attribute ``empty``) are ``bool`` or
   ``numpy.bool_``: anything else, the text ``"false"`` included, is refused,
   because Python would read it as true;
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["Edge", "Declaration", "validate_declaration", "declaration_from_edges"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,11 @@ def _validate_symbol(data: dict, where: str) -> str | None:
         )
     if symbol == "":
         raise GrammarError(f"{where} has an empty symbol; use symbol=None for an epsilon move")
+    if _SURROGATE.search(symbol):
+        raise GrammarError(
+            f"{where} has symbol {symbol!r}, which holds a lone surrogate: no text, but what "
+            "bytes that are not UTF-8 become, which no symbol may match"
+        )
     return str(symbol)  # plain str, so numpy str_ symbols hash and print alike
 
 

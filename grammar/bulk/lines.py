@@ -114,8 +114,10 @@ def split_lines(text: Text) -> list[str]:
     Parameters
     ----------
     text : str, bytes, bytearray, memoryview or mmap
-        Bytes are decoded as UTF-8; an invalid byte becomes U+FFFD, which no
-        grammar's alphabet holds.
+        Bytes are decoded as UTF-8; a byte that is not valid UTF-8 becomes a
+        lone surrogate, as Python hands over such bytes from the command
+        line, which no grammar's alphabet holds (a U+FFFD would be one a
+        grammar may name).
 
     Returns
     -------
@@ -130,6 +132,8 @@ def split_lines(text: Text) -> list[str]:
     --------
     >>> split_lines("a\\nb\\r\\n\\n"), split_lines(b"a\\r"), split_lines("")
     (['a', 'b', ''], ['a'], [])
+    >>> split_lines(b"a\\xff\\n")
+    ['a\\udcff']
     """
     if isinstance(text, BUFFER_TYPES):
         text = _decode(text)
@@ -144,7 +148,7 @@ def split_lines(text: Text) -> list[str]:
 
 
 def _decode(data: bytes | bytearray | memoryview | mmap.mmap | np.ndarray) -> str:
-    return bytes(data).decode("utf-8", "replace")
+    return bytes(data).decode("utf-8", "surrogateescape")
 
 
 def as_bytes_array(data: bytes | bytearray | memoryview | mmap.mmap) -> np.ndarray:

@@ -112,7 +112,7 @@ def _read_lines(path: str) -> list[str]:
     else:
         with open(path, "rb") as stream:
             data = stream.read()
-    return split_lines(data.decode("utf-8", errors="replace"))
+    return split_lines(data)  # bytes that are not UTF-8 become lone surrogates, as in argv
 
 
 def _count_file(g: Grammar, path: str) -> tuple[int, int]:
@@ -167,7 +167,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     Words given as arguments reach the grammar as Python decoded them; bytes
     that are not UTF-8 become lone surrogates, which no alphabet holds, so
-    such a word is rejected and shown as a Python literal.
+    such a word is rejected and shown as a Python literal. Lines of a file or
+    of stdin are decoded the same way, so a word is rejected wherever it
+    comes from, and counted as rejected.
     """
     if args.words and args.file is not None:
         raise ValueError("give words on the command line or --file, not both")

@@ -7,17 +7,21 @@ the code under test.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
+import sys
 
 import pytest
 
-from grammar import GrammarError, bulk
+from grammar import Grammar, GrammarError, bulk
 from grammar.bulk import table_cache
 from grammar.bulk.named import count_named
 from grammar.cli import main
-from grammar.io import from_att, from_dot, from_json, load
+from grammar.io import from_att, from_dot, from_json, from_regex, load
+
+ENGINES = ["numpy", "python", "auto"] + (["compiled"] if bulk.HAVE_EXTENSION else [])
 
 # -- DOT: an attribute without a value -------------------------------------------------------
 
@@ -207,3 +211,75 @@ def test_the_table_cache_keys_a_count_by_the_bytes_it_loaded(tmp_path, monkeypat
             counted = count_named(str(path), words)
             assert counted is not None
             assert counted[:2] == (expected(text)["accepted"], 3)
+
+
+# -- bytes that are not UTF-8: an unknown symbol, wherever the word comes from ---------------
+
+# a U+FFFD in the alphabet is what let a\xff (decoded with "replace") pass
+PATTERNS = ["[a\ufffd]*", "[a\xe9]*", "a*"]  # beyond latin-1, latin-1, ASCII: each bulk route
+RAW_WORDS = [b"a\xff", "a\ufffd".encode(), b"aa", b"\xff", b"", b"a\xef\xbf", b"\xe9",
+             "a\xe9".encode(), b"a\xed\xa0\x80", b"aaa"]  # fmt: skip
+
+
+def utf8_oracle(pattern: str, raw: bytes) -> bool:
+    try:
+        word = raw.decode("utf-8")  # strict: a word that is not UTF-8 is never a member
+    except UnicodeDecodeError:
+        return False
+    return re.fullmatch(pattern, word) is not None
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_bytes_that_are_not_utf8_are_rejected_on_every_bulk_route(pattern):
+    # Hardening 10: re:[a\ufffd]* accepted the bytes a\xff from a file, not as an argument.
+    g = from_regex(pattern)
+    for raws in (RAW_WORDS, RAW_WORDS * 40):  # a few words (python loop), many (numpy, C)
+        data = b"".join(w + b"\n" for w in raws)
+        want = [utf8_oracle(pattern, w) for w in raws]
+        assert sum(want) < len(want)
+        for engine in ENGINES:
+            assert bulk.accepts_many(g, data, engine=engine).tolist() == want, engine
+            assert bulk.count_lines(g, data, engine=engine) == (sum(want), len(want)), engine
+            assert bulk.count_file(g, io.BytesIO(data), engine=engine) == (sum(want), len(want))
+        assert g.accepts_many(bulk.split_lines(data)).tolist() == want
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_bytes_that_are_not_utf8_are_rejected_from_file_stdin_and_arguments(
+    pattern, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv(table_cache.CACHE_ENV, "")  # the plain path; the cache has its tests
+    name = "re:" + pattern
+    data = b"".join(w + b"\n" for w in RAW_WORDS)
+    want = [utf8_oracle(pattern, w) for w in RAW_WORDS]
+    counts = {"accepted": sum(want), "rejected": len(want) - sum(want)}
+    path = tmp_path / "words.txt"
+    path.write_bytes(data)
+    # as Python hands command-line bytes over: undecodable ones become lone surrogates
+    arguments = [w.decode("utf-8", "surrogateescape") for w in RAW_WORDS]
+    runs = {
+        "file": ["--file", str(path)],
+        "stdin": ["--file", "-"],
+        "arguments": arguments,
+    }
+    for where, extra in runs.items():
+        for count in (False, True):
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+            status = main(["check", name, *extra, "--json", *(["--count"] if count else [])])
+            document = json.loads(capsys.readouterr().out)
+            assert status == 1, where
+            assert {k: document[k] for k in counts} == counts, (where, count)
+            if not count:
+                assert [r["accepted"] for r in document["results"]] == want, where
+
+
+def test_a_symbol_cannot_hold_a_lone_surrogate():
+    # so that the rejection above holds for every grammar, not only for these patterns
+    for symbol in ["\udcff", "a\ud800"]:
+        with pytest.raises(GrammarError, match="lone surrogate"):
+            Grammar.from_edges([(0, 1, symbol)], start=0, accepting=[1])
+    with pytest.raises(GrammarError, match="<JSON text>: .*lone surrogate"):
+        from_json('{"start": 0, "accepting": [1], '
+                  '"edges": [{"source": 0, "target": 1, "symbol": "\\udcff"}]}')
+    with pytest.raises(GrammarError, match="lone surrogate"):
+        from_regex("[a\udcff]")
