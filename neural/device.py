@@ -15,8 +15,11 @@ On the CPU these networks are small (a GRU of 32 units on batches of 32
 words): one thread keeps them busy, and a second thread only helps when a
 core is free for it. When another process keeps a core busy, torch's threads
 wait on each other at every operation and training slows by two orders of
-magnitude (see BENCHMARKS.md), so :func:`cpu_threads` defaults training to
-:data:`DEFAULT_THREADS`.
+magnitude (see BENCHMARKS.md). So every torch call the package makes runs
+under :func:`cpu_threads`, which defaults to :data:`DEFAULT_THREADS`:
+training through it directly, and every answer (a verifier's predictions,
+next-symbol sets, generation, the search's steps) through :func:`answering`,
+which adds inference mode and the precision's autocast.
 
 Examples
 --------
@@ -53,6 +56,7 @@ __all__ = [
     "autocast",
     "to_device",
     "cpu_threads",
+    "answering",
 ]
 
 #: CPU threads that training uses unless told otherwise (measured in BENCHMARKS.md).
@@ -282,3 +286,32 @@ def cpu_threads(threads: int | None) -> Iterator[int]:
     finally:
         if torch.get_num_threads() != before:
             torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
+def answering(
+    device: torch.device, precision: str, threads: int | None = None
+) -> Iterator[None]:
+    """Run the block as the package answers questions: no autograd, `precision`, `threads`.
+
+    This is the one thread policy for inference: without it a forward pass
+    runs on torch's default pool, which on a machine with one core busy is
+    slower by orders of magnitude (see BENCHMARKS.md).
+
+    Parameters
+    ----------
+    device : torch.device
+        Where the network runs (its threads only matter on the CPU).
+    precision : {"bf16", "fp32", "auto"}
+        As for :func:`autocast`.
+    threads : int, optional
+        CPU threads for the block (None: :data:`DEFAULT_THREADS`).
+
+    Examples
+    --------
+    >>> with answering(torch.device("cpu"), "fp32"):
+    ...     torch.is_inference_mode_enabled(), torch.get_num_threads() == DEFAULT_THREADS
+    (True, True)
+    """
+    with cpu_threads(threads), torch.inference_mode(), autocast(device, precision):
+        yield

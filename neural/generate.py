@@ -37,7 +37,7 @@ import torch
 from grammar import Grammar, GrammarError
 from grammar.checks import check_count, check_length
 from grammar.seeds import as_generator
-from neural.device import autocast
+from neural.device import answering
 from neural.verifier import Verifier
 
 __all__ = ["Generated", "GenerationReport", "generate", "generation_report"]
@@ -149,7 +149,7 @@ def generate(
     lengths = np.zeros(n, dtype=np.int64)
     running = np.ones(n, dtype=bool)
     state = None
-    with torch.inference_mode(), autocast(device, verifier.precision):
+    with answering(device, verifier.precision, verifier.threads):
         for t in range(max_length + 1):
             logits, state = model.step(ids, state)
             if t == max_length:

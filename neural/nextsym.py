@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 from grammar import Grammar, GrammarError, datasets
-from neural.device import autocast, to_device
+from neural.device import answering, to_device
 from neural.generate import GenerationReport, generation_report
 from neural.targets import solved_rows, training_tensors
 from neural.verifier import Verifier
@@ -155,7 +155,7 @@ def solved(verifier: Verifier, g: Grammar, words: Sequence[Any]) -> np.ndarray:
     out = np.zeros(len(words), dtype=bool)
     known = np.flatnonzero(~verifier.vocab.encode_many(words).unknown)
     model, device = verifier.model.eval(), verifier.device
-    with torch.inference_mode(), autocast(device, verifier.precision):
+    with answering(device, verifier.precision, verifier.threads):
         for start in range(0, len(known), _BATCH):
             index = known[start : start + _BATCH]
             t = training_tensors(g, verifier.vocab, [words[i] for i in index],
@@ -191,7 +191,7 @@ def next_symbol_sets(
         raise GrammarError(f"symbol {bad!r} is not in the verifier's alphabet")
     encoded = vocab.encode_many([word])
     ids, _ = vocab.pad(encoded, [0])
-    with torch.inference_mode(), autocast(verifier.device, verifier.precision):
+    with answering(verifier.device, verifier.precision, verifier.threads):
         logits = verifier.model.eval().prefix_logits(to_device(ids, verifier.device))
     p = torch.sigmoid(logits[0].float()).cpu().numpy() > threshold
     return [(bool(row[0]), tuple(s for s, on in zip(vocab.alphabet, row[1:], strict=True) if on))

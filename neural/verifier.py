@@ -42,7 +42,7 @@ from neural.checkpoint import (
 )
 from neural.data import Vocabulary, bucket_batches
 from neural.device import (
-    autocast,
+    answering,
     check_precision,
     resolve_device,
     resolve_precision,
@@ -100,6 +100,9 @@ class Verifier:
     precision : {"auto", "bf16", "fp32"}
         Arithmetic for answering (see :mod:`neural.device`); ``"auto"`` is
         settled on the first question, to ``"bf16"`` or ``"fp32"``.
+    threads : int, optional
+        CPU threads for answering (None: :data:`neural.device.DEFAULT_THREADS`);
+        the process-wide setting is restored after each call.
 
     Examples
     --------
@@ -119,6 +122,7 @@ class Verifier:
         device: str | torch.device = "auto",
         info: Mapping[str, Any] | None = None,
         precision: str = "auto",
+        threads: int | None = None,
     ) -> None:
         if not isinstance(model, GRUClassifier):
             raise TypeError(f"model must be a GRUClassifier, not {type(model).__name__}")
@@ -133,6 +137,8 @@ class Verifier:
         self.info: dict[str, Any] = dict(info or {})
         #: "auto", "bf16" or "fp32"; "auto" becomes one of the others on the first question.
         self.precision = check_precision(precision)
+        #: CPU threads for answering; None: the library's default (one).
+        self.threads = threads
         #: Words the network was trained on (kept out of test sets), when known.
         self.training_words: list | None = None
 
@@ -251,13 +257,13 @@ class Verifier:
     def _probe(self) -> None:
         # One short word through the network: does the kernel take this precision?
         ids = torch.tensor([[self.vocab.BOS] + [2] * 3], device=self.device)
-        with torch.inference_mode():
+        with answering(self.device, "fp32", self.threads):
             self.model(ids, torch.tensor([4]))
 
     def _forward(
         self, encoded: Any, known: np.ndarray, size: int
     ) -> Iterator[tuple[np.ndarray, torch.Tensor]]:
-        with torch.inference_mode(), autocast(self.device, self.precision):
+        with answering(self.device, self.precision, self.threads):
             for batch in bucket_batches(encoded.lengths[known], size):
                 index = known[batch]
                 ids, lengths = self.vocab.pad(encoded, index)
