@@ -86,3 +86,37 @@ def test_training_honours_threads(monkeypatch):
     seen = _threads_during_training(monkeypatch, replace(TINY, threads=2, max_epochs=1))
     assert seen == {2}
     assert torch.get_num_threads() == 1
+
+
+def test_every_answer_runs_on_the_thread_policy(monkeypatch):
+    """Predictions, next-symbol sets and generation run on DEFAULT_THREADS (or the
+    verifier's own `threads`), whatever the process-wide setting, and restore it."""
+    from neural.generate import generate
+    from neural.nextsym import next_symbol_sets
+    from neural.verifier import Verifier
+
+    v = Verifier.untrained(library.tomita(1), seed=0)
+    seen: list[int] = []
+    for name in ("forward", "prefix_logits", "step"):
+        original = getattr(v.model, name)
+
+        def spy(*args, _original=original, **kwargs):
+            seen.append(torch.get_num_threads())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(v.model, name, spy)
+    before = torch.get_num_threads()
+    other = DEFAULT_THREADS + 1
+    torch.set_num_threads(other)
+    try:
+        v.predict(["1", "10", ""])
+        next_symbol_sets(v, "11")
+        generate(v, 2, max_length=3, seed=0)
+        assert torch.get_num_threads() == other
+        assert len(seen) >= 3 and set(seen) == {DEFAULT_THREADS}
+        seen.clear()
+        v.threads = other + 1
+        v.predict(["1"])
+        assert seen == [other + 1] and torch.get_num_threads() == other
+    finally:
+        torch.set_num_threads(before)
