@@ -26,6 +26,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from neural.certify import Certificate, certify
     from neural.checkpoint import CheckpointError
     from neural.compare import Disagreement, Report, SetScore, compare
     from neural.config import TrainConfig
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from neural.verifier import Predictions, Verifier
 
 __all__ = [
+    "Certificate",
     "CheckpointError",
     "Disagreement",
     "DivergenceError",
@@ -51,6 +53,7 @@ __all__ = [
     "TrainConfig",
     "Verifier",
     "Vocabulary",
+    "certify",
     "compare",
     "extract",
     "resolve_device",
@@ -60,6 +63,8 @@ __all__ = [
 
 # Where each public name lives.
 _HOMES = {
+    "Certificate": "neural.certify",
+    "certify": "neural.certify",
     "CheckpointError": "neural.checkpoint",
     "Disagreement": "neural.compare",
     "Report": "neural.compare",
@@ -100,7 +105,7 @@ class _Package(types.ModuleType):
     Loading the submodule :mod:`neural.train` makes Python set the package's
     attribute ``train`` to that module; the function of the same name keeps
     the place instead (the module stays in ``sys.modules``). Likewise for
-    :mod:`neural.compare`.
+    :mod:`neural.compare` and :mod:`neural.certify`.
     """
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -38,9 +38,26 @@ Examples
 ('proved', True)
 """
 
+from typing import Any
+
 from neural.certify import checker
 from neural.certify.result import CERTIFICATE, FORMAT, VERDICTS, Certificate
-from neural.certify.run import DEFAULT_BUDGET, certify
 
 __all__ = ["certify", "Certificate", "VERDICTS", "FORMAT", "CERTIFICATE", "DEFAULT_BUDGET",
            "checker"]
+
+#: Seconds a certification may take unless told otherwise.
+DEFAULT_BUDGET = 60.0
+
+
+def certify(verifier: Any, g: Any = None, **options: Any) -> Certificate:
+    """Prove that `verifier` computes `g` at every length, or find a word where it does not.
+
+    The options (``budget``, ``max_length``, ``seed``, ``threads``) and the
+    steps are those of :func:`neural.certify.run.certify`, which this loads
+    on first use, so that importing the package, and its numpy-only checker,
+    does not import torch.
+    """
+    from neural.certify.run import certify as run
+
+    return run(verifier, g, **options)

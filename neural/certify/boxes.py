@@ -18,8 +18,9 @@ When no image is left unplaced, every step claim holds by construction;
 then every box's logit interval must clear zero, on the side of its state,
 by the margin. One attempt per cap, from one box per DFA state (cap
 infinite) down to finer and finer covers, until one closes, or the time or
-the box limit runs out. An attempt fails early when a box's answer fails:
-boxes only grow, so it cannot recover.
+the box limit runs out. An attempt fails early when a box's answer fails
+(boxes only grow, so it cannot recover) or a box grows past ±1.5 (a GRU's
+states stay within ±1: the boxes have blown up).
 
 Only plain interval arithmetic is used, so whatever closes is exactly what
 the checker confirms.
@@ -54,6 +55,8 @@ __all__ = ["find_boxes", "BoxCover", "Failure", "CAPS"]
 CAPS = (math.inf, 0.5, 0.2, 0.08, 0.03, 0.01, 3e-3, 1e-3, 3e-4, 1e-4)
 # Boxes one attempt may hold before it gives up.
 _MAX_BOXES = 4000
+# How far out a box may reach: a GRU's states stay within ±1, so a box past this has blown up.
+_REACH = 1.5
 
 
 @dataclass(frozen=True)
@@ -287,12 +290,21 @@ def _attempt(weights: GRUWeights, table: np.ndarray, accepting: np.ndarray, star
                 run.steps[b, a] = target
                 if changed:
                     queue.add(target)
+        reach = np.maximum(-run.lo[:run.n], run.hi[:run.n]).max(axis=1)
+        if reach.max() > _REACH:
+            box = int(np.argmax(reach))
+            q = int(run.state[box])
+            run.failures.append(Failure("step", q, None, None, float(reach[box] - 1),
+                                        f"box {box} of state {q} grew out to {reach[box]:.3g}, "
+                                        "past the states a GRU can reach (±1)"))
+            stopped = "reach"
+            break
     if not stopped:
         failure = run.answer_failure(np.arange(run.n))
         if failure is not None:
             run.failures.append(failure)
             stopped = "answer"
-    if stopped in ("time", "boxes"):
+    if stopped in ("time", "boxes", "reach"):
         run.failures.extend(_spills(run, np.array(sorted(queue), dtype=np.int64)))
     n = run.n
     return BoxCover(lo=run.lo[:n].copy(), hi=run.hi[:n].copy(), state=run.state[:n].copy(),

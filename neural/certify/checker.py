@@ -197,9 +197,17 @@ def _shrunk_miss(lo: np.ndarray, hi: np.ndarray, box_lo: np.ndarray, box_hi: np.
 def _structure(cert: Mapping[str, Any], p: dict[str, Any]) -> str | None:
     """Shapes and types of every entry; None when all is well formed."""
     width = p["hidden"] * p["layers"]
+    for key in ("alphabet", "boxes", "steps"):
+        if not isinstance(cert[key], list):
+            return f"{key}: must be a list"
+    if not all(isinstance(s, str) for s in cert["alphabet"]):
+        return "alphabet: must list the symbols as strings"
     dfa = cert.get("dfa")
     if not isinstance(dfa, Mapping) or not {"start", "accepting", "table"} <= set(dfa):
         return "dfa: needs 'start', 'accepting' and 'table'"
+    if not isinstance(dfa["accepting"], list) or not all(
+            isinstance(x, bool) for x in dfa["accepting"]):
+        return "dfa: accepting must be a list of true/false, one per state"
     n_states, n_symbols = len(dfa["accepting"]), len(cert["alphabet"])
     if len(p["embed"]) != n_symbols + 2:
         return (f"alphabet: {n_symbols} symbols, but the embedding has {len(p['embed'])} rows "
@@ -272,7 +280,11 @@ def check(cert: Mapping[str, Any], tensors: Mapping[str, np.ndarray], *,
         p = _params(tensors)
     except KeyError as err:
         return f"weights: no tensor {err.args[0]!r}"
-    if (problem := _structure(cert, p)) is not None:
+    try:
+        problem = _structure(cert, p)
+    except (TypeError, ValueError, KeyError, IndexError) as err:
+        problem = f"certificate: malformed entry ({type(err).__name__}: {err})"
+    if problem is not None:
         return problem
     dfa = cert["dfa"]
     if fingerprint is not None and (cert["grammar"] or {}).get("fingerprint") != fingerprint:

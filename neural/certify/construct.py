@@ -17,7 +17,7 @@ Examples
 >>> from grammar import library
 >>> v = exact_verifier(library.tomita(3))
 >>> v.model.config.hidden, v.accepts_many(["", "1", "10", "100", "1000"]).tolist()
-(5, [True, True, False, True, False])
+(11, [True, True, False, True, False])
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def random_words(n_symbols: int, n: int, lo: int, hi: int,
     (3, True)
     """
     lengths = rng.integers(lo, hi + 1, size=n)
-    return [tuple(int(s) for s in rng.integers(0, n_symbols, size=int(m))) for m in lengths]
+    return [tuple(rng.integers(0, n_symbols, size=int(m)).tolist()) for m in lengths]
 
 
 def first_wrong(words: Sequence[tuple[int, ...]], ask: Callable[[list[Any]], np.ndarray],

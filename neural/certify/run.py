@@ -23,7 +23,7 @@ import torch
 from grammar import EmptyLanguageError, Grammar, GrammarError
 from grammar.checks import check_count
 from grammar.seeds import as_generator
-from neural.certify import checker
+from neural.certify import DEFAULT_BUDGET, checker
 from neural.certify.boxes import BoxCover, find_boxes
 from neural.certify.margin import ARITHMETIC, float32_margin
 from neural.certify.network import GRUWeights, sigmoid
@@ -33,16 +33,14 @@ from neural.device import cpu_threads
 from neural.extract import recorded_grammar
 from neural.search import search
 
-__all__ = ["certify", "DEFAULT_BUDGET", "automaton"]
+__all__ = ["certify", "automaton"]
 
-#: Seconds a certification may take unless told otherwise.
-DEFAULT_BUDGET = 60.0
 # The share of the budget for finding boxes, and of what is left then for the exhaustive search.
 _PROOF, _SEARCH = 0.6, 0.3
 # The longest words of the counterexample search, unless told otherwise.
 _LONG = 4096
-# Random long words drawn after the pumped ones.
-_RANDOM = 600
+# Random long words, and members, drawn after the pumped ones.
+_RANDOM, _MEMBERS = 400, 60
 
 
 def automaton(g: Grammar, alphabet: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, int]:
@@ -188,8 +186,11 @@ def certify(
     single = bool(getattr(getattr(verifier, "vocab", None), "single_char", g.single_char))
     cell = str(getattr(verifier, "cell", "gru"))
     rng = as_generator(seed)
+    letters = {j: s for j, s in enumerate(alphabet)}
 
     def text(word: tuple[int, ...]) -> Any:
+        if single and len(alphabet) < 256:  # one C-level pass for long words
+            return bytes(word).decode("latin-1").translate(letters)
         symbols = [alphabet[a] for a in word]
         return "".join(symbols) if single else tuple(symbols)
 
@@ -218,19 +219,22 @@ def certify(
         first, focus = _focus(run.cover, table.shape[0])
         words = pumped_words(table, start, accepting, focus, max_length)
         lo = max(run.longest + 1, max_length // 2)
-        words += random_words(len(alphabet), _RANDOM, lo, max(lo, max_length), rng)
-        words += _members(g, alphabet, lo, max(lo, max_length), rng)
         wrong, asked = first_wrong(words, ask, g.accepts_many, text, deadline)
+        where = (f"through state{'s' if len(first) > 1 else ''} {', '.join(map(str, first))}, "
+                 "where claims failed" if first else "through every state")
+        how = f"pumping the grammar's cycles (u·v^k·w) {where}"
+        if wrong is None and time.perf_counter() < deadline:
+            more = random_words(len(alphabet), _RANDOM, lo, max(lo, max_length), rng)
+            more += _members(g, alphabet, lo, max(lo, max_length), rng)
+            words += more
+            wrong, extra = first_wrong(more, ask, g.accepts_many, text, deadline)
+            asked += extra
+            how = f"long random words and members, of lengths {lo} to {max(lo, max_length)}"
         run.words_checked += asked
         run.longest = max(run.longest, max(map(len, words), default=0) if asked else 0)
         if wrong is not None:
             p = float(np.asarray(verifier.predict([wrong]))[0])
-            where = (f"through state{'s' if len(first) > 1 else ''} "
-                     f"{', '.join(map(str, first))}, where claims failed" if first
-                     else "through every state")
-            return run.finish("counterexample", wrong, bool(g.accepts(wrong)), p,
-                              f"pumping the grammar's cycles (u·v^k·w) {where}, and long "
-                              "random words")
+            return run.finish("counterexample", wrong, bool(g.accepts(wrong)), p, how)
     return run.finish("undecided")
 
 
@@ -321,7 +325,8 @@ def _boxes(weights: GRUWeights, table: np.ndarray, accepting: np.ndarray, start:
 
 def _failure_reasons(cover: BoxCover) -> list[str]:
     why = {"time": "the time for finding boxes ran out",
-           "boxes": "the boxes passed the limit", "answer": "a box's answer failed"}
+           "boxes": "the boxes passed the limit", "answer": "a box's answer failed",
+           "reach": "the boxes blew up"}
     head = (f"no boxes closed in {cover.attempts} attempt{'s' if cover.attempts > 1 else ''} "
             f"(the last, cap {cover.cap:g}, stopped: {why.get(cover.stopped, cover.stopped)}; "
             f"{len(cover.lo)} boxes)")
@@ -343,6 +348,6 @@ def _members(g: Grammar, alphabet: tuple[str, ...], lo: int, hi: int,
              rng: np.random.Generator) -> list[tuple[int, ...]]:
     index = {s: j for j, s in enumerate(alphabet)}
     with contextlib.suppress(EmptyLanguageError, GrammarError):
-        words = g.sample_uniform(_RANDOM // 2, length=(lo, hi), seed=rng)
+        words = g.sample_uniform(_MEMBERS, length=(lo, hi), seed=rng)
         return [tuple(index[s] for s in g.symbols_of(w)) for w in words]
     return []
