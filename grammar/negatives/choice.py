@@ -68,9 +68,11 @@ __all__ = [
     "MUTATION_BUDGET_PROBES",
     "NON_MEMBER_PROBE",
     "PAIR_BUDGET",
+    "PAIR_DRAW_COST",
     "PAIR_ENTRY_COST",
     "Decision",
     "exact_state_budget",
+    "pairs_pay",
     "plan_pairs",
     "review",
 ]
@@ -82,6 +84,10 @@ PAIR_BUDGET = 1 << 25
 #: One entry of the pair product's build, in the element operations of mutation (measured:
 #: about 60 ns against 4 ns on 64 symbols; a failed build costs about its budget).
 PAIR_ENTRY_COST = 4
+#: One entry (a symbol, times the alphabet plus one) of a pair draw, in the element
+#: operations of mutation (measured: a pair draw of 30 symbols costs 15 to 40 mutation
+#: candidates on the Reber grammars, up to 240 on 64 symbols).
+PAIR_DRAW_COST = 64
 #: Counts past int64 are Python ints: this many times dearer in time and memory.
 BIG_INTEGER_PENALTY = 16
 #: One transition of the automaton's build (Python), in element operations of numpy.
@@ -224,8 +230,28 @@ def _possible_lengths(nm: DFA, lengths: np.ndarray, states_budget: int) -> np.nd
     return possible[np.abs(possible[None, :] - lengths[:, None]).argmin(axis=1)]
 
 
+def pairs_pay(rate: float, k: int) -> bool:
+    """Whether drawing a near miss from the pairs costs less than finding one by mutation.
+
+    A pair draw costs about ``(k + 1) * PAIR_DRAW_COST`` element operations a
+    symbol (a weighted choice among the next symbols, with Python-level steps);
+    a mutation candidate about ``k + CANDIDATE_OVERHEAD``, and ``1 / rate`` of
+    them find one word. On the Reber grammars, where one edit in three or more
+    leaves the language, mutation is the cheaper way by far.
+
+    Examples
+    --------
+    >>> pairs_pay(0.4, k=7), pairs_pay(0.001, k=7), pairs_pay(0.1, k=64)
+    (False, True, False)
+    """
+    return (k + CANDIDATE_OVERHEAD) / rate > (k + 1) * PAIR_DRAW_COST
+
+
 def plan_pairs(gen: NearMissGenerator, cells: list[Cell]) -> None:
     """Count the pair product of each kind whose mutation looks dearer than that.
+
+    Only where mutation's success rate is low enough that a pair draw, for all
+    its cost per symbol, is cheaper per word (:func:`pairs_pay`).
 
     Going on mutating costs about ``wanted / rate * length * (k + 16)``
     element operations (times :data:`BIG_INTEGER_PENALTY` where members
@@ -248,6 +274,8 @@ def plan_pairs(gen: NearMissGenerator, cells: list[Cell]) -> None:
         if gen.pairs.get(kind) is not None or not tried:
             continue  # built; or no candidate tried yet to judge mutation by
         rate = (found + PRIOR[0]) / (tried + PRIOR[1])
+        if not pairs_pay(rate, gen.k):
+            continue  # a word found by mutation costs less than one drawn from the pairs
         wanted = sum(c.wanted for c in group)
         cost = (wanted / rate * gen.top * (gen.k + CANDIDATE_OVERHEAD)
                 * (BIG_INTEGER_PENALTY if big else 1))

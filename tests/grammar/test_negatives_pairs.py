@@ -17,9 +17,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from grammar import Grammar, random_grammar
+from grammar import Grammar, library, random_grammar
+from grammar import datasets
 from grammar.negatives import KINDS, near_misses, pair_tables
 from grammar.negatives import pairs as pairs_module
+from grammar.negatives.choice import pairs_pay
 from grammar.negatives.pairs import EditPairs, edit_pairs
 from grammar.weighted import choose, exact_choice
 
@@ -320,3 +322,29 @@ def test_float_counts_are_within_their_error_bound_of_the_exact_ones():
                 err = [abs(Fraction(float(a)) - b) / b for a, b in zip(level[big], truth[big],
                                                                         strict=True)]
                 assert max(err, default=0) <= pairs.error
+
+
+def drawn_pairs(monkeypatch) -> list[int]:
+    """Record how many pairs each draw asks for."""
+    sizes: list[int] = []
+    original = EditPairs.draw_lengths
+
+    def spy(self, lengths, rng):
+        sizes.append(len(lengths))
+        return original(self, lengths, rng)
+
+    monkeypatch.setattr(EditPairs, "draw_lengths", spy)
+    return sizes
+
+
+def test_pairs_are_drawn_only_where_mutation_rarely_succeeds(monkeypatch):
+    # On embedded Reber one edit in three or more leaves the language: mutating is far
+    # cheaper than a pair draw (which once asked for ~300,000 pairs a round here).
+    sizes = drawn_pairs(monkeypatch)
+    datasets.test_suite(library.embedded_reber(), 400, seed=0)
+    assert sizes == []
+    # Transpositions of avoids-abca members rarely leave it: those are counted and drawn.
+    g, _ = avoids_with_parity()
+    near_misses(g, 200, seed=0, length=(8, 11), kinds=["transpose"])
+    assert sizes and max(sizes) < 20_000
+    assert pairs_pay(0.001, k=3) and not pairs_pay(0.3, k=7)
