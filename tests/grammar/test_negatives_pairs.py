@@ -17,8 +17,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from grammar import Grammar, library, random_grammar
-from grammar import datasets
+from grammar import Grammar, datasets, library, random_grammar
 from grammar.negatives import KINDS, near_misses, pair_tables
 from grammar.negatives import pairs as pairs_module
 from grammar.negatives.choice import pairs_pay
