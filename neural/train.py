@@ -134,6 +134,9 @@ def train(
         When the loss turns NaN or infinite; ``out`` keeps the last good epoch.
     CheckpointError
         When ``resume`` finds a checkpoint for another grammar or setting.
+    DistributedError
+        Under ``torchrun``, before any training step, when the ranks were
+        given another grammar or another setting (the seed included).
     ValueError
         When the training split comes out empty (too few words in
         ``config.lengths``), naming the settings to change.
@@ -161,6 +164,10 @@ def train(
     dev = resolve_device(device)
     # Under torchrun: one rank of a data-parallel run (neural.distributed); else a no-op.
     with ranks.process_group(dev) as dev, cpu_threads(config.threads):
+        # Ranks given other arguments would train one mixed model: refuse before any step.
+        ranks.require_same({"grammar": g.fingerprint, "alphabet": list(g.alphabet),
+                            **config.to_dict()},
+                           {"grammar": f"{g.name or 'grammar'!r}, language {g.fingerprint[:12]}"})
         return _run(g, config, dev, Path(out) if out is not None else None, resume,
                     progress and ranks.is_main(), source)
 

@@ -42,6 +42,7 @@ from neural.distributed.collectives import (
     data_parallel,
     gather_json,
     map_shards,
+    require_same,
 )
 from neural.distributed.group import (
     DEFAULT_TIMEOUT,
@@ -78,6 +79,7 @@ __all__ = [
     "all_agree",
     "all_min",
     "gather_json",
+    "require_same",
     "map_shards",
     "barrier",
     "data_parallel",

@@ -21,10 +21,10 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from neural.distributed.group import is_active
+from neural.distributed.group import DistributedError, is_active
 
-__all__ = ["all_reduce_sum", "all_agree", "all_min", "gather_json", "map_shards", "barrier",
-           "data_parallel"]
+__all__ = ["all_reduce_sum", "all_agree", "all_min", "gather_json", "require_same", "map_shards",
+           "barrier", "data_parallel"]
 
 T = TypeVar("T")
 
@@ -83,6 +83,42 @@ def gather_json(value: Any) -> list[Any]:
     dist.all_gather(parts, padded)
     return [json.loads(part[: int(n.item())].cpu().numpy().tobytes().decode("utf-8"))
             for part, n in zip(parts, sizes, strict=True)]
+
+
+def require_same(values: dict[str, Any], shown: dict[str, str] | None = None) -> None:
+    """Refuse to go on unless every rank holds the same `values` (nothing without a group).
+
+    `values` is JSON-able (see :func:`gather_json`); `shown` gives, for some
+    keys, the text that stands for the value in the message (a grammar's
+    name for its fingerprint). Every rank must call it, and every rank
+    raises the same error.
+
+    Raises
+    ------
+    DistributedError
+        Naming the first key whose value differs, and which ranks hold
+        which value.
+
+    Examples
+    --------
+    >>> require_same({"seed": 0, "grammar": "3f2a"}, {"grammar": "'parity'"})
+    """
+    gathered = gather_json({"values": values, "shown": shown or {}})
+    keys = list(dict.fromkeys(key for part in gathered for key in part["values"]))
+    for key in keys:
+        held = [part["values"].get(key) for part in gathered]
+        if all(value == held[0] for value in held):
+            continue
+        groups: dict[str, list[str]] = {}
+        for r, part in enumerate(gathered):
+            text = part["shown"].get(key) or json.dumps(part["values"].get(key))
+            groups.setdefault(text, []).append(str(r))
+        ranks = "; ".join(f"rank{'s' if len(rs) > 1 else ''} {', '.join(rs)}: {text}"
+                          for text, rs in groups.items())
+        raise DistributedError(
+            f"rank {dist.get_rank()} of {len(gathered)}: the ranks were started with a different "
+            f"{key} ({ranks}); start every rank with the same arguments"
+        )
 
 
 def map_shards(function: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> np.ndarray:

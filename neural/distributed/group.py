@@ -218,6 +218,8 @@ def process_group(device: torch.device) -> Iterator[torch.device]:
     try:
         yield device
         dist.barrier()  # nobody leaves while rank 0 still writes
+    except DistributedError:
+        raise  # already one line that says what happened
     except RuntimeError as err:
         if not _lost_contact(err):
             raise

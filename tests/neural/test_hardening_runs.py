@@ -8,10 +8,18 @@ file system for "not rerun"; the command line's own exit codes and stderr.
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from grammar import Grammar
 from neural.suite import ROW, RUNS, parse_spec, run_suite
+
+from .conftest import needs_torchrun
 
 TINY_SUITE = """
 name = "changing"
@@ -97,3 +105,57 @@ def test_suite_restarts_an_interrupted_run_whose_grammar_file_changed(tmp_path: 
                          echo=lines.append)
     assert again["dfa_states"] == 4 and again["status"] == "ok"
     assert any("has changed since this run started" in line for line in lines)
+
+
+# -- 9: torchrun ranks given different arguments refuse to train together -----------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _two_ranks(out: Path, arguments: tuple[list[str], list[str]]) -> list[tuple[int, str]]:
+    """Two ranks of ``neural train`` in one gloo group, each with its own arguments, as
+    torchrun starts them (the environment), but with a command line of their own."""
+    port = str(_free_port())
+    procs = []
+    for r, own in enumerate(arguments):
+        env = {**os.environ, "RANK": str(r), "LOCAL_RANK": str(r), "WORLD_SIZE": "2",
+               "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": port, "NEURAL_DIST_TIMEOUT": "60"}
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "neural", "train", *own, "--out", str(out), "--device", "cpu",
+             "--examples", "200", "--lengths", "0-6", "--max-epochs", "1", "--n-per-set", "10",
+             "--threads", "1", "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
+    try:
+        return [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
+    finally:
+        for p in procs:
+            p.kill()
+
+
+DIFFERENT_RANKS = [
+    (["parity"], ["tomita-3"], "grammar", ["rank 0: 'parity'", "rank 1: 'tomita-3'"]),
+    (["parity", "--seed", "1"], ["parity", "--seed", "2"], "seed", ["rank 0: 1", "rank 1: 2"]),
+    (["parity", "--hidden", "8"], ["parity", "--hidden", "9"], "hidden",
+     ["rank 0: 8", "rank 1: 9"]),
+]
+
+
+@needs_torchrun
+@pytest.mark.parametrize(("first", "second", "key", "values"), DIFFERENT_RANKS,
+                         ids=[case[2] for case in DIFFERENT_RANKS])
+def test_ranks_given_different_arguments_refuse_to_train(tmp_path: Path, first, second, key,
+                                                         values) -> None:
+    out = tmp_path / "run"
+    results = _two_ranks(out, (first, second))
+    for r, (code, err) in enumerate(results):
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and "Traceback" not in err, err[-3000:]
+        assert lines[0].startswith(f"neural: error: rank {r} of 2: the ranks were started with "
+                                   f"a different {key} (")
+        assert all(value in lines[0] for value in values), lines[0]
+    # Refused before the first step: nothing was trained, nothing saved as a verifier.
+    assert not (out / "model.safetensors").exists() and not (out / "log.jsonl").exists()
