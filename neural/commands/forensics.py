@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from grammar.atomic import atomic_write
-from grammar.commandline import OK, at_least, load_grammar
+from grammar.commandline import OK, at_least, length, load_grammar
 from grammar.errors import GrammarError
 
 __all__ = ["add_parsers", "cmd_search", "cmd_extract", "FOUND", "SEARCH_BUDGET"]
@@ -136,7 +136,7 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser]) 
         description="Run the verifier over every word up to the length the budget allows, "
         "then every member and near miss up to --max-length, prefixes shared.")
     _shared(search)
-    search.add_argument("--max-length", type=at_least(0), required=True, metavar="N",
+    search.add_argument("--max-length", type=length, required=True, metavar="N",
                         help="the longest words checked")
     search.add_argument("--budget", type=_seconds, default=SEARCH_BUDGET, metavar="SECONDS",
                         help=f"time allowed (default {SEARCH_BUDGET:g})")
@@ -153,7 +153,7 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser]) 
     extract.add_argument("--dot", metavar="FILE", help="save the learnt automaton as DOT")
     extract.add_argument("--budget", type=_seconds, default=EXTRACT_BUDGET, metavar="SECONDS",
                          help=f"time allowed, learning and checking (default {EXTRACT_BUDGET:g})")
-    extract.add_argument("--max-length", type=at_least(0), metavar="N",
+    extract.add_argument("--max-length", type=length, metavar="N",
                          help="longest members and near misses checked (default: the "
                          "training length, as the budget allows)")
     extract.set_defaults(handler=cmd_extract)

@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 
 from grammar import EmptyLanguageError, Grammar, GrammarError
-from grammar.checks import check_count, check_length
+from grammar.checks import check_count
 from grammar.io import load
 from grammar.seeds import as_generator
 from neural.device import cpu_threads
 from neural.extract.lstar import Table
 from neural.extract.result import Extraction
 from neural.search import Finding, SearchReport, search
-from neural.search.run import affordable_length
+from neural.search.run import affordable_length, check_max_length
 
 __all__ = ["extract", "recorded_grammar", "DEFAULT_BUDGET"]
 
@@ -80,7 +80,8 @@ def extract(
     budget : float
         Seconds for the whole extraction, learning and checking.
     max_length : int, optional
-        The longest members and near misses the search checks; default the
+        The longest members and near misses the search checks (at most
+        100,000); default the
         verifier's longest training length (30 when unknown), shortened to
         what half the check's budget allows.
     n_long : int
@@ -125,7 +126,7 @@ def extract(
     limit = max(50, 4 * g.dfa.n_states) if max_states is None else check_count(max_states,
                                                                                "max_states")
     if max_length is not None:
-        max_length = check_length(max_length, "max_length")
+        max_length = check_max_length(max_length)
     with cpu_threads(threads):  # the network's calls, learning and checking alike
         single = bool(getattr(getattr(verifier, "vocab", None), "single_char", g.single_char))
 

@@ -10,6 +10,7 @@ The modules, one idea each:
 
 - :mod:`~neural.search.stepper`: the network read one symbol at a time;
 - :mod:`~neural.search.scope`: which words are in scope, and what a walk costs;
+- :mod:`~neural.search.counts`: words and trie nodes per depth, counted capped at 2**53;
 - :mod:`~neural.search.trie`: the chunked, prefix-shared walk;
 - :mod:`~neural.search.report`: :class:`SearchReport`;
 - :mod:`~neural.search.run`: :func:`search`.

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from neural.search.counts import COUNT_CAP
+
 __all__ = ["Finding", "SearchReport", "KINDS"]
 
 #: The kinds of word a search checks.
@@ -81,7 +83,9 @@ class SearchReport:
         Non-members other than near misses, of lengths ``exhaustive_length +
         1`` to `max_length`: outside the scope the budget allowed.
     unchecked : int
-        Words in scope that a stop left unchecked.
+        Words in scope that a stop left unchecked. This and `left_out` are
+        exact below 2**53 (:data:`~neural.search.counts.COUNT_CAP`); a value
+        of 2**53 means at least that many.
     near_misses : bool
         False when the near-miss automaton was too large to build; then
         only members were checked beyond the exhaustive length.
@@ -208,7 +212,7 @@ class SearchReport:
         ]
         if self.left_out:
             lines.append(
-                f"left out: {self.left_out:,} other non-members of lengths "
+                f"left out: {_many(self.left_out)} other non-members of lengths "
                 f"{self.exhaustive_length + 1}-{self.max_length} (beyond the exhaustive length "
                 "the budget allowed)"
             )
@@ -216,7 +220,8 @@ class SearchReport:
             lines.append("left out: near misses beyond the exhaustive length (the near-miss "
                          "automaton is too large)")
         if self.stopped:
-            lines.append(f"stopped by the budget: {self.unchecked:,} words in scope unchecked")
+            lines.append(f"stopped by the budget: {_many(self.unchecked)} words in scope "
+                         "unchecked")
         if self.agrees:
             lines.append("disagreements: none")
         else:
@@ -231,6 +236,11 @@ class SearchReport:
                              f"p={d.probability:.3f}: {d.explanation}{note}")
         lines += ["", self.verdict()]
         return "\n".join(lines)
+
+
+def _many(count: int) -> str:
+    """A capped count in words: "at least" at the cap."""
+    return f"at least {count:,}" if count >= COUNT_CAP else f"{count:,}"
 
 
 def _show(word: Any) -> str:

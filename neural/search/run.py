@@ -22,15 +22,16 @@ from tqdm.auto import tqdm
 
 from grammar import Grammar
 from grammar.checks import check_count, check_length
+from grammar.commandline import MAX_LENGTH
 from grammar.errors import GrammarError
 from neural import distributed as ranks
 from neural.device import cpu_threads, resolve_device
 from neural.search.report import KINDS, Finding, SearchReport
-from neural.search.scope import KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
+from neural.search.scope import COUNT_CAP, KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
 from neural.search.stepper import Stepper, stepper_for
 from neural.search.trie import Tally, walk
 
-__all__ = ["search", "affordable_length", "CHUNK"]
+__all__ = ["search", "affordable_length", "check_max_length", "CHUNK", "MAX_LENGTH"]
 
 #: Trie rows per network step, by device type (CPU batches that stay in cache run fastest).
 CHUNK = {"cpu": 16384, "cuda": 1 << 20}
@@ -67,7 +68,7 @@ def search(
     g : Grammar
         The judge. Its symbols must all be in the verifier's alphabet.
     max_length : int
-        The longest words checked.
+        The longest words checked, at most :data:`MAX_LENGTH` (100,000).
     budget : float, optional
         Seconds for the whole search. The exhaustive length is the largest
         whose walk is estimated to fit (from the network's measured speed and
@@ -128,7 +129,7 @@ def search(
     started = time.perf_counter()
     if not isinstance(g, Grammar):
         raise TypeError(f"search needs a Grammar, not {type(g).__name__}")
-    max_length = check_length(max_length, "max_length")
+    max_length = check_max_length(max_length)
     budget = _check_budget(budget)
     keep = check_count(keep, "keep")
     if exhaustive is not None:
@@ -188,19 +189,35 @@ def affordable_length(
     25
     """
     budget = _check_budget(budget)
-    cap = check_length(cap, "cap")
+    cap = check_max_length(cap, "cap")
     scope = Scope.build(g, verifier.alphabet)
     dev = resolve_device(device) if device is not None else None
     with cpu_threads(threads):
         stepper = stepper_for(verifier, dev)
         rate = _rate(stepper, len(scope.alphabet), CHUNK.get(stepper.device.type, CHUNK["cpu"]))
     steps = rate * budget * share * _PLANNED
-    best = 0
-    for length in range(cap + 1):
-        if scope.nodes(length, 0) > steps:
-            break
-        best = length
-    return best
+    over = np.flatnonzero(scope.shallow_nodes(cap) > steps)
+    return max(0, int(over[0]) - 1) if len(over) else cap
+
+
+def check_max_length(length: Any, name: str = "max_length") -> int:
+    """Check a longest word length: an int from 0 to :data:`MAX_LENGTH`.
+
+    Examples
+    --------
+    >>> check_max_length(100_000)
+    100000
+    >>> check_max_length(100_001)
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: max_length must be <= 100,000 (the longest length allowed), \
+got 100,001
+    """
+    length = check_length(length, name)
+    if length > MAX_LENGTH:
+        raise GrammarError(f"{name} must be <= {MAX_LENGTH:,} (the longest length allowed), "
+                           f"got {length:,}")
+    return length
 
 
 def _check_budget(budget: Any) -> float | None:
@@ -240,27 +257,28 @@ def _report(
     verifier: Any, g: Grammar, scope: Scope, tally: Tally, max_length: int, exhaustive: int,
     budget: float | None, keep: int, seconds: float, device: str,
 ) -> SearchReport:
-    totals = np.zeros((max_length + 1, 3), dtype=object)
-    for length in range(max_length + 1):
-        t = scope.totals(length)
-        in_scope = {MEMBER: t["member"], NEAR_MISS: t["near_miss"] if scope.near_misses or
-                    length <= exhaustive else 0, OTHER: t["other"] if length <= exhaustive else 0}
-        if length <= exhaustive and not scope.near_misses:
-            in_scope[OTHER] += t["near_miss"]  # with no near-miss automaton they count as other
-            in_scope[NEAR_MISS] = 0
-        for code, n in in_scope.items():
-            totals[length, code] = n
-    checked = tally.checked.astype(object)
-    complete = checked == totals
+    # Words in scope per length and kind, capped at COUNT_CAP like every count here.
+    counts = scope.kind_counts(max_length)
+    totals = np.zeros_like(counts)
+    totals[:, MEMBER] = counts[:, MEMBER]
+    if scope.near_misses:
+        totals[:, NEAR_MISS] = counts[:, NEAR_MISS]
+        totals[: exhaustive + 1, OTHER] = counts[: exhaustive + 1, OTHER]
+    else:  # with no near-miss automaton they count as other, up to the exhaustive length
+        totals[: exhaustive + 1, OTHER] = np.minimum(
+            counts[: exhaustive + 1, OTHER] + counts[: exhaustive + 1, NEAR_MISS], COUNT_CAP)
+    complete = tally.checked == totals
     caps = {OTHER: exhaustive, MEMBER: max_length, NEAR_MISS: max_length}
     complete_to = {}
     for code, cap in caps.items():
         bad = np.flatnonzero(~complete[: cap + 1, code])
         complete_to[KIND_NAMES[code]] = int(bad[0]) - 1 if len(bad) else cap
-    left_out = sum(scope.totals(n)["other"] + (0 if scope.near_misses else
-                                               scope.totals(n)["near_miss"])
-                   for n in range(exhaustive + 1, max_length + 1))
-    unchecked = int(sum(totals.ravel()) - sum(checked.ravel()))
+    beyond = counts[exhaustive + 1 :]
+    left_out = _capped(beyond[:, OTHER].sum(dtype=np.float64) + (
+        0 if scope.near_misses else beyond[:, NEAR_MISS].sum(dtype=np.float64)))
+    in_scope = _capped(totals.sum(dtype=np.float64))
+    unchecked = (in_scope - int(tally.checked.sum()) if in_scope < COUNT_CAP
+                 else int(COUNT_CAP))
     findings = _findings(verifier, g, tally, keep)
     by_kind = tally.disagreed.sum(axis=0)
     return SearchReport(
@@ -276,7 +294,7 @@ def _report(
             {"length": n, **{k: int(tally.checked[n, KIND_NAMES.index(k)]) for k in KINDS}}
             for n in range(max_length + 1)
         ],
-        left_out=int(left_out),
+        left_out=left_out,
         unchecked=unchecked,
         near_misses=scope.near_misses,
         n_disagreements=int(by_kind.sum()),
@@ -286,6 +304,11 @@ def _report(
         seconds=round(seconds, 3),
         device=device,
     )
+
+
+def _capped(total: float) -> int:
+    """A float64 sum of capped counts, capped again: exact below the cap, as each term is."""
+    return int(min(total, COUNT_CAP))
 
 
 def _findings(verifier: Any, g: Grammar, tally: Tally, keep: int) -> list[Finding]:

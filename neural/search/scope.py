@@ -10,7 +10,9 @@ reach one within the length left.
 Up to the *exhaustive length* every word is checked; beyond it, up to
 ``max_length``, the members and the near misses. The number of trie nodes
 (network steps) that a choice costs is known exactly before the walk, so the
-exhaustive length can be fitted to a time budget.
+exhaustive length can be fitted to a time budget. Counts are exact below
+2**53 and saturate there (:mod:`~neural.search.counts`), at any length up
+to the longest allowed (100,000).
 
 Examples
 --------
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,8 +36,9 @@ import numpy as np
 from grammar import Grammar, GrammarError
 from grammar.negatives.automaton import near_miss_dfa_or_none
 from grammar.negatives.kinds import KINDS
+from neural.search.counts import COUNT_CAP, Layers, layers
 
-__all__ = ["Scope", "KIND_NAMES", "OTHER", "MEMBER", "NEAR_MISS"]
+__all__ = ["Scope", "KIND_NAMES", "OTHER", "MEMBER", "NEAR_MISS", "COUNT_CAP"]
 
 OTHER, MEMBER, NEAR_MISS = 0, 1, 2
 #: The kinds of word a search checks, by code.
@@ -75,6 +78,7 @@ class Scope:
     near_misses: bool
     grammar_dfa: Any
     near_miss_dfa: Any
+    _last: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, g: Grammar, alphabet: Sequence[str]) -> Scope:
@@ -130,35 +134,42 @@ class Scope:
     def n_states(self) -> int:
         return int(self.table.shape[0])
 
+    def layers(self, max_length: int, shallow: bool = False) -> Layers:
+        """The counts of one capped pass to `max_length` (:func:`~neural.search.counts.layers`).
+
+        The last pass is kept, so that planning a walk and reporting on it
+        count once.
+        """
+        kept = self._last.get("layers")
+        if (kept is None or kept[0] != max_length or (shallow and kept[1].shallow is None)):
+            counted = layers(self.table, self.kind, self.reach, self.start, max_length, shallow)
+            self._last["layers"] = kept = (max_length, counted)
+        return kept[1]
+
     def layer_counts(self, max_length: int, exhaustive: int) -> np.ndarray:
-        """Trie nodes at each depth ``0..max_length`` (float64; exact below 2**53)."""
-        v = np.zeros(self.n_states)
-        v[self.start] = 1.0
-        out = np.zeros(max_length + 1)
-        out[0] = 1.0
-        for depth in range(1, max_length + 1):
-            nxt = np.zeros(self.n_states)
-            for j in range(self.table.shape[1]):
-                np.add.at(nxt, self.table[:, j], v)
-            if depth > exhaustive:
-                nxt[self.reach > max_length - depth] = 0.0
-            v = nxt
-            out[depth] = v.sum()
+        """Trie nodes at each depth ``0..max_length`` (float64, capped at :data:`COUNT_CAP`)."""
+        counted = self.layers(max_length)
+        out = counted.kept.copy()
+        out[1 : exhaustive + 1] = counted.every[1 : exhaustive + 1]
         return out
 
     def nodes(self, max_length: int, exhaustive: int) -> int:
-        """Network steps (trie nodes, the root included) of a walk.
+        """Network steps (trie nodes, the root included) of a walk; at most :data:`COUNT_CAP`.
 
         Examples
         --------
         >>> from grammar import library
         >>> Scope.build(library.parity(), ("0", "1")).nodes(max_length=4, exhaustive=4)
         31
+        >>> Scope.build(library.parity(), ("0", "1")).nodes(100_000, 0) == COUNT_CAP
+        True
         """
-        return int(round(self.layer_counts(max_length, exhaustive).sum()))
+        return int(min(self.layer_counts(max_length, exhaustive).sum(), COUNT_CAP))
 
     def totals(self, length: int) -> dict[str, int]:
-        """Exact numbers of words of `length` of each kind (Python ints).
+        """Numbers of words of `length` of each kind, exact below :data:`COUNT_CAP`.
+
+        A number equal to the cap means at least that many.
 
         Examples
         --------
@@ -166,10 +177,35 @@ class Scope:
         >>> Scope.build(library.parity(), ("0", "1")).totals(4)
         {'member': 8, 'near_miss': 8, 'other': 0}
         """
-        members = self.grammar_dfa.count(length)
-        near = self.near_miss_dfa.count(length) if self.near_miss_dfa is not None else 0
-        everything = len(self.alphabet) ** length
-        return {"member": members, "near_miss": near, "other": everything - members - near}
+        row = self.kind_counts(length)[length]
+        return {KIND_NAMES[code]: int(row[code]) for code in (MEMBER, NEAR_MISS, OTHER)}
+
+    def kind_counts(self, max_length: int) -> np.ndarray:
+        """int64 ``(max_length + 1, 3)``: words per length and kind code, capped.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> Scope.build(library.tomita(1), ("0", "1")).kind_counts(2).tolist()
+        [[0, 1, 0], [0, 1, 1], [1, 1, 2]]
+        """
+        kept = self._last.get("layers")
+        counted = kept[1] if kept is not None and kept[0] >= max_length else self.layers(
+            max_length)
+        return counted.by_kind[: max_length + 1].astype(np.int64)
+
+    def shallow_nodes(self, cap: int) -> np.ndarray:
+        """float64 ``(cap + 1,)``: the trie nodes of a walk with exhaustive length 0 to each
+        `max_length` up to `cap` (capped at :data:`COUNT_CAP`).
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> scope = Scope.build(library.tomita(1), ("0", "1"))
+        >>> scope.shallow_nodes(3).tolist() == [scope.nodes(n, 0) for n in range(4)]
+        True
+        """
+        return self.layers(cap, shallow=True).shallow
 
     def split_depth(self, max_length: int, exhaustive: int, world: int) -> int:
         """The shallowest depth with enough trie nodes to deal `world` ranks a fair share.
@@ -200,12 +236,12 @@ class Scope:
         >>> Scope.build(library.tomita(1), ("0", "1")).fit(max_length=3, steps=10)
         1
         """
-        best = -1
-        for n in range(max_length + 1):
-            if self.nodes(max_length, n) > steps:
-                break
-            best = n
-        return best
+        counted = self.layers(max_length)
+        # nodes(max_length, n) for every n: every word to depth n, the kept ones beyond.
+        deeper = np.concatenate([np.cumsum(counted.kept[::-1])[::-1][1:], [0.0]])
+        walks = np.cumsum(counted.every) + deeper
+        over = np.flatnonzero(walks > steps)
+        return int(over[0]) - 1 if len(over) else max_length
 
 
 def _reach(table: np.ndarray, target: np.ndarray) -> np.ndarray:

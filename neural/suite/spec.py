@@ -66,6 +66,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from grammar.commandline import MAX_LENGTH
 from neural.config import TrainConfig
 from neural.suite.checks import TOP_KEYS, KeyChecker, SpecError
 from neural.suite.grammars import GrammarEntry, read_grammars
@@ -247,6 +248,9 @@ def parse_spec(text: str, *, where: str = "<spec>", base: str | os.PathLike = ".
                        {"n_per_set": 1, "seed": 0}, fail)
     search = _optional(data, "search", {"max_length": 10, "budget": 10.0},
                        {"max_length": 0, "budget": 0.0}, fail)
+    if search is not None and search["max_length"] > MAX_LENGTH:
+        fail("search.max_length", f"must be <= {MAX_LENGTH} (lengths go up to {MAX_LENGTH}), "
+             f"got {search['max_length']}")
     extract = _optional(data, "extract", {"budget": 10.0}, {"budget": 0.0}, fail)
     return SuiteSpec(name, description, grammars, models, list(seeds), compare, search, extract,
                      json.loads(json.dumps(data, default=str)))

@@ -1,0 +1,125 @@
+"""Hardening of the judges (:mod:`neural.search`, :mod:`neural.extract`): counts, budgets,
+honest claims, odd languages and alphabets.
+
+Oracles: exact Python-int counts (brute-force enumeration, or a state-count
+recurrence in Python ints), ``Grammar.accepts``, Python predicates on the
+words, and stand-in verifiers whose wrong answers are planted by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grammar import Grammar, GrammarError, library
+from grammar.commandline import MAX_LENGTH
+from neural.cli import main
+from neural.search import search
+from neural.search.counts import COUNT_CAP
+from neural.search.planted import PlantedVerifier
+from neural.search.scope import Scope
+from neural.suite import SpecError, parse_spec
+
+CAP = 2**53
+
+
+def exact_nodes(g, max_length, exhaustive):
+    """Trie nodes of a walk, in Python ints: every prefix up to `exhaustive`, then those
+    that can still end as a member or near miss within `max_length` (brute force)."""
+    scope = Scope.build(g, g.alphabet)
+    reach = [int(r) for r in scope.reach]
+    counts = {scope.start: 1}
+    total = 1
+    for depth in range(1, max_length + 1):
+        step: dict[int, int] = {}
+        for state, n in counts.items():
+            for target in scope.table[state]:
+                step[int(target)] = step.get(int(target), 0) + n
+        if depth > exhaustive:
+            step = {s: n for s, n in step.items() if reach[s] <= max_length - depth}
+        counts = step
+        total += sum(step.values())
+    return total
+
+
+def everything(symbols):
+    """Sigma*: one accepting state looping on every symbol."""
+    return Grammar.from_edges([(0, 0, s) for s in symbols], start=0, accepting=[0],
+                              name="everything")
+
+
+# -- item 12: lengths whose counts pass float64 ----------------------------------------------
+
+
+@pytest.mark.parametrize(("g", "max_length"), [
+    (library.parity(), 1100),                            # 2**1101 nodes: float64 overflows
+    (everything([f"s{i}" for i in range(64)]), 200),      # 64**200
+])
+def test_a_search_longer_than_float64_counts_reports_instead_of_overflowing(g, max_length):
+    word = tuple(g.alphabet[:1]) * 3
+    report = search(PlantedVerifier(g, [word]), g, max_length=max_length, budget=0.5,
+                    progress=False)
+    assert report.stopped
+    found = report.disagreements[0].word
+    assert (found if isinstance(found, str) else tuple(found)) == (
+        "".join(word) if g.single_char else word)
+    # The words in scope pass 2**53: the report says "at least", not a wrapped number.
+    assert report.unchecked == CAP
+    assert "at least 9,007,199,254,740,992 words in scope unchecked" in str(report)
+
+
+@pytest.mark.parametrize("name", ["tomita-1", "tomita-3", "parity", "reber"])
+def test_node_counts_are_exact_below_the_cap_and_saturate_at_it(name):
+    g = library.get(name)
+    scope = Scope.build(g, g.alphabet)
+    for max_length, exhaustive in [(6, 0), (6, 6), (9, 4), (70, 0), (70, 20), (70, 70)]:
+        assert scope.nodes(max_length, exhaustive) == min(
+            exact_nodes(g, max_length, exhaustive), CAP), (max_length, exhaustive)
+    # The members of each length, from the automaton's own Python-int count.
+    for length in (0, 5, 40, 80):
+        assert scope.totals(length)["member"] == min(g.dfa.count(length), CAP)
+
+
+def test_the_longest_allowed_length_is_searched_within_its_budget():
+    g = library.parity()
+    report = search(PlantedVerifier(g, ["0110"]), g, max_length=MAX_LENGTH, budget=0.5,
+                    progress=False)
+    assert [d.word for d in report.disagreements] == ["0110"]
+    assert report.left_out == 0  # parity: every word is a member or a near miss
+    assert report.unchecked == COUNT_CAP
+
+
+def test_lengths_over_the_limit_are_refused_at_once():
+    g = library.parity()
+    v = PlantedVerifier(g)
+    with pytest.raises(GrammarError, match=r"max_length must be <= 100,000"):
+        search(v, g, max_length=MAX_LENGTH + 1, progress=False)
+    from neural.extract import extract
+    with pytest.raises(GrammarError, match=r"max_length must be <= 100,000"):
+        extract(v, g, max_length=10**9, progress=False)
+
+
+@pytest.mark.parametrize("command", ["search", "extract"])
+def test_the_command_line_refuses_a_length_over_the_limit_in_one_line(command, capsys):
+    assert main([command, "/nonexistent/run", "--max-length", "100001"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "argument --max-length: '100001' is too long: lengths go up to 100000" in err
+
+
+SPEC = """
+name = "long"
+[grammars]
+builtin = ["parity"]
+[[models]]
+name = "tiny"
+hidden = 4
+[search]
+max_length = {length}
+"""
+
+
+def test_a_suite_spec_with_a_search_over_the_limit_is_refused_when_loaded():
+    with pytest.raises(SpecError, match=r"search\.max_length: must be <= 100000"):
+        parse_spec(SPEC.format(length=MAX_LENGTH + 1), where="long.toml")
+    assert parse_spec(SPEC.format(length=MAX_LENGTH)).search["max_length"] == MAX_LENGTH
+
