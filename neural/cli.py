@@ -13,6 +13,8 @@
     neural report DIR --html FILE [--n-per-set N] [--grammar NAME]
     neural search DIR --max-length N [--budget SECONDS] [--exhaustive N] [--json]
     neural extract DIR [--dot FILE] [--budget SECONDS] [--max-length N] [--json]
+    neural certify DIR [--budget SECONDS] [--json]
+    neural check-certificate DIR [--json]
 
 ``NAME`` is a built-in grammar (``grammar list``) or a ``.dot`` / ``.json``
 file, read as the ``grammar`` command reads it. ``train`` trains a verifier,
@@ -292,6 +294,9 @@ def _build_parser() -> CommandParser:
     from neural.commands.forensics import add_parsers
 
     add_parsers(subs, [common])  # search and extract
+    from neural.commands.certify import add_parsers as add_certify_parsers
+
+    add_certify_parsers(subs)  # certify and check-certificate
     return parser
 
 

@@ -145,14 +145,28 @@ def first_wrong(words: Sequence[tuple[int, ...]], ask: Callable[[list[Any]], np.
     order = sorted(range(len(words)), key=lambda i: len(words[i]))
     asked = 0
     best: tuple[int, ...] | None = None
-    for lo in range(0, len(order), _BATCH):
-        if time.perf_counter() > deadline:
+    rate = 0.0  # symbols per second, once measured
+    at = 0
+    while at < len(order):
+        left = deadline - time.perf_counter()
+        if left <= 0:
             break
-        batch = [words[i] for i in order[lo:lo + _BATCH]]
+        # A first batch of a few words; then as many as fit in the time left.
+        size, symbols = 0, 0
+        cap = _BATCH if rate else 16
+        while at + size < len(order) and size < cap:
+            n = len(words[order[at + size]]) + 1
+            if size and rate and (symbols + n) / rate > left:
+                break
+            size, symbols = size + 1, symbols + n
+        batch = [words[i] for i in order[at:at + size]]
+        at += size
         if best is not None and len(batch[0]) >= len(best):
             break
+        started = time.perf_counter()
         texts = [text(w) for w in batch]
         wrong = np.flatnonzero(np.asarray(ask(texts)) != np.asarray(truth(texts)))
+        rate = symbols / max(time.perf_counter() - started, 1e-6)
         asked += len(batch)
         for i in wrong:
             w = batch[int(i)]
