@@ -87,8 +87,9 @@ class SearchReport:
         exact below 2**53 (:data:`~neural.search.counts.COUNT_CAP`); a value
         of 2**53 means at least that many.
     near_misses : bool
-        False when the near-miss automaton was too large to build; then
-        only members were checked beyond the exhaustive length.
+        False when the near-miss automaton was too large to build (within
+        the budget, when there is one); then only members were checked
+        beyond the exhaustive length.
     n_disagreements : int
     disagreements_by_kind : dict of str to int
     disagreements : list of Finding
@@ -217,8 +218,9 @@ class SearchReport:
                 "the budget allowed)"
             )
         if not self.near_misses:
+            within = "" if self.budget is None else " to build within the budget"
             lines.append("left out: near misses beyond the exhaustive length (the near-miss "
-                         "automaton is too large)")
+                         f"automaton is too large{within})")
         if self.stopped:
             lines.append(f"stopped by the budget: {_many(self.unchecked)} words in scope "
                          "unchecked")

@@ -24,6 +24,7 @@ from grammar import Grammar
 from grammar.checks import check_count, check_length
 from grammar.commandline import MAX_LENGTH
 from grammar.errors import GrammarError
+from grammar.negatives.automaton import MAX_STATES
 from neural import distributed as ranks
 from neural.device import cpu_threads, resolve_device
 from neural.search.report import KINDS, Finding, SearchReport
@@ -31,10 +32,16 @@ from neural.search.scope import COUNT_CAP, KIND_NAMES, MEMBER, NEAR_MISS, OTHER,
 from neural.search.stepper import Stepper, stepper_for
 from neural.search.trie import Tally, walk
 
-__all__ = ["search", "affordable_length", "check_max_length", "CHUNK", "MAX_LENGTH"]
+__all__ = ["search", "affordable_length", "check_max_length", "near_miss_states", "CHUNK",
+           "MAX_LENGTH", "NEAR_MISS_COST"]
 
 #: Trie rows per network step, by device type (CPU batches that stay in cache run fastest).
 CHUNK = {"cpu": 16384, "cuda": 1 << 20}
+#: Seconds per state and symbol of the near-miss automaton, its build and the scope's
+#: product together (measured at 1-10 microseconds; the larger figure plans).
+NEAR_MISS_COST = 10e-6
+# The share of a budget that the near-miss automaton may take.
+_NEAR_MISS_SHARE = 0.25
 # The share of a budget that the walk plans for; the rest covers the estimate's error.
 _PLANNED = 0.8
 
@@ -70,7 +77,11 @@ def search(
     max_length : int
         The longest words checked, at most :data:`MAX_LENGTH` (100,000).
     budget : float, optional
-        Seconds for the whole search. The exhaustive length is the largest
+        Seconds for the whole search, from the call to the report: the
+        preparation counts (the near-miss automaton is built only as large
+        as the budget affords, see :func:`near_miss_states`; a preparation
+        that overruns it leaves the walk no time, and the report says the
+        budget stopped it). The exhaustive length is the largest
         whose walk is estimated to fit (from the network's measured speed and
         the exact number of trie nodes); the walk stops when the budget runs
         out, and the report says what it left unchecked. None: no limit, and
@@ -138,7 +149,8 @@ def search(
             raise GrammarError(f"exhaustive must be <= max_length ({max_length}), got "
                                f"{exhaustive}")
     dev = resolve_device(device) if device is not None else None
-    scope = Scope.build(g, verifier.alphabet)
+    scope = Scope.build(g, verifier.alphabet,
+                        max_states=near_miss_states(budget, len(verifier.alphabet)))
     with cpu_threads(threads):
         stepper = stepper_for(verifier, dev)
         size = chunk or CHUNK.get(stepper.device.type, CHUNK["cpu"])
@@ -220,6 +232,26 @@ got 100,001
     return length
 
 
+def near_miss_states(budget: float | None, n_symbols: int) -> int:
+    """The most states the near-miss automaton may have for a search within `budget`.
+
+    A quarter of the budget at :data:`NEAR_MISS_COST` per state and symbol
+    (the build stops, and the search checks only members beyond the
+    exhaustive length, when the automaton would be larger); the build's own
+    limit without a budget. The bound depends on the budget alone, so that
+    the ranks of a shared walk build the same scope.
+
+    Examples
+    --------
+    >>> near_miss_states(1.0, 64), near_miss_states(None, 64) == MAX_STATES
+    (390, True)
+    """
+    if budget is None:
+        return MAX_STATES
+    affordable = budget * _NEAR_MISS_SHARE / (NEAR_MISS_COST * max(1, n_symbols))
+    return int(max(1, min(MAX_STATES, affordable)))
+
+
 def _check_budget(budget: Any) -> float | None:
     if budget is None:
         return None
@@ -233,6 +265,8 @@ def _check_budget(budget: Any) -> float | None:
 
 def _fit(stepper: Stepper, scope: Scope, max_length: int, size: int, seconds: float) -> int:
     """The largest exhaustive length whose walk should take at most a share of `seconds`."""
+    if seconds <= 0:  # the preparation spent the budget: no time to measure the network
+        return 0
     rate = _rate(stepper, len(scope.alphabet), size)
     return max(0, scope.fit(max_length, rate * max(seconds, 0.0) * _PLANNED))
 

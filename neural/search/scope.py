@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from grammar import Grammar, GrammarError
-from grammar.negatives.automaton import near_miss_dfa_or_none
+from grammar.negatives.automaton import MAX_STATES, near_miss_dfa_or_none
 from grammar.negatives.kinds import KINDS
 from neural.search.counts import COUNT_CAP, Layers, layers
 
@@ -62,8 +62,9 @@ class Scope:
         (a large number where none can be reached).
     start : int
     near_misses : bool
-        False when the near-miss automaton was too large to build: then
-        beyond the exhaustive length only members are checked.
+        False when the near-miss automaton was too large to build (within
+        the bound given): then beyond the exhaustive length only members
+        are checked.
     grammar_dfa : Any
         The grammar's DFA (its ``count`` gives the exact members per length).
     near_miss_dfa : Any
@@ -81,8 +82,12 @@ class Scope:
     _last: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
-    def build(cls, g: Grammar, alphabet: Sequence[str]) -> Scope:
+    def build(cls, g: Grammar, alphabet: Sequence[str],
+              max_states: int = MAX_STATES) -> Scope:
         """The scope automaton of `g`, read over `alphabet`.
+
+        Without a near-miss automaton of at most `max_states` states,
+        :attr:`near_misses` is False.
 
         Raises
         ------
@@ -98,7 +103,7 @@ class Scope:
                 f"verifier cannot read (its alphabet: {', '.join(alphabet)})"
             )
         gd = g.dfa
-        nm = near_miss_dfa_or_none(g, KINDS)
+        nm = near_miss_dfa_or_none(g, KINDS, max_states)
         g_cols = [gd.alphabet.index(s) if s in gd.alphabet else -1 for s in alphabet]
         n_cols = ([nm.alphabet.index(s) if s in nm.alphabet else -1 for s in alphabet]
                   if nm is not None else None)

@@ -8,14 +8,17 @@ words, and stand-in verifiers whose wrong answers are planted by hand.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from grammar import Grammar, GrammarError, library
+from grammar import Grammar, GrammarError, library, random_grammar
 from grammar.commandline import MAX_LENGTH
 from neural.cli import main
 from neural.search import search
 from neural.search.counts import COUNT_CAP
 from neural.search.planted import PlantedVerifier
+from neural.search.run import near_miss_states
 from neural.search.scope import Scope
 from neural.suite import SpecError, parse_spec
 
@@ -123,3 +126,43 @@ def test_a_suite_spec_with_a_search_over_the_limit_is_refused_when_loaded():
         parse_spec(SPEC.format(length=MAX_LENGTH + 1), where="long.toml")
     assert parse_spec(SPEC.format(length=MAX_LENGTH)).search["max_length"] == MAX_LENGTH
 
+
+
+# -- item 16: the budget counts the whole call ------------------------------------------------
+
+
+def test_the_near_miss_automaton_is_built_only_as_large_as_the_budget_affords():
+    g = random_grammar(12, "abcd", seed=0)  # its near-miss build passes 200 states
+    assert near_miss_states(0.02, 4) < 200 < near_miss_states(1.0, 4)
+    tight = search(PlantedVerifier(g), g, max_length=6, budget=0.02, progress=False)
+    assert not tight.near_misses
+    assert "too large to build within the budget" in str(tight)
+    roomy = search(PlantedVerifier(g), g, max_length=6, budget=1.0, progress=False)
+    assert roomy.near_misses
+
+
+def test_a_preparation_that_spends_the_budget_leaves_the_walk_no_time(monkeypatch):
+    shift = [0.0]
+    clock = time.perf_counter
+    monkeypatch.setattr(time, "perf_counter", lambda: clock() + shift[0])
+    build = Scope.build.__func__
+
+    def slow_build(cls, *args, **options):
+        shift[0] += 30.0  # the preparation "takes" 30 s of a 1 s budget
+        return build(cls, *args, **options)
+
+    monkeypatch.setattr(Scope, "build", classmethod(slow_build))
+    g = library.parity()
+    report = search(PlantedVerifier(g, ["0"]), g, max_length=8, budget=1.0, progress=False)
+    assert report.stopped and report.seconds >= 30
+    assert report.words == 1 and report.nodes == 1  # the root, scored before the first step
+    assert report.verdict().endswith("the budget stopped the search early")
+
+
+@pytest.mark.slow
+def test_a_one_second_search_on_a_300_state_64_symbol_grammar_holds_its_budget():
+    g = random_grammar(300, [f"s{i}" for i in range(64)], seed=0)
+    started = time.perf_counter()
+    report = search(PlantedVerifier(g), g, max_length=200, budget=1.0, progress=False)
+    assert time.perf_counter() - started < 1.0 + 5.0
+    assert report.stopped
