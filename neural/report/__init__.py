@@ -41,6 +41,7 @@ True
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import os
 from functools import lru_cache
@@ -48,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from neural.checkpoint import atomic_write, package_version
+from neural.report.checks import check_directory
 from neural.report.collect import cell, is_suite, suite_view, training_view
 
 __all__ = ["render_report", "write_report", "render_page"]
@@ -100,9 +102,13 @@ def render_report(directory: str | os.PathLike, *, n_per_set: int = 2000,
     Raises
     ------
     CheckpointError
-        When the directory is neither, or its files are corrupt.
+        When the directory is neither (naming it and what it lacks), or its
+        files are corrupt or of the wrong shape (naming the file and field).
     """
+    from neural.suite import MANIFEST
+
     directory = Path(directory)
+    check_directory(directory, MANIFEST)
     if is_suite(directory):
         if grammar is not None:
             raise ValueError("--grammar applies to a training directory, not a suite")
@@ -116,8 +122,21 @@ def write_report(directory: str | os.PathLike, html: str | os.PathLike, **option
     """Write the report page of `directory` to `html`, atomically; return its path.
 
     `options` are those of :func:`render_report`.
+
+    Raises
+    ------
+    OSError
+        Naming `html` (not a temporary file) when it is a directory or
+        cannot be written; a directory is refused before any work.
     """
-    text = render_report(directory, **options)
     path = Path(html)
-    atomic_write(path, text.encode("utf-8"))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory; give the file name of the page "
+                                "to write", str(path))
+    text = render_report(directory, **options)
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as err:  # it names the temporary file beside the page
+        raise OSError(err.errno, f"cannot write the page: {err.strerror or err}",
+                      str(path)) from None
     return path

@@ -27,6 +27,7 @@ from grammar import Grammar
 from grammar.display import dfa_dot, svg_of_dot, too_large_to_draw
 from grammar.words import word_text
 from neural.checkpoint import CONFIG, CheckpointError, read_json
+from neural.report.checks import check_report
 from neural.report.plots import accuracy_by_length_svg, summary_svg
 
 __all__ = ["suite_view", "training_view", "verifier_view", "highlighted", "dfa_view", "is_suite",
@@ -182,6 +183,8 @@ def training_view(directory: str | os.PathLike, *, n_per_set: int = 2000,
     config = read_json(directory / CONFIG)
     g = _grammar_of(directory, config, grammar)
     report = _optional_json(directory / REPORT_FILE) if grammar is None else None
+    if report is not None:
+        check_report(report, directory / REPORT_FILE)
     if report is None:
         from neural.compare import compare
         from neural.verifier import Verifier
@@ -209,6 +212,8 @@ def suite_view(directory: str | os.PathLike) -> dict[str, Any]:
         anchor = "run-" + re.sub(r"[^A-Za-z0-9_-]", "_", str(row.get("run")))
         row["anchor"] = anchor
         report = _optional_json(run_dir / REPORT_FILE)
+        if report is not None:
+            check_report(report, run_dir / REPORT_FILE)
         if report is None or not (run_dir / GRAMMAR_FILE).is_file():
             runs.append({"anchor": anchor, "title": row.get("grammar"), "row": row,
                          "missing": row.get("status") or "no report"})

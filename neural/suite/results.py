@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from neural.checkpoint import atomic_write, read_json, write_json
+from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
 
 __all__ = [
     "COLUMNS", "SEARCH_COLUMNS", "EXTRACT_COLUMNS", "RESULTS_CSV", "RESULTS_JSON", "SUMMARY_JSON",
@@ -107,13 +107,15 @@ def read_results(out: str | os.PathLike) -> dict[str, Any]:
     Raises
     ------
     CheckpointError
-        Naming the file when it is missing or corrupt.
+        Naming the file when it is missing or corrupt, or a row is not an object.
     """
     data = read_json(Path(out) / RESULTS_JSON)
     if not isinstance(data.get("rows"), list) or not isinstance(data.get("columns"), list):
-        from neural.checkpoint import CheckpointError
-
         raise CheckpointError(f"{Path(out) / RESULTS_JSON}: needs the lists 'columns' and 'rows'")
+    for k, row in enumerate(data["rows"]):
+        if not isinstance(row, dict):
+            raise CheckpointError(f"{Path(out) / RESULTS_JSON}: rows[{k}] must be an object, "
+                                  f"not {type(row).__name__}")
     return data
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from grammar import Grammar
+from neural import TrainConfig, train
+from neural.cli import main
+from neural.compare import compare
 from neural.suite import ROW, RUNS, parse_spec, run_suite
 
 from .conftest import needs_torchrun
@@ -159,3 +162,85 @@ def test_ranks_given_different_arguments_refuse_to_train(tmp_path: Path, first, 
         assert all(value in lines[0] for value in values), lines[0]
     # Refused before the first step: nothing was trained, nothing saved as a verifier.
     assert not (out / "model.safetensors").exists() and not (out / "log.jsonl").exists()
+
+
+# -- 18: neural report names the path and the problem in one line ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def training_dir(tmp_path_factory) -> Path:
+    """A training directory of a tiny verifier, with its report.json as the suite writes it."""
+    out = tmp_path_factory.mktemp("report") / "run"
+    g = Grammar.from_json(_count_a_mod(3))
+    verifier = train(g, TrainConfig(n_examples=100, lengths=(0, 6), hidden=4, embedding=4,
+                                    max_epochs=1, min_samples=0, threads=1),
+                     device="cpu", out=out, progress=False)
+    (out / "grammar.json").write_text(g.to_json(), encoding="utf-8")
+    (out / "report.json").write_text(json.dumps(compare(verifier, g, n_per_set=10).to_dict()),
+                                     encoding="utf-8")
+    return out
+
+
+def _report_error(capsys, *args: str) -> str:
+    assert main(["report", *args]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("neural: error: "), captured.err
+    return lines[0]
+
+
+def test_report_of_a_missing_or_foreign_directory_names_it(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "nowhere"
+    line = _report_error(capsys, str(missing), "--html", str(tmp_path / "a.html"))
+    assert line == f"neural: error: {missing}: no such directory"
+    (tmp_path / "empty").mkdir()
+    line = _report_error(capsys, str(tmp_path / "empty"), "--html", str(tmp_path / "a.html"))
+    assert line.startswith(f"neural: error: {tmp_path / 'empty'}: neither a suite directory")
+    assert "config.json does not exist" not in line
+    a_file = tmp_path / "spec.toml"
+    a_file.write_text("", encoding="utf-8")
+    line = _report_error(capsys, str(a_file), "--html", str(tmp_path / "a.html"))
+    assert line.startswith(f"neural: error: {a_file}: not a directory")
+    assert not (tmp_path / "a.html").exists()
+
+
+def test_report_html_into_a_directory_names_that_directory(training_dir: Path, tmp_path: Path,
+                                                           capsys) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    line = _report_error(capsys, str(training_dir), "--html", str(folder))
+    assert line.startswith(f"neural: error: {folder}: is a directory") and ".tmp" not in line
+    assert list(folder.iterdir()) == []
+    # The same directory and a file name: the page is written.
+    assert main(["report", str(training_dir), "--html", str(folder / "page.html")]) == 0
+    assert "<html" in (folder / "page.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"sets": 3}, "'sets' must be an object, not int"),
+    ({"by_length": {"3": 1}}, "'by_length.3' must be an object, not int"),
+    ({"disagreements": {"word": "a"}}, "'disagreements' must be an array, not object"),
+    ({"train_lengths": "0-6"}, "'train_lengths' must be an array of two integers"),
+    ({"sets": {"short_random": {"words": "4"}}}, "'sets.short_random.words' must be an integer"),
+], ids=["sets", "by_length", "disagreements", "train_lengths", "words"])
+def test_report_with_a_wrongly_shaped_report_json_names_file_and_field(
+        training_dir: Path, tmp_path: Path, capsys, change: dict, field: str) -> None:
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(training_dir, run)
+    report = json.loads((run / "report.json").read_text(encoding="utf-8"))
+    (run / "report.json").write_text(json.dumps({**report, **change}), encoding="utf-8")
+    line = _report_error(capsys, str(run), "--html", str(tmp_path / "a.html"))
+    assert line.startswith(f"neural: error: {run / 'report.json'}: field {field}"), line
+
+
+def test_report_of_a_suite_whose_rows_are_not_objects_names_the_file(tmp_path: Path,
+                                                                      capsys) -> None:
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "suite.json").write_text('{"format": "grammarlab-suite"}', encoding="utf-8")
+    (suite / "results.json").write_text('{"suite": "s", "columns": ["run"], "rows": [1]}',
+                                        encoding="utf-8")
+    line = _report_error(capsys, str(suite), "--html", str(tmp_path / "a.html"))
+    assert line == f"neural: error: {suite / 'results.json'}: rows[0] must be an object, not int"
