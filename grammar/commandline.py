@@ -28,8 +28,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import decimal
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -346,6 +344,8 @@ def digits(number: int) -> str:
     >>> len(digits(2**14299))
     4305
     """
+    import decimal  # imported here: a count is the only command that prints one
+
     return str(decimal.Decimal(number))
 
 
@@ -368,6 +368,8 @@ def emit_json(document: Any) -> None:
     >>> emit_json({"word": "é"})
     {"word": "é"}
     """
+    import json  # imported here: only --json output needs it, and start-up counts
+
     text = json.dumps(document, ensure_ascii=False)
     try:
         text.encode("utf-8")
