@@ -38,6 +38,8 @@ from tqdm.auto import tqdm
 
 import neural.distributed as ranks
 from grammar import Grammar
+from grammar.checks import grammar_label
+from grammar.errors import GrammarError
 from neural.checkpoint import grammar_info, load_resume, save_epoch
 from neural.config import TrainConfig, with_overrides
 from neural.data import Vocabulary, bucket_batches
@@ -140,6 +142,9 @@ def train(
     ValueError
         When the training split comes out empty (too few words in
         ``config.lengths``), naming the settings to change.
+    GrammarError
+        When the alphabet has one symbol (no length has both a member and a
+        non-member), saying so.
 
     Examples
     --------
@@ -156,6 +161,13 @@ def train(
         raise TypeError(f"config must be a TrainConfig, not {type(config).__name__}")
     if resume and out is None:
         raise ValueError("resume=True needs the out directory of the interrupted run")
+    if len(g.alphabet) == 1:
+        # Training words are balanced per length, members against non-members.
+        raise GrammarError(
+            f"{grammar_label(g)} cannot be trained: its alphabet has one symbol "
+            f"({g.alphabet[0]!r}), so every length has exactly one word, a member "
+            "or not, and no length has both a member and a non-member to learn from"
+        )
     if stream is not None:
         if config.stream not in (None, stream):
             raise ValueError(f"stream={stream} disagrees with TrainConfig.stream="

@@ -244,3 +244,38 @@ def test_report_of_a_suite_whose_rows_are_not_objects_names_the_file(tmp_path: P
                                         encoding="utf-8")
     line = _report_error(capsys, str(suite), "--html", str(tmp_path / "a.html"))
     assert line == f"neural: error: {suite / 'results.json'}: rows[0] must be an object, not int"
+
+
+# -- 19: a one-symbol grammar is refused, saying why ----------------------------------------------
+
+
+def test_one_symbol_grammar_is_refused_with_the_reason(tmp_path: Path, capsys) -> None:
+    import itertools
+    import re
+
+    from grammar.commandline import load_grammar
+
+    g = load_grammar("re:(aa)*")
+    # The oracle: one symbol gives one word per length, so no length has both kinds.
+    for length in range(9):
+        words = ["".join(w) for w in itertools.product(g.alphabet, repeat=length)]
+        assert len(words) == 1
+        assert g.accepts(words[0]) == bool(re.fullmatch("(aa)*", words[0]))
+    code = main(["train", "re:(aa)*", "--out", str(tmp_path / "run"), "--device", "cpu",
+                 "--examples", "200", "--lengths", "0-8", "--max-epochs", "1", "--quiet"])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0].startswith("neural: error: grammar 're:(aa)*' cannot be trained: its "
+                               "alphabet has one symbol ('a'), so every length has exactly one "
+                               "word")
+    assert not (tmp_path / "run").exists()
+
+
+def test_suite_row_of_a_one_symbol_grammar_says_why(tmp_path: Path) -> None:
+    spec = parse_spec(TINY_SUITE.replace('files = ["mine.json"]',
+                                         "random = [{states = 3, alphabet = 1}]"))
+    (row,) = run_suite(spec, tmp_path / "out", progress=False)
+    assert row["alphabet_size"] == 1
+    assert row["status"].startswith("not trained: ")
+    assert "alphabet has one symbol ('a')" in row["status"]
