@@ -53,6 +53,15 @@ def _trusted_svg(svg: str | None) -> Markup | None:
     return Markup(svg)
 
 
+def _unsafe_note(alphabet: Any) -> str:
+    """Why a drawing was left out: it held text that a browser could run."""
+    symbols = [s for s in alphabet if _UNSAFE_SVG.search(f" {s}")]
+    held = (f"the symbol{'s' if len(symbols) > 1 else ''} {', '.join(map(repr, symbols))}"
+            if symbols else "a label")
+    return (f"the drawing is left out: {held} holds script-like text (such as javascript:) "
+            "that the page does not embed; the transition table stands in")
+
+
 def dfa_view(g: Grammar, cache: dict[str, Any] | None = None) -> dict[str, Any]:
     """The grammar's minimal DFA: an SVG drawing, or a transition table, or a note.
 
@@ -70,11 +79,14 @@ def dfa_view(g: Grammar, cache: dict[str, Any] | None = None) -> dict[str, Any]:
     reason = too_large_to_draw(dfa)
     if reason is None:
         try:
-            view["svg"] = _trusted_svg(svg_of_dot(dfa_dot(dfa)))
+            drawn = svg_of_dot(dfa_dot(dfa))
         except RuntimeError as err:
-            reason = str(err)
-        if view["svg"] is None and reason is None:
+            drawn, reason = None, str(err)
+        view["svg"] = _trusted_svg(drawn)
+        if drawn is None and reason is None:
             reason = "Graphviz's dot is not installed: the transition table stands in"
+        elif view["svg"] is None and reason is None:
+            reason = _unsafe_note(dfa.alphabet)
     view["note"] = reason
     live = dfa.live
     shown = [s for s in range(dfa.n_states) if live[s] or s == dfa.start]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from grammar import Grammar
 from neural import TrainConfig, train
 from neural.cli import main
 from neural.compare import compare
+from neural.report.collect import dfa_view
 from neural.suite import ROW, RUNS, parse_spec, run_suite
 
 from .conftest import needs_torchrun
@@ -225,8 +227,6 @@ def test_report_html_into_a_directory_names_that_directory(training_dir: Path, t
 ], ids=["sets", "by_length", "disagreements", "train_lengths", "words"])
 def test_report_with_a_wrongly_shaped_report_json_names_file_and_field(
         training_dir: Path, tmp_path: Path, capsys, change: dict, field: str) -> None:
-    import shutil
-
     run = tmp_path / "run"
     shutil.copytree(training_dir, run)
     report = json.loads((run / "report.json").read_text(encoding="utf-8"))
@@ -279,3 +279,33 @@ def test_suite_row_of_a_one_symbol_grammar_says_why(tmp_path: Path) -> None:
     assert row["alphabet_size"] == 1
     assert row["status"].startswith("not trained: ")
     assert "alphabet has one symbol ('a')" in row["status"]
+
+
+# -- 20: a drawing dropped for a javascript: symbol says so ---------------------------------------
+
+
+def _script_like_grammar() -> Grammar:
+    return Grammar.from_json(json.dumps({"name": "links", "start": 0, "accepting": [1], "edges": [
+        {"source": 0, "target": 1, "symbol": "javascript:"},
+        {"source": 1, "target": 0, "symbol": "b"}]}))
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_dfa_drawing_dropped_for_a_script_like_symbol_says_why() -> None:
+    g = _script_like_grammar()
+    view = dfa_view(g)
+    assert view["svg"] is None
+    assert "not installed" not in view["note"]
+    assert "'javascript:'" in view["note"] and "script-like" in view["note"]
+    # The table stands in, state by state as the automaton has it.
+    live = g.dfa.live
+    assert [row["state"] for row in view["table"]] == [s for s in range(g.dfa.n_states)
+                                                       if live[s] or s == g.dfa.start]
+    # A harmless grammar is still drawn.
+    assert dfa_view(Grammar.from_json(_count_a_mod(3)))["svg"] is not None
+
+
+def test_dfa_drawing_without_graphviz_still_says_it_is_not_installed(monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    view = dfa_view(_script_like_grammar())
+    assert view["svg"] is None and view["note"].startswith("Graphviz's dot is not installed")
