@@ -57,11 +57,12 @@ class Extraction:
     search : SearchReport or None
         The exhaustive search that held the network against the grammar.
     sampled : int
-        Long words drawn at random and checked after the search.
+        Distinct long words drawn at random and checked after the search.
     sampled_lengths : tuple of int or None
         Their length range.
     words_checked : int
-        Words checked after learning: the search's and the sampled ones.
+        Distinct words checked after learning: the search's and the sampled
+        ones (longer than the search's, so none is counted twice).
     longest_checked : int
         The longest of them.
     reason : str

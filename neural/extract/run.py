@@ -277,7 +277,8 @@ def _finding(verifier: Any, g: Grammar, word: Any) -> Finding:
 
 def _long_words(g: Grammar, alphabet: tuple[str, ...], n: int, lo: int, hi: int, seed: int,
                 single: bool) -> list[Any]:
-    """About `n` words of lengths lo..hi: members, near misses and uniform random words."""
+    """The distinct words among `n` drawn of lengths lo..hi: members, near misses and uniform
+    random words (a small language repeats its few words)."""
     rng = as_generator(seed)
     third = max(1, n // 3)
     words: list[Any] = []
@@ -289,7 +290,7 @@ def _long_words(g: Grammar, alphabet: tuple[str, ...], n: int, lo: int, hi: int,
     for length in lengths:
         symbols = [alphabet[j] for j in rng.integers(0, len(alphabet), size=int(length))]
         words.append("".join(symbols) if single else tuple(symbols))
-    return words
+    return list(dict.fromkeys(words))
 
 
 def recorded_grammar(verifier: Any) -> Grammar:

@@ -15,6 +15,7 @@ import pytest
 from grammar import Grammar, GrammarError, library, random_grammar
 from grammar.commandline import MAX_LENGTH
 from neural.cli import main
+from neural.extract import extract
 from neural.search import search
 from neural.search.counts import COUNT_CAP
 from neural.search.planted import PlantedVerifier
@@ -96,7 +97,6 @@ def test_lengths_over_the_limit_are_refused_at_once():
     v = PlantedVerifier(g)
     with pytest.raises(GrammarError, match=r"max_length must be <= 100,000"):
         search(v, g, max_length=MAX_LENGTH + 1, progress=False)
-    from neural.extract import extract
     with pytest.raises(GrammarError, match=r"max_length must be <= 100,000"):
         extract(v, g, max_length=10**9, progress=False)
 
@@ -166,3 +166,17 @@ def test_a_one_second_search_on_a_300_state_64_symbol_grammar_holds_its_budget()
     report = search(PlantedVerifier(g), g, max_length=200, budget=1.0, progress=False)
     assert time.perf_counter() - started < 1.0 + 5.0
     assert report.stopped
+
+
+# -- item 22: words checked are distinct words ------------------------------------------------
+
+
+def test_an_extraction_counts_each_word_it_checked_once():
+    g = Grammar.from_edges([(0, 0, "a")], start=0, accepting=[0], name="a*")
+    ex = extract(PlantedVerifier(g), g, budget=5, max_length=10, n_long=3000, progress=False)
+    assert ex.verdict == "equivalent"
+    # Over one symbol there is one word per length: lengths 0-10 searched, 11-20 sampled.
+    lo, hi = ex.sampled_lengths
+    assert (lo, hi) == (11, 20)
+    assert ex.sampled == hi - lo + 1
+    assert ex.words_checked == len({"a" * n for n in range(hi + 1)}) == 21
