@@ -114,6 +114,11 @@ def _report(args: argparse.Namespace, verifier: Any, g: Any) -> None:
         print(f"\nplot: {args.plot}")
 
 
+def _count(n: Any, noun: str) -> str:
+    """``"1 word"``, ``"3 words"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from neural.config import TrainConfig, with_overrides
     from neural.train import train
@@ -147,9 +152,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
         valid = "n/a (empty split)" if valid is None else f"{100 * valid:.2f}%"
         measure = ("validation words solved" if config.task == "next_symbols"
                    else "validation accuracy")
+        streamed = m.get("streamed_per_epoch")
+        words = (_count(m["train_size"], "word") if streamed is None
+                 else f"{_count(streamed, 'fresh word')} per epoch, streamed,")
         print(
-            f"trained on {m['train_size']} words for {m['epochs']} epochs ({m['samples_seen']} "
-            f"samples, {m['seconds']:.1f} s on {m['device']}), stopped at {m['stopped']}: "
+            f"trained on {words} for {_count(m['epochs'], 'epoch')} "
+            f"({_count(m['samples_seen'], 'sample')}, {m['seconds']:.1f} s on {m['device']}), "
+            f"stopped at {m['stopped']}: "
             f"{measure} {valid}; saved to {args.out}\n"
         )
         if config.task == "next_symbols":

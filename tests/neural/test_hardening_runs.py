@@ -309,3 +309,26 @@ def test_dfa_drawing_without_graphviz_still_says_it_is_not_installed(monkeypatch
     monkeypatch.setenv("PATH", "/nonexistent")
     view = dfa_view(_script_like_grammar())
     assert view["svg"] is None and view["note"].startswith("Graphviz's dot is not installed")
+
+
+# -- 21: a streamed run says how many words it streamed -------------------------------------------
+
+
+def test_streamed_training_line_says_words_per_epoch(tmp_path: Path, capsys) -> None:
+    import re
+
+    from neural.checkpoint import read_training_words
+
+    common = ["--device", "cpu", "--lengths", "0-6", "--max-epochs", "2", "--n-per-set", "10",
+              "--examples", "100", "--threads", "1", "--quiet"]
+    assert main(["train", "tomita-4", "--stream", "1", "--out", str(tmp_path / "s"),
+                 *common]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "None" not in line
+    # One word per epoch for two epochs: two samples in all.
+    assert re.match(r"trained on 1 fresh word per epoch, streamed, for 2 epochs \(2 samples, ",
+                    line), line
+    assert main(["train", "tomita-4", "--out", str(tmp_path / "f"), *common]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    kept = len(read_training_words(tmp_path / "f"))  # the training split, as saved
+    assert line.startswith(f"trained on {kept} words for 2 epochs ({2 * kept} samples, "), line
