@@ -69,6 +69,8 @@ class Failure:
         ``"step"``: the image of a box spilled out of every box of the target
         state when the attempt stopped; ``"answer"``: a box's logit interval
         did not clear zero on its state's side by the margin.
+    box : int
+        The box (the source, for a step).
     state : int
         The DFA state of the box (the source, for a step).
     symbol : int or None
@@ -83,6 +85,7 @@ class Failure:
     """
 
     kind: str
+    box: int
     state: int
     symbol: int | None
     target: int | None
@@ -209,7 +212,7 @@ class _Attempt:
         box = int(boxes[worst])
         q = int(self.state[box])
         side = "> " if accept[worst] else "< -"
-        return Failure("answer", q, None, None, float(miss[worst]),
+        return Failure("answer", box, q, None, None, float(miss[worst]),
                        f"box {box} of {'accepting' if accept[worst] else 'rejecting'} state {q}: "
                        f"logit in [{a[worst]:.6g}, {b[worst]:.6g}], needs {side}{self.margin:.3g}")
 
@@ -294,7 +297,7 @@ def _attempt(weights: GRUWeights, table: np.ndarray, accepting: np.ndarray, star
         if reach.max() > _REACH:
             box = int(np.argmax(reach))
             q = int(run.state[box])
-            run.failures.append(Failure("step", q, None, None, float(reach[box] - 1),
+            run.failures.append(Failure("step", box, q, None, None, float(reach[box] - 1),
                                         f"box {box} of state {q} grew out to {reach[box]:.3g}, "
                                         "past the states a GRU can reach (±1)"))
             stopped = "reach"
@@ -330,9 +333,9 @@ def _spills(run: _Attempt, pending: np.ndarray, keep: int = 5) -> list[Failure]:
             out = np.maximum(run.lo[mine] - lo[i], hi[i] - run.hi[mine]).max(axis=1)
             amount = float(out.min())
             if amount > 0:
-                found.append(Failure("step", q, a, target, amount,
+                found.append(Failure("step", int(b), q, a, target, amount,
                                      f"the image of box {int(b)} of state {q} reading symbol "
-                                     f"{a} spills out of every box of state {target} by "
+                                     f"#{a} spills out of every box of state {target} by "
                                      f"{amount:.3g}"))
     found.sort(key=lambda f: -f.amount)
     return found[:keep]

@@ -289,7 +289,7 @@ def _prove(run: _Run, verifier: Any, g: Grammar, dfa: tuple[np.ndarray, np.ndarr
     run.cover, run.margin = _boxes(weights, *dfa, deadline)
     run.search_seconds = time.perf_counter() - found_at
     if not run.cover.closed:
-        run.reasons += _failure_reasons(run.cover)
+        run.reasons += _failure_reasons(run.cover, verifier.alphabet)
         return False
     checked_at = time.perf_counter()
     d = g.dfa
@@ -323,14 +323,18 @@ def _boxes(weights: GRUWeights, table: np.ndarray, accepting: np.ndarray, start:
     return cover, margin
 
 
-def _failure_reasons(cover: BoxCover) -> list[str]:
+def _failure_reasons(cover: BoxCover, alphabet: tuple[str, ...]) -> list[str]:
     why = {"time": "the time for finding boxes ran out",
            "boxes": "the boxes passed the limit", "answer": "a box's answer failed",
            "reach": "the boxes blew up"}
     head = (f"no boxes closed in {cover.attempts} attempt{'s' if cover.attempts > 1 else ''} "
             f"(the last, cap {cover.cap:g}, stopped: {why.get(cover.stopped, cover.stopped)}; "
             f"{len(cover.lo)} boxes)")
-    return [head, *(f.detail for f in cover.failures)]
+    details = [f"the image of box {f.box} of state {f.state} reading {alphabet[f.symbol]!r} "
+               f"spills out of every box of state {f.target} by {f.amount:.3g}"
+               if f.kind == "step" and f.symbol is not None else f.detail
+               for f in cover.failures]
+    return [head, *details]
 
 
 def _focus(cover: BoxCover | None, n_states: int) -> tuple[list[int], list[int]]:
