@@ -72,12 +72,12 @@ class FormatMethods:
         return cls(aalpy_format.aalpy_declaration(dfa), name=name, description=description)
 
     @classmethod
-    def from_regex(cls, pattern: str, *, alphabet: Any = None,
-                   name: str | None = None, description: str = "") -> Grammar:  # fmt: skip
+    def from_regex(cls, pattern: str, *, alphabet: Any = None, name: str | None = None,
+                   description: str = "", max_states: int | None = None) -> Grammar:  # fmt: skip
         """The words a Python regex fully matches; see :func:`grammar.io.from_regex`."""
         from grammar.io import regex
 
-        declaration = regex.regex_declaration(pattern, alphabet)
+        declaration = regex.regex_declaration(pattern, alphabet, max_states)
         return cls(declaration, name=f"re:{pattern}" if name is None else name,
                    description=description)
 

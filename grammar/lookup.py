@@ -42,7 +42,7 @@ def load(name_or_path: str | os.PathLike) -> Grammar:
     A ``.att`` file is an AT&T (OpenFst) acceptor whose labels are its symbols.
     A str ``re:PATTERN`` is the words that Python's ``re.fullmatch(PATTERN,
     word)`` accepts, over the characters the pattern names (see
-    :func:`grammar.io.from_regex`; it needs ``grammarlab[regex]``).
+    :func:`grammar.io.from_regex`).
 
     Raises
     ------
@@ -51,9 +51,8 @@ def load(name_or_path: str | os.PathLike) -> Grammar:
     GrammarError
         If the name is not a built-in and not a grammar file, the file is
         missing or malformed, or the regular expression is invalid, not
-        regular or needs an alphabet.
-    ImportError
-        If a ``re:`` name is given and interegular is not installed.
+        regular, needs an alphabet or is past the budget of
+        :func:`grammar.io.from_regex`.
 
     Examples
     --------

@@ -15,8 +15,8 @@ Two kinds of file live in the cache folder:
     What a NAME stood for when it was built: its full source key, its
     fingerprint and the grammar's name. The key holds the NAME itself, the
     content of a grammar file, grammarlab's version and a stamp of its source
-    files (of interegular's too, for ``re:PATTERN``), so editing the file or
-    upgrading the package makes a new key, never a stale answer.
+    files (which build ``re:PATTERN`` too), so editing the file or upgrading
+    the package makes a new key, never a stale answer.
 
 Only grammars whose every symbol is one ASCII character are cached: a token
 grammar reads lines as whitespace-separated tokens, which a byte table does
@@ -140,14 +140,6 @@ def _tree_stamp(folder: str, digest: Any) -> None:
                 digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
 
 
-def _regex_stamp(digest: Any) -> None:
-    import importlib.util  # only for re: names; the regex parser decides their language
-
-    spec = importlib.util.find_spec("interegular")
-    if spec is not None and spec.origin:
-        _tree_stamp(os.path.dirname(spec.origin), digest)
-
-
 def source_key(name: str, content: bytes | None = None) -> str | None:
     """What decides the language a command-line NAME stands for, as one string.
 
@@ -169,7 +161,6 @@ def source_key(name: str, content: bytes | None = None) -> str | None:
     digest = sha256()
     if name.startswith(REGEX_PREFIX):
         kind = "regex"
-        _regex_stamp(digest)
     elif os.path.splitext(name)[1].lower() in FILE_SUFFIXES:  # as grammar.lookup.load
         kind = "file"
         if content is None:

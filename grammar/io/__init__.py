@@ -343,19 +343,27 @@ def to_aalpy(g: Grammar) -> Any:
 
 
 def from_regex(
-    pattern: str, *, alphabet: Any = None, name: str | None = None, description: str = ""
+    pattern: str,
+    *,
+    alphabet: Any = None,
+    name: str | None = None,
+    description: str = "",
+    max_states: int | None = None,
 ) -> Grammar:
     """The words over the alphabet that ``re.fullmatch(pattern, word)`` accepts.
 
-    Needs ``grammarlab[regex]`` (interegular); what is supported, refused,
-    and the default alphabet (the characters the pattern names, so that
-    ``.`` and negated classes need `alphabet`) are in :mod:`grammar.io.regex`.
-    The default name is ``"re:" + pattern``, as the command line spells it.
+    What is supported, refused, and the default alphabet (the characters the
+    pattern names, so that ``.`` and negated classes need `alphabet`) are in
+    :mod:`grammar.io.regex`. The default name is ``"re:" + pattern``, as the
+    command line spells it. The automaton is built within a budget (see
+    :mod:`grammar.io.regex_dfa`): a pattern longer than 4,096 characters
+    once its repeats are written out, or needing more than `max_states` DFA
+    states (default 65,536), is refused at once.
 
     Raises TypeError for a pattern or alphabet not made of str, GrammarError
-    for an invalid pattern, a missing alphabet, or a construct a finite-state
-    grammar cannot express (named with its position), ImportError (naming
-    the extra) without interegular.
+    for an invalid pattern, a missing alphabet, a construct a finite-state
+    grammar cannot express (named with its position), or a pattern past the
+    budget (saying what is too large).
 
     Examples
     --------
@@ -366,8 +374,14 @@ def from_regex(
     Traceback (most recent call last):
     ...
     grammar.errors.GrammarError: regular expression '(a|b)c(?=d)': lookahead (?= at position 6 ...
+    >>> from_regex("(a|b)*a(a|b){16}")
+    Traceback (most recent call last):
+    ...
+    grammar.errors.GrammarError: regular expression '(a|b)*a(a|b){16}' needs more than 65,536 ...
     """
-    return Grammar.from_regex(pattern, alphabet=alphabet, name=name, description=description)
+    return Grammar.from_regex(
+        pattern, alphabet=alphabet, name=name, description=description, max_states=max_states
+    )
 
 
 def from_automata(automaton: Any, *, name: str | None = None, description: str = "") -> Grammar:

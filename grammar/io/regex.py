@@ -1,14 +1,16 @@
-"""Grammars from Python regular expressions, through `interegular`'s finite-state machines.
+"""Grammars from Python regular expressions, built within a budget of size and states.
 
-A pattern in Python's :mod:`re` syntax becomes the declaration of a minimal
+A pattern in Python's :mod:`re` syntax becomes the declaration of a
 complete DFA whose language is, exactly, the words over the alphabet that
-``re.fullmatch(pattern, word)`` accepts. `interegular
-<https://github.com/MegaIng/interegular>`_ (MIT, pure Python, an optional
-extra: ``pip install grammarlab[regex]``) turns the pattern into a machine;
-this module checks the pattern first, so that what a regular language cannot
-express is refused with its position, and gives interegular a pattern it reads
-the way :mod:`re` does (escapes spelled out, ``\\d``/``\\w``/``\\s`` taken
-over the alphabet with :mod:`re`'s own Unicode meaning).
+``re.fullmatch(pattern, word)`` accepts. This module checks the pattern
+(with :mod:`re` itself, then token by token, so that what a regular language
+cannot express is refused with its position) and lists its tokens;
+:mod:`grammar.io.regex_dfa` reads them into a tree over the alphabet
+(``\\d``/``\\w``/``\\s`` taken with :mod:`re`'s own Unicode meaning), checks
+its written-out size and builds a DFA under a budget of states (`max_states`,
+default :data:`~grammar.io.regex_dfa.MAX_REGEX_STATES`),
+so that no pattern runs away: ``a{4294967294}`` and ``(a|b)*a(a|b){16}`` are
+refused at once, naming what is too large. No optional extra is needed.
 
 Supported: literals and escapes, classes and ranges (negated ones too), ``.``
 (any character but a line break, as in :mod:`re`), ``|``, groups (plain,
@@ -52,9 +54,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
 
 from grammar.errors import GrammarError
 from grammar.graph import Declaration, declaration_from_edges
+from grammar.io.regex_dfa import parse_tokens, regex_dfa
 
 __all__ = ["MAX_DERIVED_ALPHABET", "RegexExtraMissing", "regex_declaration", "regex_alphabet"]
 
@@ -75,7 +81,10 @@ _POSSESSIVE = "gives nothing back, so what it matches depends on what follows; n
 
 
 class RegexExtraMissing(ImportError):
-    """Raised when `interegular`, the optional extra ``grammarlab[regex]``, is not installed."""
+    """Kept for code that catches it: patterns once needed the extra ``grammarlab[regex]``.
+
+    Nothing raises it any more; the automaton is built here.
+    """
 
 
 class _Refused(Exception):
@@ -94,6 +103,7 @@ class _Scan:
         self.named: set[str] = set()
         self.ranges: list[tuple[int, int]] = []  # expanded only when no alphabet is given
         self.needs_alphabet: list[tuple[str, int]] = []
+        self.quantifier_at: list[int] = []  # where each quantifier token stands
         self.atom = False  # whether a quantifier may follow
         while self.i < self.n:
             self._step()
@@ -190,6 +200,7 @@ class _Scan:
             lo, comma, hi = m.groups()
             text = f"{{{lo or 0},{hi}}}" if comma else f"{{{lo}}}"
         self.tokens.append(("text", text))
+        self.quantifier_at.append(m.start())
         self.i = m.end()
         self.atom = False
         if self.p.startswith("+", self.i):
@@ -260,30 +271,6 @@ class _Scan:
         return char
 
 
-def _emit_char(c: str) -> str:
-    # \xhh for ASCII punctuation and controls: interegular reads it as re does
-    return f"\\x{ord(c):02x}" if c.isascii() and not c.isalnum() else c
-
-
-def _emit(tokens: list[tuple[str, str]], alphabet: tuple[str, ...]) -> str:
-    never = next(chr(k) for k in range(0xE000, 0x110000) if chr(k) not in alphabet)
-    out, in_class = [], False
-    for kind, text in tokens:
-        if kind == "char":
-            out.append(_emit_char(text))
-        elif kind in ("set", "range"):  # spelled out over the alphabet, by re's own rules
-            if kind == "set":
-                chosen = [c for c in alphabet if re.fullmatch(text, c)]
-            else:  # a range, cut to the alphabet: interegular need not spell out a huge one
-                chosen = [c for c in alphabet if text[0] <= c <= text[1]]
-            members = "".join(map(_emit_char, chosen)) or _emit_char(never)
-            out.append(members if in_class else f"[{members}]")
-        else:
-            in_class = (in_class or text == "[") and text != "]"
-            out.append(text)
-    return "".join(out)
-
-
 def regex_alphabet(alphabet: Iterable[str] | None) -> tuple[str, ...] | None:
     """Check an alphabet for :func:`regex_declaration`: sorted distinct characters.
 
@@ -311,20 +298,10 @@ def regex_alphabet(alphabet: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(sorted(set(symbols)))
 
 
-def _machine(text: str, pattern: str):  # -> interegular.FSM, an optional import
-    try:
-        import interegular
-    except ImportError as err:
-        message = "from_regex needs interegular: pip install grammarlab[regex]"
-        raise RegexExtraMissing(message) from err
-    try:
-        return interegular.parse_pattern(text).to_fsm()
-    except Exception as err:  # its Unsupported and InvalidSyntax, as one error
-        raise GrammarError(f"regular expression {pattern!r}: not supported: {err}") from err
-
-
-def regex_declaration(pattern: str, alphabet: Iterable[str] | None = None) -> Declaration:
-    """The declaration of the minimal complete DFA fully matching `pattern` over the alphabet.
+def regex_declaration(
+    pattern: str, alphabet: Iterable[str] | None = None, max_states: Any = None
+) -> Declaration:
+    """The declaration of a complete DFA fully matching `pattern` over the alphabet.
 
     Parameters
     ----------
@@ -332,6 +309,9 @@ def regex_declaration(pattern: str, alphabet: Iterable[str] | None = None) -> De
         A pattern in Python's :mod:`re` syntax (see the module docstring).
     alphabet : str or iterable of str, optional
         The characters words are made of; default: those the pattern names.
+    max_states : int, optional
+        The most DFA states the subset construction may create; default
+        :data:`~grammar.io.regex_dfa.MAX_REGEX_STATES`.
 
     Raises
     ------
@@ -339,10 +319,9 @@ def regex_declaration(pattern: str, alphabet: Iterable[str] | None = None) -> De
         If `pattern` is not a str, or `alphabet` is not made of str.
     GrammarError
         If the pattern is not valid :mod:`re` syntax, uses a construct no
-        finite automaton expresses (named, with its position), or needs an
-        alphabet it was not given.
-    RegexExtraMissing
-        An ImportError: interegular is not installed.
+        finite automaton expresses (named, with its position), needs an
+        alphabet it was not given, is too large written out (naming the
+        largest repeat), or needs more than `max_states` DFA states.
 
     Examples
     --------
@@ -379,22 +358,10 @@ def regex_declaration(pattern: str, alphabet: Iterable[str] | None = None) -> De
             raise GrammarError(f"{where} names {len(named)} characters or more, more than "
                                f"{MAX_DERIVED_ALPHABET}; pass alphabet= to say which")
         symbols = tuple(sorted(named))
-    fsm = _machine(_emit(scan.tokens, symbols), pattern)
-    keys = [fsm.alphabet[c] for c in symbols]
-    number = {fsm.initial: 0}
-    queue, edges, dead = [fsm.initial], [], None
-    for state in queue:  # grows while read: breadth first from the start
-        for symbol, key in zip(symbols, keys, strict=True):
-            target = fsm.map.get(state, {}).get(key)
-            if target is None:
-                dead = len(number) if dead is None else dead
-                number.setdefault(None, dead)
-            elif target not in number:
-                number[target] = len(number)
-                queue.append(target)
-            edges.append((number[state], number[target], symbol))
-    if dead is not None:  # the sink keeps every symbol in the alphabet
-        edges += [(dead, dead, symbol) for symbol in symbols]
-    accepting = [number[s] for s in queue if s in fsm.finals]
-    return declaration_from_edges(edges, start=0, accepting=accepting,
-                                  graph_attrs=None if accepting else {"empty": True})
+    tree = parse_tokens(scan.tokens, symbols, scan.quantifier_at)
+    table, accepting = regex_dfa(tree, symbols, pattern, max_states)
+    edges = [(state, target, symbol) for state, row in enumerate(table.tolist())
+             for symbol, target in zip(symbols, row, strict=True)]  # fmt: skip
+    final = np.flatnonzero(accepting).tolist()
+    return declaration_from_edges(edges, start=0, accepting=final,
+                                  graph_attrs=None if final else {"empty": True})

@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import sys
+import time
 
 import pytest
 
@@ -283,3 +284,60 @@ def test_a_symbol_cannot_hold_a_lone_surrogate():
                   '"edges": [{"source": 0, "target": 1, "symbol": "\\udcff"}]}')
     with pytest.raises(GrammarError, match="lone surrogate"):
         from_regex("[a\udcff]")
+
+
+# -- regular expressions: a budget of size and states ----------------------------------------
+
+RUNAWAY = {  # each ran for a minute or more, or for ever, before the budget
+    "(a|b)*a(a|b){16}": "needs more than 65,536 DFA states",
+    "a{20000}": "stands for 20,000 characters, more than 4,096; the repeat at position 1 asks "
+                "for 20,000 copies",
+    "a{4294967294}": "the repeat at position 1 asks for 4,294,967,294 copies",
+    "(xy|z)(a{70}){70}": "stands for 4,903 characters, more than 4,096; the repeat at "
+                         "position 13 asks for 70 copies",
+}
+
+
+@pytest.mark.parametrize("pattern", sorted(RUNAWAY))
+def test_a_runaway_pattern_is_refused_at_once(pattern, capsys):
+    # Hardening 14: from_regex had no budget: the first ran past 120 s, a{20000} took 60 s,
+    # a{4294967294} never ended. Generous slack: the point is that it stops, not how fast.
+    started = time.perf_counter()
+    with pytest.raises(GrammarError, match=re.escape(f"regular expression {pattern!r}")) as info:
+        from_regex(pattern)
+    assert RUNAWAY[pattern] in str(info.value)
+    assert main(["check", "re:" + pattern, "ab"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1  # one line, no traceback
+    assert time.perf_counter() - started < 15
+
+
+def test_max_states_moves_the_budget():
+    pattern = "(a|b)*a(a|b){5}"  # 64 states at least: the 6th symbol from the end is an a
+    with pytest.raises(GrammarError, match="needs more than 40 DFA states"):
+        from_regex(pattern, max_states=40)
+    g = from_regex(pattern, max_states=200)
+    words = ["".join(w) for n in range(9) for w in itertools.product("ab", repeat=n)]
+    assert [w for w in words if g.accepts(w)] == [w for w in words if re.fullmatch(pattern, w)]
+    with pytest.raises(GrammarError, match="max_states must be >= 1"):
+        from_regex("a", max_states=0)
+    with pytest.raises(TypeError, match="max_states must be an int"):
+        from_regex("a", max_states="many")
+
+
+LONG_REPEATS = {  # pattern: which words a^n it holds, as a predicate on n
+    "a{2000}": lambda n: n == 2000,
+    "a{0,2000}": lambda n: n <= 2000,
+    "(a?){2000}": lambda n: n <= 2000,
+    "((a?){40}){40}": lambda n: n <= 1600,
+    "(a{3}){2,}": lambda n: n >= 6 and n % 3 == 0,
+    "(a+){0,2}": lambda n: True,
+}
+
+
+@pytest.mark.parametrize("pattern", sorted(LONG_REPEATS))
+def test_long_repeats_within_the_budget_still_work(pattern):
+    holds = LONG_REPEATS[pattern]
+    assert all(holds(n) == (re.fullmatch(pattern, "a" * n) is not None) for n in range(40))
+    g = from_regex(pattern)
+    for n in [*range(40), 1599, 1600, 1601, 1999, 2000, 2001]:
+        assert g.accepts("a" * n) == holds(n), n
