@@ -132,7 +132,6 @@ def test_random_grammar_files_cached_count_matches_brute_force(tmp_path_factory,
 @needs_extension
 @pytest.mark.parametrize("pattern", ["(ab)*c?", "[a-c]{2,3}|d+", "x(y|z)*x"])
 def test_regex_names_cached_count_matches_re(tmp_path, pattern):
-    pytest.importorskip("interegular")
     words = ["".join(w) for n in range(5) for w in itertools.product("abcdxyz", repeat=n)]
     path = tmp_path / "words.txt"
     path.write_text("\n".join(words) + "\n")
