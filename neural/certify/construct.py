@@ -35,8 +35,12 @@ __all__ = ["exact_verifier", "exact_state_dict"]
 GAIN = 40.0
 
 
-def exact_state_dict(g: Grammar, gain: float = GAIN) -> tuple[dict[str, np.ndarray], int, int]:
+def exact_state_dict(g: Grammar, gain: float = GAIN,
+                     layers: int = 1) -> tuple[dict[str, np.ndarray], int, int]:
     """The weights of the exact GRU for `g`: ``(state_dict, embedding, hidden)``.
+
+    With more than one layer, each layer after the first copies the one
+    below (``n = tanh(K·h)``, update gate shut), and the head reads the last.
 
     Examples
     --------
@@ -90,10 +94,19 @@ def exact_state_dict(g: Grammar, gain: float = GAIN) -> tuple[dict[str, np.ndarr
         "gru.bias_ih_l0": b_ih, "gru.bias_hh_l0": np.zeros(3 * hidden),
         "head.weight": head, "head.bias": head_b,
     }
+    for layer in range(1, layers):
+        copy_ih = np.zeros((3 * hidden, hidden))
+        copy_ih[cand:] = k * np.eye(hidden)
+        copy_b = np.zeros(3 * hidden)
+        copy_b[:hidden], copy_b[hidden:cand] = k, -k
+        state.update({f"gru.weight_ih_l{layer}": copy_ih,
+                      f"gru.weight_hh_l{layer}": np.zeros((3 * hidden, hidden)),
+                      f"gru.bias_ih_l{layer}": copy_b,
+                      f"gru.bias_hh_l{layer}": np.zeros(3 * hidden)})
     return {name: value.astype(np.float32) for name, value in state.items()}, embed, hidden
 
 
-def exact_verifier(g: Grammar, gain: float = GAIN, **info: Any) -> Any:
+def exact_verifier(g: Grammar, gain: float = GAIN, layers: int = 1, **info: Any) -> Any:
     """A CPU :class:`~neural.verifier.Verifier` whose GRU computes `g` exactly.
 
     Parameters
@@ -101,6 +114,8 @@ def exact_verifier(g: Grammar, gain: float = GAIN, **info: Any) -> Any:
     g : Grammar
     gain : float
         ``K``: every pre-activation is at least ``K/2`` from zero.
+    layers : int
+        GRU layers; those after the first copy the one below.
     **info
         Extra provenance for the verifier's ``info``.
     """
@@ -109,10 +124,10 @@ def exact_verifier(g: Grammar, gain: float = GAIN, **info: Any) -> Any:
     from neural.model import GRUClassifier, ModelConfig
     from neural.verifier import Verifier
 
-    state, embed, hidden = exact_state_dict(g, gain)
+    state, embed, hidden = exact_state_dict(g, gain, layers)
     vocab = Vocabulary.from_grammar(g)
     model = GRUClassifier(ModelConfig(vocab_size=vocab.size, embedding=embed, hidden=hidden,
-                                      update_bias=0.0))
+                                      layers=layers, update_bias=0.0))
     model.load_state_dict({name: torch.from_numpy(value) for name, value in state.items()})
     return Verifier(model, vocab, device="cpu", info={"grammar": grammar_info(g), **info},
                     precision="fp32")

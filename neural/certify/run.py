@@ -280,7 +280,8 @@ def _prove(run: _Run, verifier: Any, g: Grammar, dfa: tuple[np.ndarray, np.ndarr
     weights = GRUWeights.from_verifier(verifier)
     run.state_dict = {k: v.detach().cpu().float().numpy()
                       for k, v in verifier.model.state_dict().items()}
-    gap = _mismatch(verifier, weights, text, rng)
+    uncovered = _covered(verifier)
+    gap = 0.0 if uncovered else _mismatch(verifier, weights, text, rng)
     if gap > 1e-3:
         run.reasons.append(f"the verifier's answers differ from its GRU weights' by {gap:.3g}; "
                            "its network is not the plain embedding-GRU-linear model")
@@ -300,7 +301,6 @@ def _prove(run: _Run, verifier: Any, g: Grammar, dfa: tuple[np.ndarray, np.ndarr
     if why is not None:
         run.reasons.append(f"the independent checker refused the boxes: {why}")
         return False
-    uncovered = _covered(verifier)
     if uncovered is not None:
         run.reasons.append(uncovered)
         return False

@@ -183,8 +183,9 @@ def test_the_exact_network_computes_its_grammar_on_every_short_word(name):
     assert (exact_verifier(g).accepts_many(words) == g.accepts_many(words)).all()
 
 
-def test_a_saturated_network_is_proved_and_right_on_long_words(tmp_path):
-    v = exact_verifier(PARITY)
+@pytest.mark.parametrize("layers", [1, 2])
+def test_a_saturated_network_is_proved_and_right_on_long_words(layers, tmp_path):
+    v = exact_verifier(PARITY, layers=layers)
     cert = certify(v, PARITY, budget=20)
     assert cert.verdict == "proved", cert
     assert checker.check(cert.to_dict(), cert.weights, grammar_dfa=grammar_dfa(PARITY),
@@ -434,6 +435,15 @@ def test_the_command_line_exit_codes(proved_dir, tmp_path, capsys):
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     (exact / CERTIFICATE).write_text("{not json")
     assert main(["check-certificate", str(exact)]) == 2
+
+
+def test_check_certificate_runs_without_torch(proved_dir):
+    directory, _, _ = proved_dir
+    code = ("import sys\nfrom neural.cli import main\n"
+            f"print(main(['check-certificate', {str(directory)!r}]), 'torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines()[-1] == "0 False"
 
 
 @pytest.mark.slow
