@@ -11,6 +11,7 @@ wrong, confirmed by running it) or ``"undecided"`` within the budget.
 The modules, one idea each:
 
 - :mod:`~neural.extract.lstar`: the observation table;
+- :mod:`~neural.extract.sampling`: the long words checked after the search;
 - :mod:`~neural.extract.result`: :class:`Extraction`;
 - :mod:`~neural.extract.run`: :func:`extract`.
 

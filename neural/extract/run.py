@@ -12,20 +12,19 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import time
 from typing import Any
 
 import numpy as np
 
-from grammar import EmptyLanguageError, Grammar, GrammarError
+from grammar import Grammar, GrammarError
 from grammar.checks import check_count
 from grammar.io import load
-from grammar.seeds import as_generator
 from neural.device import cpu_threads
 from neural.extract.lstar import Table
 from neural.extract.result import Extraction
+from neural.extract.sampling import check_long
 from neural.search import Finding, SearchReport, search
 from neural.search.run import affordable_length, check_max_length
 
@@ -180,27 +179,26 @@ def extract(
             proven = _all_shorter_checked(report, counterexample.length)
             longest = len(wrong)
         elif not reason:
-            left = max(deadline - time.perf_counter(), 0.5)
+            began = time.perf_counter()
+            searched = began + max(deadline - began, 0.5) * _SEARCH_SHARE  # the search's end
             cap = max_length if max_length is not None else _train_max(verifier)
-            length = affordable_length(verifier, g, budget=left * _SEARCH_SHARE, cap=cap,
+            length = affordable_length(verifier, g, budget=searched - began, cap=cap,
                                        device=device, threads=threads)
-            report = search(verifier, g, max_length=length, budget=left * _SEARCH_SHARE,
-                            device=device, threads=threads, progress=progress, keep=1)
+            report = search(verifier, g, max_length=length,
+                            budget=max(searched - time.perf_counter(), 0.5), device=device,
+                            threads=threads, progress=progress, keep=1)
             longest = length
             if report.disagreements:
                 counterexample = report.disagreements[0]
                 proven = _all_shorter_checked(report, counterexample.length)
             elif n_long and time.perf_counter() < deadline:
-                lo, hi = length + 1, max(2 * length, length + 1)
-                words = _long_words(g, verifier.alphabet, n_long, lo, hi, seed, single)
-                p = np.asarray(verifier.predict(words), dtype=np.float32)
-                truth = g.accepts_many(words)
-                bad = np.flatnonzero((p > 0.5) != truth)
-                sampled, sampled_lengths = len(words), (lo, hi)
-                longest = max(longest, max((len(g.symbols_of(w)) for w in words), default=0))
-                if len(bad):
-                    shortest = min(bad, key=lambda i: (len(g.symbols_of(words[i])), str(words[i])))
-                    counterexample = _finding(verifier, g, words[shortest])
+                lengths = (length + 1, max(2 * length, length + 1))
+                long = check_long(ask, g, verifier.alphabet, n=n_long, lengths=lengths,
+                                  seed=seed, deadline=deadline)
+                sampled, sampled_lengths = long.checked, lengths if long.checked else None
+                longest = max(longest, long.longest)
+                if long.wrong is not None:
+                    counterexample = _finding(verifier, g, text(long.wrong))
         finished = time.perf_counter()
 
         if counterexample is not None:
@@ -273,24 +271,6 @@ def _finding(verifier: Any, g: Grammar, word: Any) -> Finding:
     return Finding(word=word if isinstance(word, str) else list(word),
                    length=len(g.symbols_of(word)), kind=kind, member=member, probability=p,
                    confirmed=(p > 0.5) != member, explanation=str(g.explain(word)))
-
-
-def _long_words(g: Grammar, alphabet: tuple[str, ...], n: int, lo: int, hi: int, seed: int,
-                single: bool) -> list[Any]:
-    """The distinct words among `n` drawn of lengths lo..hi: members, near misses and uniform
-    random words (a small language repeats its few words)."""
-    rng = as_generator(seed)
-    third = max(1, n // 3)
-    words: list[Any] = []
-    with contextlib.suppress(EmptyLanguageError):  # no member of those lengths
-        words += g.sample_uniform(third, length=(lo, hi), seed=rng)
-    with contextlib.suppress(GrammarError):  # no near miss of those lengths
-        words += list(g.near_misses(third, length=(lo, hi), seed=rng).words)
-    lengths = rng.integers(lo, hi + 1, size=n - len(words))
-    for length in lengths:
-        symbols = [alphabet[j] for j in rng.integers(0, len(alphabet), size=int(length))]
-        words.append("".join(symbols) if single else tuple(symbols))
-    return list(dict.fromkeys(words))
 
 
 def recorded_grammar(verifier: Any) -> Grammar:

@@ -161,14 +161,24 @@ def test_bad_arguments():
 
 def test_cli_extract_writes_the_automaton_and_says_equivalent(tomita4_verifier, tmp_path,
                                                               capsys):
-    _, out = tomita4_verifier
+    v, out = tomita4_verifier
+    g = library.tomita(4)
     dot = tmp_path / "extracted.dot"
-    assert main(["extract", str(out), "--dot", str(dot), "--budget", "5", "--quiet"]) == 0
+    status = main(["extract", str(out), "--dot", str(dot), "--budget", "5", "--quiet"])
     printed = capsys.readouterr().out
-    assert "verdict: equivalent" in printed and str(dot) in printed
-    assert Grammar.from_dot(dot.read_text()) == library.tomita(4)
-    assert main(["extract", str(out), "--budget", "5", "--quiet", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["verdict"] == "equivalent"
+    assert str(dot) in printed
+    assert Grammar.from_dot(dot.read_text()) == g
+    status_json = main(["extract", str(out), "--budget", "5", "--quiet", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    # Every word up to the training length agrees; among the 3,000 long words drawn, this
+    # network (wrong on a few random words of length 28 and more) may meet one it gets wrong.
+    said = next(line for line in printed.splitlines() if line.startswith("verdict: "))
+    for code, verdict in ((status, said.split(": ")[1]),
+                          (status_json, data["verdict"])):
+        assert (code, verdict) in ((0, "equivalent"), (1, "counterexample"))
+    if data["verdict"] == "counterexample":
+        word = data["counterexample"]["word"]
+        assert len(word) > 16 and bool(v.predict([word])[0] > 0.5) != g.accepts(word)
 
 
 def test_cli_search_exit_status_and_json(tomita4_verifier, capsys):

@@ -16,6 +16,7 @@ from grammar import Grammar, GrammarError, library, random_grammar
 from grammar.commandline import MAX_LENGTH
 from neural.cli import main
 from neural.extract import extract
+from neural.extract.sampling import check_long
 from neural.search import search
 from neural.search.counts import COUNT_CAP
 from neural.search.planted import PlantedVerifier
@@ -180,3 +181,31 @@ def test_an_extraction_counts_each_word_it_checked_once():
     assert (lo, hi) == (11, 20)
     assert ex.sampled == hi - lo + 1
     assert ex.words_checked == len({"a" * n for n in range(hi + 1)}) == 21
+
+
+# -- item 15: an extraction holds its budget at long lengths -----------------------------------
+
+
+def test_long_word_rounds_stop_when_the_last_pace_says_the_next_would_overrun(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: now[0])
+    g = library.tomita(1)
+
+    def ask(words):  # the network takes one (fake) second per word
+        now[0] += len(words)
+        return g.accepts_many(words)
+
+    long = check_long(ask, g, ("0", "1"), n=3000, lengths=(40, 80), seed=0, deadline=20.0)
+    # Rounds of 3 and 12 words end at 15 s; at 1 s a word, 48 more would end past 20 s.
+    assert (long.checked, long.stopped, long.wrong) == (15, True, None)
+    assert 40 <= long.longest <= 80
+    none = check_long(ask, g, ("0", "1"), n=3000, lengths=(40, 80), seed=0, deadline=now[0])
+    assert (none.checked, none.stopped) == (0, True)
+
+
+def test_a_long_extraction_holds_its_budget():
+    g = library.tomita(1)
+    started = time.perf_counter()
+    ex = extract(PlantedVerifier(g), g, budget=1.0, max_length=3000, progress=False)
+    assert time.perf_counter() - started < 1.0 + 5.0  # it took 70.8 s at budget 5
+    assert ex.verdict == "equivalent" and ex.search.max_length <= 3000
