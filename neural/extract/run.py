@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from grammar import Grammar, GrammarError
+from grammar import EmptyLanguageError, Grammar, GrammarError
 from grammar.checks import check_count
 from grammar.io import load
 from neural.device import cpu_threads
@@ -267,10 +267,18 @@ def _all_shorter_checked(report: SearchReport, length: int) -> bool:
 def _finding(verifier: Any, g: Grammar, word: Any) -> Finding:
     p = float(np.asarray(verifier.predict([word]), dtype=np.float32)[0])
     member = g.accepts(word)
-    kind = "member" if member else ("near_miss" if g.distance(word) == 1 else "other")
+    kind = "member" if member else ("near_miss" if _near(g, word) else "other")
     return Finding(word=word if isinstance(word, str) else list(word),
                    length=len(g.symbols_of(word)), kind=kind, member=member, probability=p,
                    confirmed=(p > 0.5) != member, explanation=str(g.explain(word)))
+
+
+def _near(g: Grammar, word: Any) -> bool:
+    """Whether a non-member is one edit from a member (never, for the empty language)."""
+    try:
+        return g.distance(word) == 1
+    except EmptyLanguageError:
+        return False
 
 
 def recorded_grammar(verifier: Any) -> Grammar:

@@ -209,3 +209,19 @@ def test_a_long_extraction_holds_its_budget():
     ex = extract(PlantedVerifier(g), g, budget=1.0, max_length=3000, progress=False)
     assert time.perf_counter() - started < 1.0 + 5.0  # it took 70.8 s at budget 5
     assert ex.verdict == "equivalent" and ex.search.max_length <= 3000
+
+
+# -- item 13: the empty language ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("planted", ["", "00000"])
+def test_an_extraction_against_the_empty_language_names_its_counterexample(planted):
+    g = Grammar.from_edges([(0, 0, "0"), (0, 0, "1")], start=0, accepting=[], empty=True,
+                           name="empty")
+    ex = extract(PlantedVerifier(g, [planted]), g, budget=3, max_length=3, progress=False)
+    assert ex.verdict == "counterexample"
+    c = ex.counterexample
+    assert (c.word, c.member, c.kind, c.confirmed) == (planted, False, "other", True)
+    # search on the same pair: the empty language has no near misses either
+    report = search(PlantedVerifier(g, [planted]), g, max_length=5, progress=False)
+    assert [(d.word, d.kind) for d in report.disagreements] == [(planted, "other")]
