@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+import warnings
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from neural.data import Vocabulary
     from neural.device import resolve_device
     from neural.extract import Extraction, extract
-    from neural.model import GRUClassifier, ModelConfig
+    from neural.model import ModelConfig, RecurrentClassifier
     from neural.search import SearchReport, search
     from neural.train import DivergenceError, train
     from neural.verifier import Predictions, Verifier
@@ -44,9 +45,9 @@ __all__ = [
     "Disagreement",
     "DivergenceError",
     "Extraction",
-    "GRUClassifier",
     "ModelConfig",
     "Predictions",
+    "RecurrentClassifier",
     "Report",
     "SearchReport",
     "SetScore",
@@ -77,8 +78,8 @@ _HOMES = {
     "extract": "neural.extract",
     "SearchReport": "neural.search",
     "search": "neural.search",
-    "GRUClassifier": "neural.model",
     "ModelConfig": "neural.model",
+    "RecurrentClassifier": "neural.model",
     "DivergenceError": "neural.train",
     "train": "neural.train",
     "Predictions": "neural.verifier",
@@ -86,7 +87,16 @@ _HOMES = {
 }
 
 
+# Old spellings, still served with a DeprecationWarning: old name -> public name.
+_DEPRECATED = {"GRUClassifier": "RecurrentClassifier"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        new = _DEPRECATED[name]
+        warnings.warn(f"neural.{name} is deprecated; use neural.{new} (the same class)",
+                      DeprecationWarning, stacklevel=2)
+        return __getattr__(new)
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'neural' has no attribute {name!r}")

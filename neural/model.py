@@ -1,30 +1,33 @@
 """The recurrent membership model: a pure ``nn.Module`` built from a dataclass config.
 
-Embedding -> GRU (or LSTM) -> Linear. After every time step the head gives the logit
-that the prefix read so far is a member, and for each symbol the logit that
-it may come next (that some member continues the prefix with it). Training
-can supervise every prefix with the exact automaton's answers; the verifier
-reads only the membership logit after the last symbol, and the next-symbol
-task (:mod:`neural.nextsym`) reads them all. The file does no I/O:
+Embedding -> recurrent cell (a GRU or an LSTM, see :mod:`neural.cells`) ->
+Linear. After every time step the head gives the logit that the prefix read
+so far is a member, and for each symbol the logit that it may come next
+(that some member continues the prefix with it). Training can supervise
+every prefix with the exact automaton's answers; the verifier reads only the
+membership logit after the last symbol, and the next-symbol task
+(:mod:`neural.nextsym`) reads them all. The file does no I/O:
 checkpoints store :class:`ModelConfig`, cell included, as JSON next to the
-weights.
+weights. :class:`RecurrentClassifier` was called ``GRUClassifier`` before it
+built LSTMs too; that name still works, with a :class:`DeprecationWarning`.
 
 Examples
 --------
 >>> import torch
->>> model = GRUClassifier(ModelConfig(vocab_size=4, embedding=4, hidden=8))
+>>> model = RecurrentClassifier(ModelConfig(vocab_size=4, embedding=4, hidden=8))
 >>> ids = torch.tensor([[1, 3, 2], [1, 2, 0]])      # BOS, symbols, PAD
 >>> model(ids, torch.tensor([3, 2])).shape
 torch.Size([2])
 >>> model.prefix_logits(ids).shape
 torch.Size([2, 3, 3])
->>> lstm = GRUClassifier(ModelConfig(vocab_size=4, embedding=4, hidden=8, cell="lstm"))
+>>> lstm = RecurrentClassifier(ModelConfig(vocab_size=4, embedding=4, hidden=8, cell="lstm"))
 >>> lstm.rnn
 LSTM(4, 8, batch_first=True)
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,15 +35,14 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-__all__ = ["ModelConfig", "GRUClassifier", "CELLS"]
+from neural.cells import CELLS, get_cell
 
-#: The recurrent cells a model can be built with.
-CELLS = ("gru", "lstm")
+__all__ = ["ModelConfig", "RecurrentClassifier", "CELLS"]
 
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Shape of a :class:`GRUClassifier`.
+    """Shape of a :class:`RecurrentClassifier`.
 
     Parameters
     ----------
@@ -50,7 +52,7 @@ class ModelConfig:
     embedding : int
         Embedding width.
     hidden : int
-        GRU hidden size.
+        Hidden size of the recurrent cell.
     layers : int
         Stacked recurrent layers.
     dropout : float
@@ -63,9 +65,10 @@ class ModelConfig:
         others follow the input (a "chrono"-style init). It makes long-range
         dependencies, such as embedded Reber's wrapper letter, far quicker
         to learn.
-    cell : {"gru", "lstm"}
-        The recurrent cell. An LSTM of the same hidden size has a third more
-        weights than the GRU (four gates to three).
+    cell : str
+        The recurrent cell, one of :data:`~neural.cells.CELLS`. An LSTM of
+        the same hidden size has a third more weights than the GRU (four
+        gates to three).
 
     Examples
     --------
@@ -109,12 +112,14 @@ class ModelConfig:
                              f"got {self.cell!r}")
 
 
-class GRUClassifier(nn.Module):
-    """Embedding -> GRU (or LSTM) -> Linear: membership and next-symbol logits per prefix.
+class RecurrentClassifier(nn.Module):
+    """Embedding -> recurrent cell -> Linear: membership and next-symbol logits per prefix.
 
-    The recurrent module is ``self.gru`` for the GRU cell and ``self.lstm``
-    for the LSTM (so that the weights' names in a checkpoint say which);
-    :attr:`rnn` is whichever it is.
+    The recurrent module, the cell's torch module (see :mod:`neural.cells`),
+    is kept under the cell's name: ``self.gru`` for the GRU cell and
+    ``self.lstm`` for the LSTM (so that the weights' names in a checkpoint
+    say which); :attr:`rnn` is whichever it is. ``GRUClassifier`` is an old
+    name of this class, kept (with a :class:`DeprecationWarning`) for old code.
 
     Parameters
     ----------
@@ -123,10 +128,11 @@ class GRUClassifier(nn.Module):
 
     Examples
     --------
-    >>> model = GRUClassifier(ModelConfig(vocab_size=5, hidden=4))
+    >>> model = RecurrentClassifier(ModelConfig(vocab_size=5, hidden=4))
     >>> sum(p.numel() for p in model.parameters())
     228
-    >>> sum(p.numel() for p in GRUClassifier(ModelConfig(5, hidden=4, cell="lstm")).parameters())
+    >>> lstm = RecurrentClassifier(ModelConfig(5, hidden=4, cell="lstm"))
+    >>> sum(p.numel() for p in lstm.parameters())
     284
     """
 
@@ -134,8 +140,8 @@ class GRUClassifier(nn.Module):
         super().__init__()
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.embedding, padding_idx=0)
-        kind = nn.GRU if config.cell == "gru" else nn.LSTM
-        rnn = kind(
+        cell = get_cell(config.cell)
+        rnn = cell.module_type()(
             config.embedding,
             config.hidden,
             num_layers=config.layers,
@@ -148,13 +154,13 @@ class GRUClassifier(nn.Module):
         h = config.hidden
         with torch.no_grad():
             for layer in range(config.layers):
-                # The GRU's bias_hh holds the reset, update and candidate gates; the LSTM's the
-                # input, forget, cell and output gates: the second block keeps the state in both.
+                # bias_hh holds the cell's gate blocks; raise the one that keeps the state.
                 bias = getattr(rnn, f"bias_hh_l{layer}")
-                bias[h : 2 * h] += torch.linspace(0.0, config.update_bias, h)
+                bias[cell.keeper * h : (cell.keeper + 1) * h] += torch.linspace(
+                    0.0, config.update_bias, h)
 
     @property
-    def rnn(self) -> nn.GRU | nn.LSTM:
+    def rnn(self) -> nn.RNNBase:
         """The recurrent module (``self.gru`` or ``self.lstm``)."""
         return getattr(self, self.config.cell)
 
@@ -216,7 +222,7 @@ class GRUClassifier(nn.Module):
 
         Examples
         --------
-        >>> model = GRUClassifier(ModelConfig(vocab_size=4, hidden=4, cell="lstm")).eval()
+        >>> model = RecurrentClassifier(ModelConfig(vocab_size=4, hidden=4, cell="lstm")).eval()
         >>> ids = torch.tensor([[1, 3, 2]])
         >>> logits, state = model.step(ids[:, 0])
         >>> for t in (1, 2):
@@ -226,3 +232,12 @@ class GRUClassifier(nn.Module):
         """
         out, state = self.rnn(self.embed(ids)[:, None, :], state)  # (B, 1, H)
         return self.head(out[:, 0]), state
+
+
+def __getattr__(name: str) -> Any:
+    # Old spellings of public names: they still work, and say what to use instead.
+    if name == "GRUClassifier":
+        warnings.warn("neural.model.GRUClassifier is deprecated; use RecurrentClassifier "
+                      "(the same class)", DeprecationWarning, stacklevel=2)
+        return RecurrentClassifier
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

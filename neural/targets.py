@@ -44,7 +44,7 @@ import torch.nn.functional as F
 from grammar import Grammar, datasets
 from neural.config import TrainConfig
 from neural.data import Encoded, Vocabulary
-from neural.model import GRUClassifier
+from neural.model import RecurrentClassifier
 
 __all__ = [
     "training_splits",
@@ -159,7 +159,7 @@ def training_tensors(g: Grammar, vocab: Vocabulary, words: list, labels: Any) ->
 
 
 def batch_loss(
-    model: GRUClassifier, batch: dict[str, torch.Tensor], prefix_weight: float
+    model: RecurrentClassifier, batch: dict[str, torch.Tensor], prefix_weight: float
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Loss and whole-word logits of one batch.
 
@@ -177,7 +177,7 @@ def batch_loss(
     >>> batch = {"ids": t.ids, "lengths": torch.from_numpy(t.lengths), "steps": t.steps,
     ...          "labels": t.labels, "prefix": t.prefix}
     >>> _ = torch.manual_seed(0)
-    >>> loss, logits = batch_loss(GRUClassifier(ModelConfig(vocab_size=4)), batch, 100.0)
+    >>> loss, logits = batch_loss(RecurrentClassifier(ModelConfig(vocab_size=4)), batch, 100.0)
     >>> loss.shape, logits.shape
     (torch.Size([]), torch.Size([2]))
     """
@@ -211,7 +211,7 @@ def solved_rows(
     Parameters
     ----------
     logits : torch.Tensor
-        ``(B, T, 1 + S)`` from :meth:`~neural.model.GRUClassifier.prefix_logits`.
+        ``(B, T, 1 + S)`` from :meth:`~neural.model.RecurrentClassifier.prefix_logits`.
     targets : torch.Tensor
         ``(B, T, 1 + S)`` per-prefix targets (:attr:`TrainingTensors.prefix`).
     steps : torch.Tensor
@@ -230,7 +230,7 @@ def solved_rows(
 
 
 def next_symbol_loss(
-    model: GRUClassifier, batch: dict[str, torch.Tensor]
+    model: RecurrentClassifier, batch: dict[str, torch.Tensor]
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Loss of one batch for the next-symbol task, and which rows it solved.
 
@@ -247,7 +247,7 @@ def next_symbol_loss(
     >>> t = training_tensors(g, Vocabulary.from_grammar(g), ["11", "1"], [True, False])
     >>> batch = {"ids": t.ids, "steps": t.steps, "prefix": t.prefix}
     >>> _ = torch.manual_seed(0)
-    >>> loss, solved = next_symbol_loss(GRUClassifier(ModelConfig(vocab_size=4)), batch)
+    >>> loss, solved = next_symbol_loss(RecurrentClassifier(ModelConfig(vocab_size=4)), batch)
     >>> loss.shape, solved.dtype
     (torch.Size([]), torch.bool)
     """

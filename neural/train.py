@@ -44,7 +44,7 @@ from neural.checkpoint import grammar_info, load_resume, save_epoch
 from neural.config import TrainConfig, with_overrides
 from neural.data import Vocabulary, bucket_batches
 from neural.device import autocast, cpu_threads, resolve_device, resolve_precision, to_device
-from neural.model import GRUClassifier
+from neural.model import RecurrentClassifier
 from neural.stopping import accuracy, measure, stop_reason
 from neural.stream import streamed_tensors
 from neural.targets import (
@@ -198,7 +198,7 @@ def _run(
     data_seconds = time.perf_counter() - started
 
     torch.manual_seed(config.seed)
-    model = GRUClassifier(config.model_config(vocab.size)).to(dev)
+    model = RecurrentClassifier(config.model_config(vocab.size)).to(dev)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
@@ -313,7 +313,7 @@ def _batch(data: TrainingTensors, index: np.ndarray, rows: torch.Tensor) -> dict
 
 
 def _loss(
-    model: GRUClassifier, batch: dict[str, Any], config: TrainConfig
+    model: RecurrentClassifier, batch: dict[str, Any], config: TrainConfig
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The batch's loss, and how many of its words it got right (on the device)."""
     if config.task == "next_symbols":
@@ -323,7 +323,7 @@ def _loss(
     return loss, ((logits > 0) == (batch["labels"] > 0.5)).sum()
 
 
-def _probe(model: GRUClassifier, data: TrainingTensors, config: TrainConfig) -> None:
+def _probe(model: RecurrentClassifier, data: TrainingTensors, config: TrainConfig) -> None:
     """Forward and backward on the first batch, leaving weights, grads and RNG as they were."""
     index = np.arange(min(config.batch_size, len(data.lengths)))
     rows = to_device(torch.from_numpy(index), data.ids.device)
@@ -335,7 +335,7 @@ def _probe(model: GRUClassifier, data: TrainingTensors, config: TrainConfig) -> 
 
 
 def _epoch(
-    model: GRUClassifier, optimizer: torch.optim.Optimizer, data: TrainingTensors,
+    model: RecurrentClassifier, optimizer: torch.optim.Optimizer, data: TrainingTensors,
     config: TrainConfig,
     epoch: int, step: int, bar: Any, precision: str, forward: Any = None,
     sharded: bool = True,

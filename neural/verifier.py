@@ -1,6 +1,6 @@
 """The :class:`Verifier`: a trained network that answers membership questions.
 
-It wraps a :class:`~neural.model.GRUClassifier` (GRU or LSTM) with its
+It wraps a :class:`~neural.model.RecurrentClassifier` (GRU or LSTM) with its
 vocabulary and the record of how it was made. Questions are batched,
 bucketed by length and packed, on the verifier's device (bf16 autocast on a
 CUDA GPU with bf16, unless the recurrent kernel refuses it: then one
@@ -48,7 +48,7 @@ from neural.device import (
     resolve_precision,
     to_device,
 )
-from neural.model import GRUClassifier, ModelConfig
+from neural.model import ModelConfig, RecurrentClassifier
 
 __all__ = ["Verifier", "Predictions"]
 
@@ -87,7 +87,7 @@ class Verifier:
 
     Parameters
     ----------
-    model : GRUClassifier
+    model : RecurrentClassifier
         The network (moved to `device`, put in eval mode).
     vocab : Vocabulary
         The ids the network was trained with.
@@ -116,7 +116,7 @@ class Verifier:
 
     def __init__(
         self,
-        model: GRUClassifier,
+        model: RecurrentClassifier,
         vocab: Vocabulary,
         *,
         device: str | torch.device = "auto",
@@ -124,8 +124,8 @@ class Verifier:
         precision: str = "auto",
         threads: int | None = None,
     ) -> None:
-        if not isinstance(model, GRUClassifier):
-            raise TypeError(f"model must be a GRUClassifier, not {type(model).__name__}")
+        if not isinstance(model, RecurrentClassifier):
+            raise TypeError(f"model must be a RecurrentClassifier, not {type(model).__name__}")
         if model.config.vocab_size != vocab.size:
             raise ValueError(
                 f"model has {model.config.vocab_size} embedding rows but the vocabulary "
@@ -156,7 +156,7 @@ class Verifier:
         """
         vocab = Vocabulary.from_grammar(g)
         torch.manual_seed(seed)
-        model = GRUClassifier(config or ModelConfig(vocab_size=vocab.size))
+        model = RecurrentClassifier(config or ModelConfig(vocab_size=vocab.size))
         return cls(model, vocab, device=device, info={"grammar": grammar_info(g)})
 
     # -- provenance ------------------------------------------------------------
@@ -359,7 +359,7 @@ class Verifier:
         try:
             model_config = ModelConfig(**config["model"])
             vocab = Vocabulary(tuple(config["alphabet"]), bool(config["single_char"]))
-            model = GRUClassifier(model_config)
+            model = RecurrentClassifier(model_config)
             model.load_state_dict(state)
             info = {k: config[k] for k in ("grammar", "train_config", "metrics", "history")
                     if k in config}
