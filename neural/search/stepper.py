@@ -2,8 +2,9 @@
 
 A :class:`Stepper` holds the network's state after a batch of prefixes and
 extends them by one symbol each. :func:`stepper_for` builds one from a
-verifier's model: the embedding, the recurrent layers (``nn.GRU`` or
-``nn.LSTM``) and the head, run cell by cell with explicit hidden states.
+verifier's model: the embedding, the recurrent layers (the torch module of
+a cell of :mod:`neural.cells`, ``nn.GRU`` or ``nn.LSTM``) and the head, run
+step by step with explicit states through the cell's step function.
 Two facts make a trie step cheap:
 
 - the first layer's input part depends only on the symbol, so it is one
@@ -33,14 +34,18 @@ True
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Protocol
 
 import torch
 from torch import nn
 
+from neural.cells import cell_of
+
 __all__ = ["Stepper", "RNNStepper", "stepper_for"]
 
-# A batch of network states: one tensor, or a tuple of them (an LSTM's h and c).
+# A batch of network states, whatever the stepper makes of them (for RNNStepper, the tuple
+# of the cell's state tensors, each (layers, batch, hidden): the GRU's h, the LSTM's h and c).
 State = Any
 
 
@@ -79,19 +84,26 @@ def _only(model: nn.Module, kind: type, what: str) -> Any:
 
 
 class RNNStepper:
-    """Step a verifier's embedding -> GRU/LSTM -> head network one symbol at a time.
+    """Step a verifier's embedding -> recurrent cell -> head network one symbol at a time.
 
     Parameters
     ----------
     model : torch.nn.Module
         Holds one ``nn.Embedding`` (ids: PAD 0, BOS 1, symbol ``j`` at
-        ``j + 2``), one ``nn.GRU`` or ``nn.LSTM`` (batch first, one
-        direction) and a linear ``head`` whose column 0 is the membership
-        logit.
+        ``j + 2``), one recurrent layer, the torch module of a cell of
+        :mod:`neural.cells` (``nn.GRU`` or ``nn.LSTM``; batch first, one
+        direction, no projection) and a linear ``head`` whose column 0 is
+        the membership logit.
     n_symbols : int
         Size of the alphabet.
     device : torch.device
         Where to run; the weights are copied there in float32.
+
+    Attributes
+    ----------
+    cell : neural.cells.Cell
+        The registry entry of the model's cell, whose step function runs
+        each layer.
 
     Raises
     ------
@@ -104,8 +116,8 @@ class RNNStepper:
     >>> from neural.verifier import Verifier
     >>> v = Verifier.untrained(library.reber(), seed=0)
     >>> s = RNNStepper(v.model, 7, torch.device("cpu"))
-    >>> s.logits(s.start()).shape
-    torch.Size([1])
+    >>> s.logits(s.start()).shape, s.cell.name
+    (torch.Size([1]), 'gru')
     """
 
     def __init__(self, model: nn.Module, n_symbols: int, device: torch.device) -> None:
@@ -114,12 +126,13 @@ class RNNStepper:
         head = getattr(model, "head", None)
         if not isinstance(head, nn.Linear):
             raise TypeError("the model must have a linear `head`")
-        if not isinstance(rnn, (nn.GRU, nn.LSTM)) or rnn.bidirectional or not rnn.batch_first:
-            raise TypeError("the recurrent layer must be a one-way, batch-first nn.GRU or nn.LSTM")
-        if isinstance(rnn, nn.LSTM) and rnn.proj_size:
-            raise TypeError("LSTMs with projections are not supported")
+        self.cell = cell_of(rnn)  # a TypeError for a module of no registered cell
+        if rnn.bidirectional or not rnn.batch_first:
+            raise TypeError("the recurrent layer must be a one-way, batch-first "
+                            f"nn.{self.cell.module}")
+        if rnn.proj_size:
+            raise TypeError("recurrent layers with projections are not supported")
         self.device = device
-        self.lstm = isinstance(rnn, nn.LSTM)
         self.layers = rnn.num_layers
         self.hidden = rnn.hidden_size
         with torch.no_grad():
@@ -137,37 +150,40 @@ class RNNStepper:
             self._head_b = (head.bias.detach()[0].to(device=device, dtype=torch.float32)
                             if head.bias is not None else torch.zeros((), device=device))
 
-    def _zeros(self) -> State:
-        h = torch.zeros(self.layers, 1, self.hidden, device=self.device)
-        return (h, torch.zeros_like(h)) if self.lstm else h
+    @property
+    def lstm(self) -> bool:
+        """Whether the cell is the LSTM (deprecated: read :attr:`cell`)."""
+        warnings.warn("RNNStepper.lstm is deprecated; read RNNStepper.cell, the model's "
+                      "neural.cells.Cell", DeprecationWarning, stacklevel=2)
+        return self.cell.name == "lstm"
 
     def start(self) -> State:
         """The state after BOS."""
         with torch.inference_mode():
+            zeros = tuple(torch.zeros(shape, device=self.device)
+                          for shape in self.cell.state_shape(self.layers, 1, self.hidden))
             bos = torch.zeros(1, dtype=torch.long, device=self.device)
-            return self._advance(self._zeros(), bos, bos)
+            return self._advance(zeros, bos, bos)
 
     def step(self, state: State, lo: int, hi: int, parents: torch.Tensor | None,
              symbols: torch.Tensor | None) -> State:
         """Children of rows ``lo:hi`` of `state` (see :class:`Stepper`)."""
         with torch.inference_mode():
-            block = tuple(s[:, lo:hi] for s in state) if self.lstm else state[:, lo:hi]
+            block = tuple(s[:, lo:hi] for s in state)
             return self._advance(block, parents, None if symbols is None else symbols + 1)
 
     def _advance(self, state: State, parents: torch.Tensor | None,
                  rows: torch.Tensor | None) -> State:
         """One step of every layer; `rows` index the first-layer table (0 is BOS)."""
-        h_all, c_all = state if self.lstm else (state, None)
-        batch = h_all.shape[1]
+        batch = state[0].shape[1]
         fan = len(self._first) - 1  # children per parent when every symbol is read
-        new_h: list[torch.Tensor] = []
-        new_c: list[torch.Tensor] = []
+        step = self.cell.step
+        layers: list[tuple[torch.Tensor, ...]] = []  # each layer's new state tensors
         for k in range(self.layers):
             # The hidden part once per parent, then shared by its children.
-            hidden = _affine(h_all[k], self._w_hh[k], self._b_hh[k])
-            h, c = h_all[k], (c_all[k] if self.lstm else None)
+            hidden = _affine(state[0][k], self._w_hh[k], self._b_hh[k])
             if k:
-                x = _affine(new_h[-1], self._w_ih[k], self._b_ih[k])
+                x = _affine(layers[-1][0], self._w_ih[k], self._b_ih[k])
             elif rows is None:
                 x = self._first[1:]
             else:
@@ -175,44 +191,20 @@ class RNNStepper:
             if rows is None:
                 # Every row reads every symbol: broadcast (parent, symbol), no gathers.
                 x = x.unsqueeze(0) if not k else x.view(batch, fan, -1)
-                hidden, h = hidden.unsqueeze(1), h.unsqueeze(1)
-                c = c.unsqueeze(1) if c is not None else None
+                hidden = hidden.unsqueeze(1)
+                new = step(x, hidden, tuple(s[k].unsqueeze(1) for s in state))
+                new = tuple(s.reshape(batch * fan, -1) for s in new)
             else:
-                hidden, h = hidden[parents], h[parents]
-                c = c[parents] if c is not None else None
-            h, c = self._cell(x, hidden, h, c)
-            if rows is None:
-                h = h.reshape(batch * fan, -1)
-                c = c.reshape(batch * fan, -1) if c is not None else None
-            new_h.append(h)
-            if c is not None:
-                new_c.append(c)
-        h_out = new_h[0].unsqueeze(0) if len(new_h) == 1 else torch.stack(new_h)
-        if self.lstm:
-            c_out = new_c[0].unsqueeze(0) if len(new_c) == 1 else torch.stack(new_c)
-            return h_out, c_out
-        return h_out
-
-    def _cell(self, x: torch.Tensor, hidden: torch.Tensor, h: torch.Tensor,
-              c: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor | None]:
-        size = self.hidden
-        if self.lstm:
-            gates = x + hidden
-            ifo = torch.sigmoid(torch.cat([gates[..., : 2 * size], gates[..., 3 * size :]], -1))
-            c = ifo[..., size : 2 * size] * c + ifo[..., :size] * torch.tanh(
-                gates[..., 2 * size : 3 * size])
-            return ifo[..., 2 * size :] * torch.tanh(c), c
-        # GRU, as torch computes it: r and z from one sigmoid, n = tanh(x_n + r * h_n),
-        # h' = n + z * (h - n).
-        rz = torch.sigmoid(x[..., : 2 * size] + hidden[..., : 2 * size])
-        n = torch.tanh(torch.addcmul(x[..., 2 * size :], rz[..., :size], hidden[..., 2 * size :]))
-        return torch.lerp(n, h, rz[..., size:]), None
+                new = step(x, hidden[parents], tuple(s[k][parents] for s in state))
+            layers.append(new)
+        if len(layers) == 1:
+            return tuple(s.unsqueeze(0) for s in layers[0])
+        return tuple(torch.stack(part) for part in zip(*layers, strict=True))
 
     def logits(self, state: State) -> torch.Tensor:
         """Membership logit of each row."""
-        h = state[0] if self.lstm else state
         with torch.inference_mode():
-            return h[-1] @ self._head_w + self._head_b
+            return state[0][-1] @ self._head_w + self._head_b
 
 
 def _affine(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
