@@ -176,7 +176,7 @@ def extract(
             order = {s: j for j, s in enumerate(verifier.alphabet)}
             counterexample = min(candidates, key=lambda f: (
                 f.length, [order[s] for s in g.symbols_of(f.word)]))
-            proven = _all_shorter_checked(report, counterexample.length)
+            proven = report.checked_below(counterexample.length)
             longest = len(wrong)
         elif not reason:
             began = time.perf_counter()
@@ -190,7 +190,7 @@ def extract(
             longest = length
             if report.disagreements:
                 counterexample = report.disagreements[0]
-                proven = _all_shorter_checked(report, counterexample.length)
+                proven = report.shortest_proven
             elif n_long and time.perf_counter() < deadline:
                 lengths = (length + 1, max(2 * length, length + 1))
                 long = check_long(ask, g, verifier.alphabet, n=n_long, lengths=lengths,
@@ -256,12 +256,6 @@ def _train_max(verifier: Any) -> int:
         return int(lengths[1])
     except (TypeError, ValueError, IndexError):
         return 30
-
-
-def _all_shorter_checked(report: SearchReport, length: int) -> bool:
-    """Whether the search checked every word shorter than `length`."""
-    return (report.exhaustive_length >= length - 1
-            and min(report.complete_to.values()) >= length - 1)
 
 
 def _finding(verifier: Any, g: Grammar, word: Any) -> Finding:

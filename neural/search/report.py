@@ -93,7 +93,10 @@ class SearchReport:
     n_disagreements : int
     disagreements_by_kind : dict of str to int
     disagreements : list of Finding
-        The shortest, shortlex-first ones, at most 10.
+        The shortest found, shortlex-first within a length, at most 10. The
+        walk is depth first, so a search that the budget stopped may have
+        found a long one before a shorter one it never reached: see
+        :attr:`shortest_proven`.
     nodes : int
         Network steps taken (one per trie node).
     seconds : float
@@ -128,6 +131,29 @@ class SearchReport:
     def agrees(self) -> bool:
         """True when the network agreed with the automaton on every word checked."""
         return self.n_disagreements == 0
+
+    def checked_below(self, length: int) -> bool:
+        """Whether every word shorter than `length` was checked, whatever its kind.
+
+        Examples
+        --------
+        >>> from grammar import library
+        >>> from neural.verifier import Verifier
+        >>> from neural.search import search
+        >>> g = library.tomita(1)
+        >>> report = search(Verifier.untrained(g), g, max_length=6, exhaustive=3,
+        ...                 progress=False)
+        >>> report.checked_below(4), report.checked_below(5)
+        (True, False)
+        """
+        return (self.exhaustive_length >= length - 1
+                and min(self.complete_to.values()) >= length - 1)
+
+    @property
+    def shortest_proven(self) -> bool:
+        """True when every word shorter than the first disagreement was checked, so that it
+        is the shortest there is (False when there is none)."""
+        return bool(self.disagreements) and self.checked_below(self.disagreements[0].length)
 
     def coverage(self) -> str:
         """One sentence on what was checked.
@@ -173,15 +199,18 @@ class SearchReport:
             return (f"verdict: the network agrees with the automaton on all {self.words:,} "
                     f"words checked {scope}{cut}")
         first = self.disagreements[0]
+        label, caveat = (("shortest", "") if self.shortest_proven else
+                         ("shortest found", "; not every shorter word was checked"))
         return (f"verdict: the network is wrong on {self.n_disagreements:,} of {self.words:,} "
-                f"words checked {scope}; shortest: {_show(first.word)} "
+                f"words checked {scope}; {label}: {_show(first.word)} "
                 f"({'member' if first.member else 'non-member'}, p={first.probability:.3f})"
-                f"{cut}")
+                f"{caveat}{cut}")
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-able dicts and lists."""
         data = asdict(self)
         data["words"] = self.words
+        data["shortest_proven"] = self.shortest_proven
         data["verdict"] = self.verdict()
         return data
 
@@ -230,7 +259,8 @@ class SearchReport:
             kinds = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in
                               self.disagreements_by_kind.items() if n)
             lines += ["", f"disagreements: {self.n_disagreements:,} ({kinds}); the "
-                      f"{len(self.disagreements)} shortest (word, truth, p, why):"]
+                      f"{len(self.disagreements)} shortest"
+                      f"{'' if self.shortest_proven else ' found'} (word, truth, p, why):"]
             for d in self.disagreements:
                 truth = "member" if d.member else "non-member"
                 note = "" if d.confirmed else " [not confirmed by predict]"

@@ -55,7 +55,8 @@ COLUMNS = (
     "shortest_disagreement", "status",
 )
 #: From :func:`neural.search`, where it is installed and the spec asks for it.
-SEARCH_COLUMNS = ("counterexample", "counterexample_length", "search_disagreements")
+SEARCH_COLUMNS = ("counterexample", "counterexample_length", "counterexample_shortest",
+                  "search_disagreements")
 #: From :func:`neural.extract`, likewise.
 EXTRACT_COLUMNS = ("verdict", "extracted_states")
 

@@ -3,7 +3,9 @@
 
 Each step's result is saved whole (``search.json``, ``extract.json``, and
 ``extracted.json`` for an extracted automaton) and reduced to the row's
-columns: the shortest counterexample the search found and how many it found;
+columns: the shortest counterexample the search found, whether every shorter
+word was checked (a search the budget stopped may have missed a shorter one),
+and how many it found;
 the extraction's verdict and the size of the automaton it extracted. The
 results are read through their ``to_dict()`` and a few attribute names, so
 that the suite keeps working as those modules grow.
@@ -86,11 +88,16 @@ def run_search(function: Any, verifier: Any, g: Any, options: dict[str, Any],
     found = _get(result, "disagreements") or []
     first = found[0] if found else None
     word = _get(first, "word") if first is not None else None
-    return {
+    columns = {
         "counterexample": None if word is None else word_text(word),
         "counterexample_length": None if first is None else _get(first, "length"),
         "search_disagreements": _get(result, "n_disagreements"),
     }
+    # Whether it is the shortest there is: a search the budget stopped may not know.
+    proven = _get(result, "shortest_proven")
+    if proven is not None:
+        columns["counterexample_shortest"] = None if first is None else bool(proven)
+    return columns
 
 
 def run_extract(function: Any, verifier: Any, g: Any, options: dict[str, Any],

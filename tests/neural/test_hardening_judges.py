@@ -23,6 +23,7 @@ from neural.search.planted import PlantedVerifier
 from neural.search.run import near_miss_states
 from neural.search.scope import Scope
 from neural.suite import SpecError, parse_spec
+from neural.suite.steps import run_search
 
 CAP = 2**53
 
@@ -225,3 +226,56 @@ def test_an_extraction_against_the_empty_language_names_its_counterexample(plant
     # search on the same pair: the empty language has no near misses either
     report = search(PlantedVerifier(g, [planted]), g, max_length=5, progress=False)
     assert [(d.word, d.kind) for d in report.disagreements] == [(planted, "other")]
+
+
+# -- item 8: "shortest" only when every shorter word was checked -------------------------------
+
+
+def counted(verifier, steps):
+    """`verifier` whose every network step advances `steps` (a fake clock's seconds)."""
+    own = verifier.stepper
+
+    class Counted:
+        def __init__(self, inner):
+            self.inner, self.device = inner, inner.device
+
+        def start(self):
+            return self.inner.start()
+
+        def step(self, *args):
+            steps[0] += 1
+            return self.inner.step(*args)
+
+        def logits(self, state):
+            return self.inner.logits(state)
+
+    verifier.stepper = lambda device: Counted(own(device))
+    return verifier
+
+
+def test_a_search_stopped_by_its_budget_calls_its_find_shortest_only_when_proven(monkeypatch,
+                                                                               tmp_path):
+    g = library.parity()
+    planted = ["11111", "0" * 12]
+    steps = [0]
+    monkeypatch.setattr(time, "perf_counter", lambda: float(steps[0]))
+    v = counted(PlantedVerifier(g, planted), steps)
+    # A 100-step budget: the depth-first walk reaches 0**12 but never the "1" subtree.
+    report = search(v, g, max_length=12, exhaustive=12, chunk=2, budget=100, progress=False)
+    assert report.stopped and report.words < 2**12 - 1  # fewer than the words shorter than 12
+    assert [d.word for d in report.disagreements] == ["0" * 12]
+    assert min(planted, key=len) == "11111"  # a shorter error exists, unchecked
+    assert not report.shortest_proven and not report.to_dict()["shortest_proven"]
+    verdict = report.verdict()
+    assert "shortest found: 000000000000" in verdict and "shortest:" not in verdict
+    assert "not every shorter word was checked" in verdict
+    assert "1 shortest found (word" in str(report)
+    # Given the time, the same search proves its shortest.
+    full = search(PlantedVerifier(g, planted), g, max_length=12, progress=False)
+    assert [d.word for d in full.disagreements] == sorted(planted, key=len)
+    assert full.shortest_proven and "shortest: 11111" in full.verdict()
+    # The suite's row says so too.
+    for result, proven in ((report, False), (full, True)):
+        columns = run_search(lambda *args, r=result, **options: r, None, g, {}, tmp_path)
+        assert columns["counterexample_shortest"] is proven
+        assert columns["counterexample"] == result.disagreements[0].word
