@@ -147,7 +147,7 @@ REGISTRY: Mapping[str, Cell] = MappingProxyType({cell.name: cell for cell in (
          step=_lstm_step),
 )})
 
-#: The names of the cells a model can be built with, the default first.
+#: The names of the cells a model can be built with.
 CELLS: tuple[str, ...] = tuple(REGISTRY)
 
 

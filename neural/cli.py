@@ -62,6 +62,7 @@ from grammar.commandline import (
     show_word,
 )
 from grammar.errors import GrammarError
+from neural.cells import CELLS
 
 __all__ = ["main", "MIN_EXAMPLES"]
 
@@ -269,7 +270,7 @@ def _build_parser() -> CommandParser:
     sub.add_argument("--task", choices=("membership", "next_symbols"),
                      help="membership (default), or predict the legal next symbols after "
                      "every prefix (scored by the fraction of words solved)")
-    sub.add_argument("--cell", choices=("gru", "lstm"), help="recurrent cell (default gru)")
+    sub.add_argument("--cell", choices=CELLS, help="recurrent cell (default gru)")
     sub.add_argument("--precision", choices=("auto", "bf16", "fp32"),
                      help="auto (default: bf16 on a CUDA GPU that takes it), bf16 or fp32")
     sub.add_argument("--stream", type=_positive, metavar="N",

@@ -25,8 +25,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from neural.cells import CELLS
 from neural.device import PRECISIONS
-from neural.model import CELLS, ModelConfig
+from neural.model import ModelConfig
 
 __all__ = ["TrainConfig", "with_overrides", "MIN_EXAMPLES", "TASKS"]
 
@@ -60,8 +61,8 @@ class TrainConfig:
         validation split makes the early stop at 99.9% trustworthy; short
         epochs check it often.
     embedding, hidden, layers, dropout, update_bias, cell
-        The network's shape, init and recurrent cell, ``"gru"`` or
-        ``"lstm"`` (see :class:`~neural.model.ModelConfig`).
+        The network's shape, init and recurrent cell, one of
+        :data:`~neural.cells.CELLS` (see :class:`~neural.model.ModelConfig`).
     batch_size : int
         Words per optimiser step.
     lr, weight_decay, grad_clip : float

@@ -12,7 +12,7 @@ A spec is a small TOML file::
 
     [[models]]
     name = "gru-16"
-    cell = "gru"                                      # "lstm" where the LSTM cell exists
+    cell = "gru"                                      # or "lstm": any of neural.cells.CELLS
     hidden = 16                                       # any TrainConfig field may follow
 
     [train]                                           # TrainConfig fields, for every model
@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from grammar.commandline import MAX_LENGTH
+from neural.cells import CELLS
 from neural.config import TrainConfig
 from neural.suite.checks import TOP_KEYS, KeyChecker, SpecError
 from neural.suite.grammars import GrammarEntry, read_grammars
@@ -80,7 +81,6 @@ __all__ = ["SpecError", "SuiteSpec", "GrammarEntry", "ModelEntry", "Run", "OPTIO
            "parse_spec", "read_spec", "optional_step"]
 
 _MODEL_KEYS = ("name", "cell")
-_CELLS = ("gru", "lstm")
 # Where the optional steps live, and the function each module provides.
 OPTIONAL_STEPS = {"search": ("neural.search", "search"), "extract": ("neural.extract", "extract")}
 
@@ -275,8 +275,8 @@ def _models(models: Any, train: dict, fail: KeyChecker) -> list[ModelEntry]:
                 _check_field(key, value, f"models[{k}].{key}", known, fail)
                 settings[key] = value
         cell = model.get("cell", "gru")
-        if cell not in _CELLS:
-            fail(f"models[{k}].cell", f"must be one of {', '.join(_CELLS)}, not {cell!r}")
+        if cell not in CELLS:
+            fail(f"models[{k}].cell", f"must be one of {', '.join(CELLS)}, not {cell!r}")
         if cell != "gru" and not has_cell:
             fail(f"models[{k}].cell", f"{cell!r} needs a version of neural with that cell "
                  "(TrainConfig has no 'cell' field here)")
