@@ -12,6 +12,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from grammar.words import word_text
+
 if TYPE_CHECKING:
     from grammar import Grammar
     from neural.search import Finding, SearchReport
@@ -171,5 +173,4 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 
 def _show(word: Any) -> str:
-    text = word if isinstance(word, str) else " ".join(word)
-    return repr(text) if text else "''"
+    return repr(word_text(word))

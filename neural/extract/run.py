@@ -26,7 +26,7 @@ from neural.extract.lstar import Table
 from neural.extract.result import Extraction
 from neural.extract.sampling import check_long
 from neural.search import Finding, SearchReport, search
-from neural.search.run import affordable_length, check_max_length
+from neural.search.run import affordable_length, check_max_length, single_char
 
 __all__ = ["extract", "recorded_grammar", "DEFAULT_BUDGET"]
 
@@ -127,7 +127,7 @@ def extract(
     if max_length is not None:
         max_length = check_max_length(max_length)
     with cpu_threads(threads):  # the network's calls, learning and checking alike
-        single = bool(getattr(getattr(verifier, "vocab", None), "single_char", g.single_char))
+        single = single_char(verifier)
 
         def text(word: tuple[str, ...]) -> Any:
             return "".join(word) if single else word

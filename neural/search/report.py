@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from grammar.words import word_text
 from neural.search.counts import COUNT_CAP
 
 __all__ = ["Finding", "SearchReport", "KINDS"]
@@ -276,5 +277,4 @@ def _many(count: int) -> str:
 
 
 def _show(word: Any) -> str:
-    text = word if isinstance(word, str) else " ".join(word)
-    return text or "''"
+    return word_text(word) or "''"

@@ -32,8 +32,8 @@ from neural.search.scope import COUNT_CAP, KIND_NAMES, MEMBER, NEAR_MISS, OTHER,
 from neural.search.stepper import Stepper, stepper_for
 from neural.search.trie import Tally, walk
 
-__all__ = ["search", "affordable_length", "check_max_length", "near_miss_states", "CHUNK",
-           "MAX_LENGTH", "NEAR_MISS_COST"]
+__all__ = ["search", "affordable_length", "check_max_length", "near_miss_states", "single_char",
+           "CHUNK", "MAX_LENGTH", "NEAR_MISS_COST"]
 
 #: Trie rows per network step, by device type (CPU batches that stay in cache run fastest).
 CHUNK = {"cpu": 16384, "cuda": 1 << 20}
@@ -340,6 +340,28 @@ def _report(
     )
 
 
+def single_char(verifier: Any) -> bool:
+    """Whether `verifier` reads its words as strings of one-character symbols.
+
+    Its vocabulary says, where it has one; otherwise its alphabet does, as it
+    does for a vocabulary. A verifier that reads a multi-character symbol
+    takes, and its findings show, words as token sequences, whatever the
+    grammar that judges them.
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> from neural.search.planted import PlantedVerifier
+    >>> g = library.tomita(1)
+    >>> single_char(PlantedVerifier(g)), single_char(PlantedVerifier(g, alphabet="0 1 10".split()))
+    (True, False)
+    """
+    vocab = getattr(verifier, "vocab", None)
+    if vocab is not None and hasattr(vocab, "single_char"):
+        return bool(vocab.single_char)
+    return all(len(symbol) == 1 for symbol in verifier.alphabet)
+
+
 def _capped(total: float) -> int:
     """A float64 sum of capped counts, capped again: exact below the cap, as each term is."""
     return int(min(total, COUNT_CAP))
@@ -350,7 +372,7 @@ def _findings(verifier: Any, g: Grammar, tally: Tally, keep: int) -> list[Findin
     found = [f for length in sorted(tally.found) for f in tally.found[length]][:keep]
     if not found:
         return []
-    single = bool(getattr(getattr(verifier, "vocab", None), "single_char", g.single_char))
+    single = single_char(verifier)
     words = ["".join(f.symbols) if single else tuple(f.symbols) for f in found]
     p = np.asarray(verifier.predict(words), dtype=np.float32)
     out = []

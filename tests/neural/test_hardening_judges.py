@@ -279,3 +279,20 @@ def test_a_search_stopped_by_its_budget_calls_its_find_shortest_only_when_proven
         columns = run_search(lambda *args, r=result, **options: r, None, g, {}, tmp_path)
         assert columns["counterexample_shortest"] is proven
         assert columns["counterexample"] == result.disagreements[0].word
+
+
+# -- item 24: a verifier's multi-character symbols, judged by a one-character grammar ----------
+
+
+def test_findings_of_a_verifier_with_multi_character_symbols_are_token_sequences():
+    g = library.tomita(1)  # 1*, over 0 and 1
+    planted = [("1", "10"), ("10",)]
+    v = PlantedVerifier(g, planted, alphabet=("0", "1", "10"))
+    report = search(v, g, max_length=3, progress=False)
+    assert [tuple(d.word) for d in report.disagreements] == sorted(planted, key=len)
+    assert all(d.confirmed and not d.member for d in report.disagreements)
+    assert "shortest: 10 (non-member" in report.verdict()
+    assert "\n  1 10  non-member" in str(report)  # not "110", which is another word
+    ex = extract(v, g, budget=3, max_length=3, progress=False)
+    assert ex.verdict == "counterexample" and ex.counterexample.word == ["10"]
+    assert ex.counterexample.confirmed
