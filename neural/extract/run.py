@@ -21,6 +21,7 @@ import numpy as np
 from grammar import EmptyLanguageError, Grammar, GrammarError
 from grammar.checks import check_count
 from grammar.io import load
+from grammar.negatives import distance
 from neural.device import cpu_threads
 from neural.extract.lstar import Table
 from neural.extract.result import Extraction
@@ -270,7 +271,7 @@ def _finding(verifier: Any, g: Grammar, word: Any) -> Finding:
 def _near(g: Grammar, word: Any) -> bool:
     """Whether a non-member is one edit from a member (never, for the empty language)."""
     try:
-        return g.distance(word) == 1
+        return distance(g, word) == 1
     except EmptyLanguageError:
         return False
 
