@@ -58,15 +58,18 @@ class Cell:
     name : str
         The cell's name in configs, checkpoints and on the command line; the
         model keeps its torch module under this attribute name, so that the
-        weights' names in a checkpoint say which cell they are.
+        weights' names in a checkpoint say which cell they are (so it must be
+        an identifier that is none of the model's own attributes: not
+        ``rnn``, ``embed`` or ``head``).
     module : str
         The class in :mod:`torch.nn` that runs the cell over sequences.
     gates : tuple of str
         The gate blocks of that module's weights and biases, in torch's
         order; each is ``hidden`` rows.
-    keeper : int
+    keeper : int or None
         Index in `gates` of the block that keeps the state (the GRU's update
-        gate, the LSTM's forget gate).
+        gate, the LSTM's forget gate), whose biases the model's
+        ``update_bias`` raises; None for a cell without such a gate.
     states : int
         State tensors per layer, the output ``h`` first.
     step : callable
@@ -95,7 +98,7 @@ class Cell:
     name: str
     module: str
     gates: tuple[str, ...]
-    keeper: int
+    keeper: int | None
     states: int
     step: StepFunction
 

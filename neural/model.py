@@ -64,7 +64,7 @@ class ModelConfig:
         that some units start out holding their state over long spans while
         others follow the input (a "chrono"-style init). It makes long-range
         dependencies, such as embedded Reber's wrapper letter, far quicker
-        to learn.
+        to learn. A cell with no such gate ignores it.
     cell : str
         The recurrent cell, one of :data:`~neural.cells.CELLS`. An LSTM of
         the same hidden size has a third more weights than the GRU (four
@@ -151,13 +151,14 @@ class RecurrentClassifier(nn.Module):
         setattr(self, config.cell, rnn)
         # Column 0: the prefix is a member; column 1 + j: symbol j may come next.
         self.head = nn.Linear(config.hidden, config.vocab_size - 1)
-        h = config.hidden
-        with torch.no_grad():
-            for layer in range(config.layers):
-                # bias_hh holds the cell's gate blocks; raise the one that keeps the state.
-                bias = getattr(rnn, f"bias_hh_l{layer}")
-                bias[cell.keeper * h : (cell.keeper + 1) * h] += torch.linspace(
-                    0.0, config.update_bias, h)
+        if cell.keeper is not None:
+            # bias_hh holds the cell's gate blocks; raise the one that keeps the state.
+            h = config.hidden
+            block = slice(cell.keeper * h, (cell.keeper + 1) * h)
+            with torch.no_grad():
+                for layer in range(config.layers):
+                    getattr(rnn, f"bias_hh_l{layer}")[block] += torch.linspace(
+                        0.0, config.update_bias, h)
 
     @property
     def rnn(self) -> nn.RNNBase:

@@ -1,17 +1,19 @@
-"""The GRU module: shapes, packing, and its config."""
+"""The recurrent model (GRU or LSTM): shapes, packing, its config and its old name."""
 
 from __future__ import annotations
+
+import warnings
 
 import pytest
 import torch
 
-from neural.model import GRUClassifier, ModelConfig
+from neural.model import ModelConfig, RecurrentClassifier
 
 
 def test_whole_word_logit_equals_last_prefix_logit():
     # forward() packs; prefix_logits() runs the padded batch. A causal GRU must agree.
     torch.manual_seed(0)
-    model = GRUClassifier(ModelConfig(vocab_size=5, embedding=3, hidden=6, layers=2)).eval()
+    model = RecurrentClassifier(ModelConfig(vocab_size=5, embedding=3, hidden=6, layers=2)).eval()
     ids = torch.tensor([[1, 2, 3, 4, 2], [1, 3, 0, 0, 0], [1, 0, 0, 0, 0]])
     lengths = torch.tensor([5, 2, 1])
     whole = model(ids, lengths)
@@ -22,7 +24,7 @@ def test_whole_word_logit_equals_last_prefix_logit():
 
 def test_padding_does_not_change_the_answer():
     torch.manual_seed(0)
-    model = GRUClassifier(ModelConfig(vocab_size=4)).eval()
+    model = RecurrentClassifier(ModelConfig(vocab_size=4)).eval()
     short = model(torch.tensor([[1, 2, 3]]), torch.tensor([3]))
     padded = model(torch.tensor([[1, 2, 3, 0, 0, 0]]), torch.tensor([3]))
     torch.testing.assert_close(short, padded)
@@ -30,9 +32,9 @@ def test_padding_does_not_change_the_answer():
 
 def test_update_gate_init_is_spread():
     torch.manual_seed(0)
-    model = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=5.0))
+    model = RecurrentClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=5.0))
     torch.manual_seed(0)
-    bare = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=0.0))
+    bare = RecurrentClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=0.0))
     added = model.gru.bias_hh_l0 - bare.gru.bias_hh_l0  # gates: reset, update, candidate
     torch.testing.assert_close(added[10:20], torch.linspace(0, 5, 10))
     assert not added[:10].any() and not added[20:].any()
@@ -52,7 +54,7 @@ def test_config_is_checked(field, value, error):
 def test_both_cells_agree_with_themselves(cell):
     # Packed whole words, the padded prefix run and step-by-step reading give one answer.
     torch.manual_seed(0)
-    model = GRUClassifier(ModelConfig(vocab_size=5, embedding=3, hidden=6, layers=2,
+    model = RecurrentClassifier(ModelConfig(vocab_size=5, embedding=3, hidden=6, layers=2,
                                       cell=cell)).eval()
     ids = torch.tensor([[1, 2, 3, 4, 2], [1, 3, 0, 0, 0], [1, 0, 0, 0, 0]])
     lengths = torch.tensor([5, 2, 1])
@@ -66,8 +68,8 @@ def test_both_cells_agree_with_themselves(cell):
 
 
 def test_an_lstm_is_the_same_size_with_four_gates():
-    gru = GRUClassifier(ModelConfig(vocab_size=6, embedding=5, hidden=7))
-    lstm = GRUClassifier(ModelConfig(vocab_size=6, embedding=5, hidden=7, cell="lstm"))
+    gru = RecurrentClassifier(ModelConfig(vocab_size=6, embedding=5, hidden=7))
+    lstm = RecurrentClassifier(ModelConfig(vocab_size=6, embedding=5, hidden=7, cell="lstm"))
     assert lstm.rnn.hidden_size == gru.rnn.hidden_size == 7
     assert lstm.lstm.weight_hh_l0.shape == (4 * 7, 7) and gru.gru.weight_hh_l0.shape == (3 * 7, 7)
     assert all(k.startswith(("embed.", "lstm.", "head.")) for k in lstm.state_dict())
@@ -75,9 +77,9 @@ def test_an_lstm_is_the_same_size_with_four_gates():
 
 def test_lstm_forget_gate_init_is_spread():
     torch.manual_seed(0)
-    model = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=5.0, cell="lstm"))
+    model = RecurrentClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=5.0, cell="lstm"))
     torch.manual_seed(0)
-    bare = GRUClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=0.0, cell="lstm"))
+    bare = RecurrentClassifier(ModelConfig(vocab_size=4, hidden=10, update_bias=0.0, cell="lstm"))
     added = model.lstm.bias_hh_l0 - bare.lstm.bias_hh_l0  # gates: input, forget, cell, output
     torch.testing.assert_close(added[10:20], torch.linspace(0, 5, 10))
     assert not added[:10].any() and not added[20:].any()
@@ -87,3 +89,23 @@ def test_lstm_forget_gate_init_is_spread():
 def test_cell_is_checked(value, error):
     with pytest.raises(error, match="ModelConfig.cell"):
         ModelConfig(vocab_size=5, cell=value)
+
+
+def test_the_old_class_name_still_works_and_warns():
+    # GRUClassifier was the class's name before it built LSTMs; old code and checkpoints use it.
+    import neural
+    import neural.model
+
+    for where in (neural.model, neural):
+        with pytest.warns(DeprecationWarning, match="GRUClassifier is deprecated.*Recurrent"):
+            old = where.GRUClassifier
+        assert old is RecurrentClassifier
+    with pytest.warns(DeprecationWarning, match="GRUClassifier"):
+        from neural.model import GRUClassifier
+    model = GRUClassifier(ModelConfig(vocab_size=4, hidden=3, cell="lstm"))
+    assert isinstance(model, RecurrentClassifier) and type(model.rnn) is torch.nn.LSTM
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the new name is silent
+        assert neural.RecurrentClassifier is RecurrentClassifier
+    with pytest.raises(AttributeError, match="GRUClassifer"):
+        neural.model.GRUClassifer  # noqa: B018 - a misspelling is still an AttributeError
