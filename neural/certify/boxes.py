@@ -49,7 +49,7 @@ import numpy as np
 from neural.certify.intervals import logit_boxes, step_boxes
 from neural.certify.network import BOS_ROW, FIRST_SYMBOL_ROW, GRUWeights
 
-__all__ = ["find_boxes", "BoxCover", "Failure", "CAPS"]
+__all__ = ["find_boxes", "expansion", "BoxCover", "Failure", "CAPS"]
 
 #: The caps tried, widest first: the largest width a box may grow to by merging.
 CAPS = (math.inf, 0.5, 0.2, 0.08, 0.03, 0.01, 3e-3, 1e-3, 3e-4, 1e-4)
@@ -339,3 +339,31 @@ def _spills(run: _Attempt, pending: np.ndarray, keep: int = 5) -> list[Failure]:
                                      f"{amount:.3g}"))
     found.sort(key=lambda f: -f.amount)
     return found[:keep]
+
+
+def expansion(weights: GRUWeights, rng: np.random.Generator, *, words: int = 200,
+              length: int = 300, radius: float = 1e-4) -> tuple[float, float]:
+    """How much one interval step widens a small box around the states the network reaches.
+
+    The states after `length` random symbols, for `words` words, each get a
+    cube of half-width `radius`; the ratio of its image's largest half-width
+    to `radius`, over every symbol, is summed up as its median and maximum.
+    Boxes can close only where the ratio is below 1 (a unit that holds its
+    value, or a step that mixes units, gives 1 or more).
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> from neural.certify.construct import exact_verifier
+    >>> w = GRUWeights.from_verifier(exact_verifier(library.parity()))
+    >>> median, largest = expansion(w, np.random.default_rng(0), words=4, length=20)
+    >>> largest < 1e-3
+    True
+    """
+    h = weights.run(rng.integers(0, weights.n_symbols, size=(words, length)).tolist())
+    ratios = []
+    for a in range(weights.n_symbols):
+        lo, hi = step_boxes(weights, h - radius, h + radius, a + FIRST_SYMBOL_ROW, 0.0)
+        ratios.append((hi - lo).max(axis=1) / (2 * radius))
+    every = np.concatenate(ratios)
+    return float(np.median(every)), float(every.max())

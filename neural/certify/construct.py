@@ -121,12 +121,12 @@ def exact_verifier(g: Grammar, gain: float = GAIN, layers: int = 1, **info: Any)
     """
     from neural.checkpoint import grammar_info
     from neural.data import Vocabulary
-    from neural.model import GRUClassifier, ModelConfig
+    from neural.model import ModelConfig, RecurrentClassifier
     from neural.verifier import Verifier
 
     state, embed, hidden = exact_state_dict(g, gain, layers)
     vocab = Vocabulary.from_grammar(g)
-    model = GRUClassifier(ModelConfig(vocab_size=vocab.size, embedding=embed, hidden=hidden,
+    model = RecurrentClassifier(ModelConfig(vocab_size=vocab.size, embedding=embed, hidden=hidden,
                                       layers=layers, update_bias=0.0))
     model.load_state_dict({name: torch.from_numpy(value) for name, value in state.items()})
     return Verifier(model, vocab, device="cpu", info={"grammar": grammar_info(g), **info},

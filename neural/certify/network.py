@@ -97,7 +97,7 @@ class GRUWeights:
 
     @classmethod
     def from_state_dict(cls, state: Mapping[str, Any], cell: str = "gru") -> GRUWeights:
-        """Read a :class:`~neural.model.GRUClassifier` state dict (tensors or arrays).
+        """Read a :class:`~neural.model.RecurrentClassifier` state dict (tensors or arrays).
 
         Raises
         ------
@@ -137,7 +137,7 @@ class GRUWeights:
 
     @classmethod
     def from_verifier(cls, verifier: Any) -> GRUWeights:
-        """The weights of `verifier`'s model (a :class:`~neural.model.GRUClassifier`).
+        """The weights of `verifier`'s model (a :class:`~neural.model.RecurrentClassifier`).
 
         Raises
         ------

@@ -24,7 +24,7 @@ from grammar import EmptyLanguageError, Grammar, GrammarError
 from grammar.checks import check_count
 from grammar.seeds import as_generator
 from neural.certify import DEFAULT_BUDGET, checker
-from neural.certify.boxes import BoxCover, find_boxes
+from neural.certify.boxes import BoxCover, expansion, find_boxes
 from neural.certify.margin import ARITHMETIC, float32_margin
 from neural.certify.network import GRUWeights, sigmoid
 from neural.certify.pumping import first_wrong, pumped_words, random_words
@@ -291,6 +291,10 @@ def _prove(run: _Run, verifier: Any, g: Grammar, dfa: tuple[np.ndarray, np.ndarr
     run.search_seconds = time.perf_counter() - found_at
     if not run.cover.closed:
         run.reasons += _failure_reasons(run.cover, verifier.alphabet)
+        median, largest = expansion(weights, rng)
+        run.reasons.append(f"around the states reached after 300 random symbols, one interval "
+                           f"step widens a small box {median:.3g} times (median; at most "
+                           f"{largest:.3g}): boxes close only where that is below 1")
         return False
     checked_at = time.perf_counter()
     d = g.dfa

@@ -42,7 +42,7 @@ from neural.checkpoint import grammar_info
 from neural.cli import main
 from neural.commands.certify import CERTIFY_BUDGET, UNDECIDED
 from neural.data import Vocabulary
-from neural.model import GRUClassifier, ModelConfig
+from neural.model import ModelConfig, RecurrentClassifier
 from neural.verifier import Verifier
 
 PARITY = library.parity()
@@ -56,7 +56,7 @@ def network(g, state: dict[str, np.ndarray], **config) -> Verifier:
     """A CPU float32 verifier for `g` with the given weights."""
     hidden = state["gru.weight_hh_l0"].shape[1]
     embedding = state["embed.weight"].shape[1]
-    model = GRUClassifier(ModelConfig(vocab_size=len(g.alphabet) + 2, embedding=embedding,
+    model = RecurrentClassifier(ModelConfig(vocab_size=len(g.alphabet) + 2, embedding=embedding,
                                       hidden=hidden, update_bias=0.0, **config))
     model.load_state_dict({k: torch.tensor(v, dtype=torch.float32) for k, v in state.items()})
     return Verifier(model, Vocabulary.from_grammar(g), device="cpu",
@@ -116,14 +116,14 @@ def proved_dir(tmp_path_factory):
 # -- the arithmetic ---------------------------------------------------------------------------
 
 
-def torch_gru(verifier: Verifier, dtype=torch.float64) -> GRUClassifier:
+def torch_gru(verifier: Verifier, dtype=torch.float64) -> RecurrentClassifier:
     return copy.deepcopy(verifier.model).to(dtype)
 
 
-def torch_step(verifier: Verifier | GRUClassifier, h: np.ndarray, row: int,
+def torch_step(verifier: Verifier | RecurrentClassifier, h: np.ndarray, row: int,
                dtype=torch.float64) -> np.ndarray:
     """One step of the verifier's own nn.GRU in `dtype` from states `h` (N, layers*hidden)."""
-    model = verifier if isinstance(verifier, GRUClassifier) else torch_gru(verifier, dtype)
+    model = verifier if isinstance(verifier, RecurrentClassifier) else torch_gru(verifier, dtype)
     dtype = model.embed.weight.dtype
     layers, size = model.config.layers, model.config.hidden
     h0 = torch.tensor(h, dtype=dtype).reshape(len(h), layers, size).transpose(0, 1).contiguous()
