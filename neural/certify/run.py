@@ -122,20 +122,21 @@ def certify(
 ) -> Certificate:
     """Prove that `verifier` gives `g`'s answer on every word, or find a word where it does not.
 
-    1. **A first search**: every short word (:func:`neural.search.search`,
-       a tenth of the budget). A wrong word there is the counterexample.
-    2. **Boxes** (:func:`neural.certify.boxes.find_boxes`, until six tenths
+    1. **Boxes** (:func:`neural.certify.boxes.find_boxes`, until six tenths
        of the budget): per state of `g`'s complete minimal DFA, boxes in the
        network's state space such that BOS lands in a box of the start
        state, every step from a box lands in a box of the next state, and
        every box's logit has its state's sign, all under plain interval
        arithmetic with the float32 margin (:mod:`neural.certify.margin`).
        Then the independent numpy checker (:mod:`neural.certify.checker`)
-       re-checks every claim; only then is the verdict ``"proved"``.
-    3. **Otherwise, a counterexample search**: the grammar's cycles through
+       re-checks every claim; only then, and only for a verifier that
+       answers in CPU float32, is the verdict ``"proved"``.
+    2. **Otherwise, every short word** (:func:`neural.search.search`, three
+       tenths of the time left). A wrong word there is the counterexample.
+    3. **Then words past the exhaustive bound**: the grammar's cycles through
        the states whose claims failed, pumped to `max_length` symbols, then
-       random long words (:mod:`neural.certify.pumping`). A wrong word is
-       confirmed by running the network on it alone.
+       random long words and members (:mod:`neural.certify.pumping`). A
+       wrong word is confirmed by running the network on it alone.
 
     Parameters
     ----------
