@@ -3,9 +3,11 @@
 Declare a grammar once and get an exact acceptor (its canonical minimal DFA),
 counting, enumeration and composition, plus plain functions, networkx style,
 that take a grammar: generators (:func:`sample`, :func:`sample_uniform`,
-:func:`near_misses`, :func:`non_members`, :func:`distance`) and file formats
-(:func:`from_dot`, :func:`to_dot`, :func:`from_json`, ...). ``Grammar`` also has
-each of them as a method (``g.sample(n)``, ``Grammar.from_dot(path)``).
+:func:`near_misses`, :func:`non_members`, :func:`distance`), formats
+(:func:`from_dot`, :func:`to_dot`, :func:`from_json`, ...; each the very same
+object as ``Grammar.from_dot`` / ``g.to_dot()``) and :func:`load`, a grammar by
+command-line NAME. ``g.sample(n)``, ``g.sample_uniform(n, length)`` and
+``g.near_misses(n)`` forward to the generators of the same name.
 
 Examples
 --------
@@ -22,26 +24,16 @@ True
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from grammar.conversions import ConversionMethods
+from grammar.formats import FormatMethods, format_functions
+
 if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from grammar import library
     from grammar.automaton import DFA
     from grammar.core import Grammar
     from grammar.errors import EmptyLanguageError, GrammarError
     from grammar.explain import Explanation
-    from grammar.io import (
-        from_aalpy,
-        from_att,
-        from_automata,
-        from_dot,
-        from_json,
-        from_pyformlang_graph,
-        from_regex,
-        to_aalpy,
-        to_att,
-        to_automata,
-        to_dot,
-        to_json,
-    )
+    from grammar.lookup import load
     from grammar.negatives import distance, near_misses, non_members
     from grammar.ops import concat, star, symbol, union
     from grammar.random_grammars import random_grammar
@@ -68,26 +60,29 @@ _HOMES = {
     "distance": "grammar.negatives",
     "near_misses": "grammar.negatives",
     "non_members": "grammar.negatives",
-    **{name: "grammar.io" for name in (
-        "from_aalpy", "from_att", "from_automata", "from_dot", "from_json",
-        "from_pyformlang_graph", "from_regex", "to_aalpy", "to_att", "to_automata", "to_dot",
-        "to_json",
-    )},
+    "load": "grammar.lookup",
 }
+
+# The formats' functions are Grammar's own (grammar.from_dot is Grammar.from_dot): every
+# from_* and to_* of the two mixins, which import nothing, so a new format needs no line here.
+_FORMATS = format_functions(FormatMethods, ConversionMethods)
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
+    if name in _FORMATS:
+        value = getattr(__getattr__("Grammar"), name)
+    elif name in _HOMES:
+        home = _HOMES[name]
+        value = (importlib.import_module(f"grammar.{name}") if home is None
+                 else getattr(importlib.import_module(home), name))
+    else:
         raise AttributeError(f"module 'grammar' has no attribute {name!r}")
-    home = _HOMES[name]
-    value = (importlib.import_module(f"grammar.{name}") if home is None
-             else getattr(importlib.import_module(home), name))
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+    return sorted(set(globals()) | set(_HOMES) | set(_FORMATS))
 
 
 __all__ = [
@@ -99,14 +94,9 @@ __all__ = [
     "Word",
     "concat",
     "distance",
-    "from_aalpy",
-    "from_att",
-    "from_automata",
-    "from_dot",
-    "from_json",
-    "from_pyformlang_graph",
-    "from_regex",
+    *_FORMATS,
     "library",
+    "load",
     "near_misses",
     "non_members",
     "random_grammar",
@@ -114,11 +104,6 @@ __all__ = [
     "sample_uniform",
     "star",
     "symbol",
-    "to_aalpy",
-    "to_att",
-    "to_automata",
-    "to_dot",
-    "to_json",
     "union",
 ]
 

@@ -13,7 +13,8 @@ one place:
   whose errors argparse prefixes with the option's name;
 - :func:`run_main`, the wrapper that turns the typed errors into one line;
 - output helpers (:func:`show_word`, :func:`digits`, :func:`emit_json`);
-- :func:`load_grammar`, the one place a command line looks a grammar up.
+- :func:`load_grammar`, the one place a command line looks a grammar up,
+  and :data:`NAME_HELP`, how both describe such a NAME.
 
 Examples
 --------
@@ -34,13 +35,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from grammar.errors import GrammarError
+from grammar.io import REGEX_PREFIX, file_types
 
 if TYPE_CHECKING:
     from grammar.core import Grammar
 
 __all__ = [
     "ERROR", "INTERRUPTED", "MAX_LENGTH", "OK", "CommandParser", "at_least", "digits", "emit",
-    "emit_json", "fraction", "length", "length_range", "load_grammar", "non_negative",
+    "NAME_HELP", "emit_json", "fraction", "length", "length_range", "load_grammar", "non_negative",
     "one_line", "run_main", "seed", "show_word", "word_line",
 ]  # fmt: skip
 
@@ -378,14 +380,19 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
+#: What a grammar NAME may be, for both command lines' help (suffixes from :mod:`grammar.io`).
+NAME_HELP = (f"a built-in grammar (see 'grammar list'), a {file_types()} file, "
+             f"or {REGEX_PREFIX}PATTERN")
+
+
 def load_grammar(name: str) -> Grammar:
-    """The grammar a command line names: a built-in name or a file, as :func:`grammar.io.load`.
+    """The grammar a command line names: a built-in, a file or a regex, as :func:`grammar.load`.
 
     Examples
     --------
     >>> load_grammar("reber").name
     'reber'
     """
-    from grammar.io import load
+    from grammar.lookup import load
 
     return load(name)

@@ -20,10 +20,11 @@ import numpy as np
 
 from grammar.automaton import DFA, compile_declaration, find_counterexample
 from grammar.checks import check_length
+from grammar.conversions import ConversionMethods
 from grammar.display import DisplayMethods
 from grammar.explain import Explanation, explain_symbols
 from grammar.formats import FormatMethods
-from grammar.generation import GenerationMethods
+from grammar.generation import generator_method
 from grammar.graph import Declaration, declaration_from_edges, validate_declaration
 from grammar.words import Word, split_word
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Grammar", "Word", "split_word"]
 
 
-class Grammar(FormatMethods, GenerationMethods, DisplayMethods):
+class Grammar(FormatMethods, ConversionMethods, DisplayMethods):
     """A finite-state grammar declared as a networkx graph.
 
     Parameters
@@ -373,6 +374,16 @@ class Grammar(FormatMethods, GenerationMethods, DisplayMethods):
         if self.single_char and other.single_char:
             return "".join(symbols)
         return symbols
+
+    # -- generators: plain functions (grammar.sample, ...). The first three forward to them;
+    # the last three are deprecated and warn first (see grammar.generation).
+
+    sample = generator_method("sample")
+    sample_uniform = generator_method("sample_uniform")
+    near_misses = generator_method("near_misses")
+    non_members = generator_method("non_members")
+    distance = generator_method("distance")
+    expected_walk_length = generator_method("expected_walk_length")
 
 def _rebuild(declaration: Declaration, name: str | None, description: str,
              max_states: int | None = None) -> Grammar:

@@ -1,8 +1,11 @@
 """A grammar by name: a built-in, a grammar file by path, or ``re:PATTERN``.
 
-This is how both command-line tools read their ``NAME`` arguments. It sits
-above :mod:`grammar.core` and :mod:`grammar.library`, and is re-exported as
-:func:`grammar.io.load`.
+This is how both command-line tools read their ``NAME`` arguments, and the
+one place that resolves a NAME. It sits above :mod:`grammar.core` and
+:mod:`grammar.library`; the package exports :func:`load` as
+:func:`grammar.load`. The suffixes it knows and the regex prefix are
+declared once, in :mod:`grammar.io` (:data:`~grammar.io.FILE_SUFFIXES`,
+:data:`~grammar.io.REGEX_PREFIX`).
 
 Examples
 --------
@@ -17,32 +20,29 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 from grammar import library
 from grammar.core import Grammar
 from grammar.errors import GrammarError
+from grammar.io import FILE_SUFFIXES, REGEX_PREFIX, file_types
 
 __all__ = ["FILE_SUFFIXES", "REGEX_PREFIX", "load", "load_with_content"]
 
-#: The prefix that makes a NAME a regular expression: ``re:(ab)*``.
-REGEX_PREFIX = "re:"
 
-# File suffixes and the loader each one names.
-FILE_SUFFIXES = {
-    ".dot": Grammar.from_dot,
-    ".gv": Grammar.from_dot,
-    ".json": Grammar.from_json,
-    ".att": Grammar.from_att,
-}
+def _loader(suffix: str) -> Any:
+    # FILE_SUFFIXES names a format; grammar.from_<format> is Grammar's classmethod.
+    return getattr(Grammar, f"from_{FILE_SUFFIXES[suffix]}")
 
 
 def load(name_or_path: str | os.PathLike) -> Grammar:
-    """A built-in grammar by name, a grammar file by path (.dot, .gv, .json or .att), or a regex.
+    """A built-in grammar by name, a grammar file by path, or a regex.
 
-    A ``.att`` file is an AT&T (OpenFst) acceptor whose labels are its symbols.
-    A str ``re:PATTERN`` is the words that Python's ``re.fullmatch(PATTERN,
-    word)`` accepts, over the characters the pattern names (see
-    :func:`grammar.io.from_regex`).
+    A file's suffix is one of :data:`grammar.io.FILE_SUFFIXES`, which says
+    its format (a ``.att`` file is an AT&T acceptor whose labels are its
+    symbols). A str ``re:PATTERN`` is the words that Python's
+    ``re.fullmatch(PATTERN, word)`` accepts, over the characters the pattern
+    names (see :func:`grammar.from_regex`).
 
     Raises
     ------
@@ -52,7 +52,7 @@ def load(name_or_path: str | os.PathLike) -> Grammar:
         If the name is not a built-in and not a grammar file, the file is
         missing or malformed, or the regular expression is invalid, not
         regular, needs an alphabet or is past the budget of
-        :func:`grammar.io.from_regex`.
+        :func:`grammar.from_regex`.
 
     Examples
     --------
@@ -75,16 +75,16 @@ def load(name_or_path: str | os.PathLike) -> Grammar:
         return Grammar.from_regex(name_or_path[len(REGEX_PREFIX):])
     suffix = Path(name_or_path).suffix.lower()
     if suffix in FILE_SUFFIXES:
-        return FILE_SUFFIXES[suffix](Path(name_or_path))
+        return _loader(suffix)(Path(name_or_path))
     if isinstance(name_or_path, os.PathLike) or os.path.exists(name_or_path):
         raise GrammarError(
-            f"{name_or_path}: unknown grammar file type {suffix!r}; use .dot, .gv, .json or .att"
+            f"{name_or_path}: unknown grammar file type {suffix!r}; use {file_types()}"
         )
     try:
         return library.get(name_or_path)
     except GrammarError as err:
         raise GrammarError(
-            f"{err} (or give a path to a .att, .dot or .json file, or re:PATTERN)"
+            f"{err} (or give a path to a {file_types()} file, or {REGEX_PREFIX}PATTERN)"
         ) from err
 
 
@@ -132,4 +132,4 @@ def load_with_content(name_or_path: str | os.PathLike) -> tuple[Grammar, bytes |
         raise  # readable again a moment later: report what this read met
     stream = io.BytesIO(content)
     stream.name = str(path)  # messages and the grammar's name, as for the path itself
-    return FILE_SUFFIXES[suffix](stream), content
+    return _loader(suffix)(stream), content

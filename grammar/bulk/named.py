@@ -52,7 +52,7 @@ def count_named(
     Parameters
     ----------
     name : str
-        A command-line grammar NAME (see :func:`grammar.io.load`).
+        A command-line grammar NAME (see :func:`grammar.load`).
     path : str or path
         A file of newline-separated words, by the line rules of :mod:`grammar.bulk`.
     workers : int, optional

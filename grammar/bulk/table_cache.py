@@ -59,6 +59,9 @@ except ImportError:  # pragma: no cover - Python 3.12 renamed it; other builds
     except ImportError:
         from hashlib import sha256
 
+# As grammar.lookup.load reads a NAME; the package face grammar.io imports nothing.
+from grammar.io import FILE_SUFFIXES, REGEX_PREFIX
+
 if TYPE_CHECKING:
     from grammar.core import Grammar
 
@@ -79,10 +82,6 @@ __all__ = [
 
 #: The environment variable that names the cache folder ("" turns the cache off).
 CACHE_ENV = "GRAMMARLAB_CACHE_DIR"
-#: As :data:`grammar.lookup.REGEX_PREFIX` and the suffixes of
-#: :data:`grammar.lookup.FILE_SUFFIXES`; copied so that no grammar is imported.
-REGEX_PREFIX = "re:"
-FILE_SUFFIXES = (".dot", ".gv", ".json", ".att")
 #: Larger tables (in DFA states) are not cached: building them is not the slow part.
 MAX_ROWS = 1 << 16
 

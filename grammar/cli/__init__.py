@@ -13,8 +13,9 @@
                            [--seed S]
     grammar dataset NAME --out FILE [-n N] [--lengths LO-HI] [--long-range F] [--seed S]
 
-``NAME`` is a built-in grammar (``grammar list``) or a ``.dot`` / ``.json``
-file (see :mod:`grammar.io`). In a token grammar a word is one argument or
+``NAME`` is a built-in grammar (``grammar list``), a grammar file whose
+suffix is in :data:`grammar.io.FILE_SUFFIXES`, or ``re:PATTERN`` (see
+:func:`grammar.load`). In a token grammar a word is one argument or
 one line holding whitespace-separated tokens. Every command takes
 ``--json`` for machine-readable output on stdout. Lengths go up to
 :data:`grammar.commandline.MAX_LENGTH` (100000); counts are printed in full,
@@ -50,6 +51,7 @@ from grammar.cli.generators import NEAR_MISS_KINDS, cmd_dataset, cmd_near_miss, 
 from grammar.cli.queries import cmd_check, cmd_count, cmd_equiv, cmd_list, cmd_show
 from grammar.commandline import (
     MAX_LENGTH,
+    NAME_HELP,
     CommandParser,
     fraction,
     length,
@@ -61,8 +63,6 @@ from grammar.commandline import (
 
 __all__ = ["main", "length_range"]
 
-_NAME_HELP = ("a built-in grammar (see 'grammar list'), a .dot/.gv/.json/.att file, "
-              "or re:PATTERN")
 _LENGTHS = f"L or LO-HI, lengths 0 to {MAX_LENGTH}"
 
 
@@ -98,18 +98,18 @@ def _build_parser() -> CommandParser:
     command("list", cmd_list, "list the built-in grammars")
 
     sub = command("show", cmd_show, "describe a grammar, or print it as DOT, JSON or SVG")
-    sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)
+    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
     sub.add_argument("--format", choices=("text", "dot", "json", "svg"), default="text",
                      help="svg: the minimal DFA drawn by Graphviz (needs its dot program)")
 
     sub = command("check", cmd_check, "check words (arguments, --file, or stdin lines)")
-    sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)
+    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
     sub.add_argument("words", metavar="WORD", nargs="*", help="words to check")
     sub.add_argument("--file", "-f", metavar="F", help="newline-separated words; '-' is stdin")
     sub.add_argument("--count", "-c", action="store_true", help="print only the counts")
 
     sub = command("count", cmd_count, "count the members of a length, printed in full")
-    sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)
+    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
     sub.add_argument(
         "--length", "-l", type=length_range, required=True, metavar="L|LO-HI", help=_LENGTHS
     )
@@ -120,11 +120,11 @@ def _build_parser() -> CommandParser:
         "compare two languages; print a shortest counterexample",
         epilog="Exit status: 0 equivalent, 1 the languages differ, 2 usage or input error.",
     )
-    sub.add_argument("first", metavar="A", help=_NAME_HELP)
-    sub.add_argument("second", metavar="B", help=_NAME_HELP)
+    sub.add_argument("first", metavar="A", help=NAME_HELP)
+    sub.add_argument("second", metavar="B", help=NAME_HELP)
 
     sub = command("sample", cmd_sample, "random members: weighted walks, or exactly uniform")
-    sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)
+    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
     sub.add_argument("-n", type=non_negative, default=10, help="how many (default 10)")
     sub.add_argument("--uniform", action="store_true", help="uniform among the members of --length")
     sub.add_argument("--length", "-l", type=length_range, metavar="L|LO-HI", help=_LENGTHS)
@@ -133,7 +133,7 @@ def _build_parser() -> CommandParser:
     seed_option(sub)
 
     sub = command("near-miss", cmd_near_miss, "rejected words one edit away from members")
-    sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)
+    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
     sub.add_argument("-n", type=non_negative, default=10, help="how many (default 10)")
     sub.add_argument(
         "--kinds",
@@ -156,7 +156,7 @@ def _build_parser() -> CommandParser:
     seed_option(sub)
 
     sub = command("dataset", cmd_dataset, "write a balanced labelled data set (.jsonl or .npz)")
-    sub.add_argument("grammar", metavar="NAME", help=_NAME_HELP)
+    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
     sub.add_argument("--out", "-o", required=True, metavar="FILE")
     sub.add_argument("-n", type=non_negative, default=10_000, help="words (default 10000)")
     sub.add_argument(
