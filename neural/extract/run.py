@@ -20,7 +20,7 @@ import numpy as np
 
 from grammar import EmptyLanguageError, Grammar, GrammarError
 from grammar.checks import check_count
-from grammar.io import load
+from grammar.lookup import load
 from grammar.negatives import distance
 from neural.device import cpu_threads
 from neural.extract.lstar import Table
