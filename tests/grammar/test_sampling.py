@@ -23,6 +23,7 @@ import grammar.walks.blocks as walk_blocks
 import grammar.walks.draw as walk_draw
 from grammar import EmptyLanguageError, Grammar, GrammarError, library
 from grammar.sampling import sample, sample_uniform
+from grammar.walks import expected_walk_length
 
 # -- oracles ---------------------------------------------------------------------------
 
@@ -389,9 +390,9 @@ def test_expected_walk_length_matches_the_closed_form():
         G = nx.MultiDiGraph(start=0)
         G.add_node(0, accepting=True, stop_weight=stop)
         G.add_edge(0, 0, symbol="a")
-        assert Grammar(G).expected_walk_length() == pytest.approx(1 / stop)
+        assert expected_walk_length(Grammar(G)) == pytest.approx(1 / stop)
     # Reber's coin flips: 8 symbols on average (B, E and the loops of the inner graph)
-    assert library.reber().expected_walk_length() == pytest.approx(8.0)
+    assert expected_walk_length(library.reber()) == pytest.approx(8.0)
 
 
 def _long_unweighted_grammar():
@@ -411,7 +412,7 @@ def test_long_default_walks_warn_once_and_say_what_to_pass():
     from grammar.walks import LongWalkWarning
 
     g = _long_unweighted_grammar()
-    assert g.expected_walk_length() > 200
+    assert expected_walk_length(g) > 200
     with pytest.warns(LongWalkWarning, match="max_length"):
         sample(g, 3, seed=0)
     import warnings
@@ -424,13 +425,23 @@ def test_long_default_walks_warn_once_and_say_what_to_pass():
 
 
 def test_declared_weights_are_respected_without_a_warning():
+    # Once "aaaa" is read the walk sits in state 4, which stops with weight 1e-3 against
+    # four edges of weight 1: the symbols after the first "aaaa" are a geometric number,
+    # mean 4 / 1e-3 = 4000, each uniform over abcd. With the default stop weight (1) the
+    # mean is 4: the declared weight must be what the walks follow.
     G = _long_unweighted_grammar().to_graph()
     G.nodes[4]["stop_weight"] = 1e-3
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sample(Grammar(G), 2, seed=0)
+        words = sample(Grammar(G), 300, seed=0)
+    tails = [w[w.index("aaaa") + 4:] for w in words]
+    mean = sum(map(len, tails)) / len(tails)
+    assert abs(mean - 4000) < 800  # the mean of 300 draws has a standard deviation of ~231
+    letters = "".join(tails)
+    for symbol in "abcd":
+        assert abs(letters.count(symbol) / len(letters) - 0.25) < 0.01
 
 
 def test_scalar_and_vectorised_unranking_agree():
