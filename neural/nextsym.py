@@ -8,9 +8,9 @@ here, with the automaton as the teacher: after every prefix the targets are
 "may end here" (the prefix is a member) and, per symbol, whether it leads to
 a live state (exactly :meth:`grammar.Grammar.next_symbols`).
 
-:func:`solved` says which words a network solves: at every step, from the
-empty prefix to the whole word, each output thresholded at 0.5 equals its
-target. :func:`score_next_symbols` reports the fraction solved on fresh
+:func:`solved` (from :mod:`neural.prefixes`, re-exported here) says which
+words a network solves: at every step, from the empty prefix to the whole
+word, each output thresholded at 0.5 equals its target. :func:`score_next_symbols` reports the fraction solved on fresh
 members at the training lengths and beyond them (from
 :func:`grammar.datasets.test_suite`, disjoint from the training words),
 with generation scored by :func:`neural.generate.generation_report`.
@@ -28,25 +28,16 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
-import torch
-
-from grammar import Grammar, GrammarError, datasets
-from neural.device import answering, to_device
+from grammar import Grammar, datasets
 from neural.generate import GenerationReport, generation_report
-from neural.targets import solved_rows, training_tensors
+from neural.prefixes import check_same_alphabet, next_symbol_sets, solved
 from neural.verifier import Verifier
 
 __all__ = ["SolvedScore", "NextSymbolReport", "solved", "next_symbol_sets",
            "score_next_symbols"]
-
-# Words per batch when scoring.
-_BATCH = 1024
-
 
 @dataclass(frozen=True)
 class SolvedScore:
@@ -120,84 +111,6 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2%}"
 
 
-def _check(verifier: Any, g: Any) -> None:
-    if not isinstance(verifier, Verifier):
-        raise TypeError(f"needs a Verifier, not {type(verifier).__name__}")
-    if not isinstance(g, Grammar):
-        raise TypeError(f"needs a Grammar, not {type(g).__name__}")
-    if tuple(g.alphabet) != tuple(verifier.alphabet):
-        raise GrammarError(f"grammar {g.name!r} has the alphabet {', '.join(g.alphabet)}, "
-                           f"the verifier {', '.join(verifier.alphabet)}: the next-symbol "
-                           "targets need the same one")
-
-
-def solved(verifier: Verifier, g: Grammar, words: Sequence[Any]) -> np.ndarray:
-    """Which `words` the network solves: every prefix's thresholded prediction is right.
-
-    A word with a symbol outside the alphabet is not solved.
-
-    Raises
-    ------
-    GrammarError
-        If `g`'s alphabet is not the verifier's.
-
-    Examples
-    --------
-    >>> from grammar import library
-    >>> g = library.tomita(1)
-    >>> solved(Verifier.untrained(g, seed=0), g, ["11", "1x"]).tolist()[1]
-    False
-    """
-    _check(verifier, g)
-    if isinstance(words, (str, bytes)):
-        raise TypeError("words must be a list of words; wrap a single word in a list")
-    words = list(words)
-    out = np.zeros(len(words), dtype=bool)
-    known = np.flatnonzero(~verifier.vocab.encode_many(words).unknown)
-    model, device = verifier.model.eval(), verifier.device
-    with answering(device, verifier.precision, verifier.threads):
-        for start in range(0, len(known), _BATCH):
-            index = known[start : start + _BATCH]
-            t = training_tensors(g, verifier.vocab, [words[i] for i in index],
-                                 np.zeros(len(index)))
-            logits = model.prefix_logits(to_device(t.ids, device)).float()
-            rows = solved_rows(logits, to_device(t.prefix, device), to_device(t.steps, device))
-            out[index] = rows.cpu().numpy()
-    return out
-
-
-def next_symbol_sets(
-    verifier: Verifier, word: Any, threshold: float = 0.5
-) -> list[tuple[bool, tuple[str, ...]]]:
-    """The network's answer after every prefix of `word`: may it end there, what may follow.
-
-    Entry ``t`` is for the prefix of ``t`` symbols, ``len(word) + 1``
-    entries in all, comparable with ``(g.accepts(prefix), g.next_symbols(prefix))``.
-
-    Raises
-    ------
-    GrammarError
-        If `word` holds a symbol outside the verifier's alphabet.
-
-    Examples
-    --------
-    >>> from grammar import library
-    >>> len(next_symbol_sets(Verifier.untrained(library.reber(), seed=0), "BT"))
-    3
-    """
-    vocab = verifier.vocab
-    bad = vocab.unknown_symbol(word)
-    if bad is not None:
-        raise GrammarError(f"symbol {bad!r} is not in the verifier's alphabet")
-    encoded = vocab.encode_many([word])
-    ids, _ = vocab.pad(encoded, [0])
-    with answering(verifier.device, verifier.precision, verifier.threads):
-        logits = verifier.model.eval().prefix_logits(to_device(ids, verifier.device))
-    p = torch.sigmoid(logits[0].float()).cpu().numpy() > threshold
-    return [(bool(row[0]), tuple(s for s, on in zip(vocab.alphabet, row[1:], strict=True) if on))
-            for row in p]
-
-
 def score_next_symbols(
     verifier: Verifier,
     g: Grammar,
@@ -235,7 +148,7 @@ def score_next_symbols(
     >>> report.long_lengths, report.short.words > 0
     ((31, 60), True)
     """
-    _check(verifier, g)
+    check_same_alphabet(verifier, g)
     if train_lengths is None:
         config = verifier.info.get("train_config")
         train_lengths = tuple(config.get("lengths", (1, 30))) if isinstance(config, dict) \

@@ -18,7 +18,7 @@ import numpy as np
 import neural.distributed as ranks
 from grammar import Grammar
 from neural.config import TrainConfig
-from neural.nextsym import solved
+from neural.prefixes import solved
 from neural.verifier import Verifier
 
 __all__ = ["stop_reason", "measure", "accuracy"]
