@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grammar import Grammar, GrammarError, library
-from grammar.io import from_automata, to_automata
+from grammar import Grammar, GrammarError, from_automata, library, to_automata
 from grammar.random_grammars import random_graph
 
 pytest.importorskip("automata")

@@ -9,8 +9,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from grammar import Grammar
-from grammar.io import from_dot, to_dot
+from grammar import Grammar, from_dot, to_dot
 
 BACKSLASH_NEWLINE = "x\\\ny"  # x, backslash, newline, y
 

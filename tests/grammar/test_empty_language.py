@@ -13,18 +13,21 @@ import re
 import networkx as nx
 import pytest
 
-from grammar import EmptyLanguageError, Grammar, GrammarError, library
-from grammar.graph import declaration_from_edges
-from grammar.io import (
+from grammar import (
+    EmptyLanguageError,
+    Grammar,
+    GrammarError,
     from_aalpy,
     from_att,
     from_dot,
     from_json,
     from_pyformlang_graph,
+    library,
     to_att,
     to_dot,
     to_json,
 )
+from grammar.graph import declaration_from_edges
 
 EDGES = [(0, 1, "0"), (1, 0, "1"), (1, 1, "0")]  # a cycle over {0, 1}, no final state
 

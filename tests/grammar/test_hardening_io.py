@@ -16,11 +16,10 @@ import time
 
 import pytest
 
-from grammar import Grammar, GrammarError, bulk
+from grammar import Grammar, GrammarError, bulk, from_att, from_dot, from_json, from_regex, load
 from grammar.bulk import table_cache
 from grammar.bulk.named import count_named
 from grammar.cli import main
-from grammar.io import from_att, from_dot, from_json, from_regex, load
 
 ENGINES = ["numpy", "python", "auto"] + (["compiled"] if bulk.HAVE_EXTENSION else [])
 

@@ -17,8 +17,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grammar import Grammar, GrammarError, library
-from grammar.io import from_dot, from_json, from_pyformlang_graph, load, to_dot, to_json
+from grammar import (
+    Grammar,
+    GrammarError,
+    from_dot,
+    from_json,
+    from_pyformlang_graph,
+    library,
+    load,
+    to_dot,
+    to_json,
+)
 
 FORMATS = {"dot": (to_dot, from_dot), "json": (to_json, from_json)}
 

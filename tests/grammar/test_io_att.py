@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grammar import Grammar, GrammarError, library
-from grammar.io import from_att, load, to_att
+from grammar import Grammar, GrammarError, from_att, library, load, to_att
 
 MLREGTEST = Path(__file__).resolve().parents[3] / "shared" / "data" / "mlregtest"
 MLREGTEST_FILES = {  # file: (minimal DFA states, alphabet size), from the data's README

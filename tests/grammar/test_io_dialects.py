@@ -15,8 +15,7 @@ import re
 import networkx as nx
 import pytest
 
-from grammar import Grammar, GrammarError, library
-from grammar.io import from_aalpy, from_dot, to_aalpy, to_dot
+from grammar import Grammar, GrammarError, from_aalpy, from_dot, library, to_aalpy, to_dot
 
 
 def words(alphabet: str, max_length: int):

@@ -17,8 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grammar import EmptyLanguageError, Grammar, GrammarError
-from grammar.io import from_regex, load
+from grammar import EmptyLanguageError, Grammar, GrammarError, from_regex, load
 from grammar.io.regex import MAX_DERIVED_ALPHABET, RegexExtraMissing
 
 # "\n" is in the alphabet so that "." (which does not match it) is tested too.
