@@ -38,3 +38,9 @@ def test_train_is_the_function_whichever_import_comes_first():
         "function")
     module = importlib.import_module("neural.train")
     assert module.train is neural.train and callable(neural.train)
+
+
+def test_training_does_not_import_network_generation():
+    # The early stop of the next-symbol task needs only `solved` (neural.prefixes).
+    script = "import sys, neural.train; print('neural.generate' in sys.modules)"
+    assert _run(script) == "False"
