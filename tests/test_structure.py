@@ -2,8 +2,12 @@
 
 Guards the layout rules in CI:
 - no import circle among modules (imports inside functions count; imports under
-  ``if TYPE_CHECKING:`` do not, since they never run; a package's ``__init__``
-  re-exporting its children is not a circle);
+  ``if TYPE_CHECKING:`` do not, since they never run). Package faces are read as
+  they run, as ``../shared/tools/structure.py`` reads them: importing ``pkg.sub``
+  first runs ``pkg/__init__.py``, so it is an arrow to that face too. A face that
+  imports its own descendants is only re-exporting them, and a module's own
+  enclosing faces have already run, so neither is an arrow; a face importing a
+  module beside or above it is an arrow like any other, and can close a circle;
 - ``grammar`` never imports ``neural`` or ``torch``, at any depth of the code;
 - no private name (leading underscore) is imported from another module of the project;
 - importing ``grammar`` loads neither torch nor the generators' heavy dependencies it does
@@ -23,18 +27,21 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("grammar", "neural")
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+Modules = dict[str, tuple[Path, ast.Module]]
+
+
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def _modules() -> dict[str, tuple[Path, ast.Module]]:
+def _modules(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> Modules:
     found = {}
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            found[_module_name(path)] = (path, ast.parse(path.read_text(encoding="utf-8")))
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            found[_module_name(path, root)] = (path, ast.parse(path.read_text(encoding="utf-8")))
     return found
 
 
@@ -50,9 +57,9 @@ def _type_checking_nodes(tree: ast.Module) -> set[int]:
     return skipped
 
 
-def _imports(name: str) -> list[tuple[str, str]]:
+def _imports(name: str, modules: Modules = MODULES) -> list[tuple[str, str]]:
     """(module imported, name imported or '') for every run-time import of module `name`."""
-    path, tree = MODULES[name]
+    path, tree = modules[name]
     skipped = _type_checking_nodes(tree)
     package_parts = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     found = []
@@ -69,20 +76,23 @@ def _imports(name: str) -> list[tuple[str, str]]:
                 source = node.module or ""
             for alias in node.names:
                 child = f"{source}.{alias.name}"
-                found.append((child, "") if child in MODULES else (source, alias.name))
+                found.append((child, "") if child in modules else (source, alias.name))
     return found
 
 
-def _graph() -> dict[str, set[str]]:
+def _graph(modules: Modules = MODULES) -> dict[str, set[str]]:
+    """The run-time arrows between modules, package faces included, as they run."""
     graph = {}
-    for name, (path, _) in MODULES.items():
-        if path.name == "__init__.py":
-            continue
+    for name, (path, _) in modules.items():
         targets = set()
-        for module, _ in _imports(name):
-            if module in MODULES and module != name and MODULES[module][0].name != "__init__.py":
-                targets.add(module)
-        graph[name] = targets
+        for module, _ in _imports(name, modules):
+            parts = module.split(".")
+            # importing a.b.c runs the faces a and a.b, then a.b.c itself
+            targets |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)} & modules.keys()
+        if path.name == "__init__.py":  # a face re-exporting its own descendants
+            targets = {t for t in targets if not t.startswith(name + ".")}
+        # a module's own enclosing faces have already run when it runs
+        graph[name] = {t for t in targets if t != name and not name.startswith(t + ".")}
     return graph
 
 
@@ -134,6 +144,52 @@ def test_the_circle_finder_finds_circles():
 
 def test_no_import_circles():
     assert _circles(_graph()) == []
+
+
+def _plant(root: Path, files: dict[str, str]) -> Modules:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return _modules(root, ("pkg",))
+
+
+def test_a_face_importing_above_itself_closes_a_circle(tmp_path):
+    # core reaches pkg.io.dot lazily, which runs the face pkg.io first; that face imports core
+    modules = _plant(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "def to_dot():\n    from pkg.io.dot import write\n    return write()\n",
+        "pkg/io/__init__.py": "from pkg.core import to_dot\n",
+        "pkg/io/dot.py": "def write():\n    return ''\n",
+    })
+    assert _circles(_graph(modules)) == [["pkg.core", "pkg.io"]]
+
+
+def test_faces_reexporting_their_own_modules_close_no_circle(tmp_path):
+    modules = _plant(tmp_path, {
+        "pkg/__init__.py": "from pkg.core import to_dot\n",  # re-exports a descendant
+        "pkg/core.py": "import pkg\nfrom pkg.io import dot\n",  # pkg has already run
+        "pkg/io/__init__.py": "from pkg.io.dot import write\n",
+        "pkg/io/dot.py": "import pkg.io\ndef write():\n    return ''\n",
+    })
+    assert _graph(modules)["pkg.core"] == {"pkg.io", "pkg.io.dot"}
+    assert _circles(_graph(modules)) == []
+
+
+def test_the_circle_of_a_face_planted_in_a_copy_of_grammar_is_found(tmp_path):
+    # grammar.io's face once imported grammar.lookup: lookup -> library -> ops -> core, and
+    # core's format methods load grammar.io.dot, which runs that face first
+    for path in (ROOT / "grammar").rglob("*.py"):
+        copy = tmp_path / path.relative_to(ROOT)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert _circles(_graph(_modules(tmp_path, ("grammar",)))) == []
+    face = tmp_path / "grammar" / "io" / "__init__.py"
+    face.write_text(face.read_text(encoding="utf-8") + "\nfrom grammar.lookup import load\n",
+                    encoding="utf-8")
+    circles = _circles(_graph(_modules(tmp_path, ("grammar",))))
+    assert len(circles) == 1
+    assert {"grammar.io", "grammar.lookup", "grammar.core", "grammar.formats"} <= set(circles[0])
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("grammar")))
