@@ -1,6 +1,6 @@
-"""``python -m neural``: the ``neural`` command line (see :mod:`neural.cli`)."""
+"""``python -m neural``: the ``neural`` command line (see :mod:`neural.entry`)."""
 
-from neural.cli import main
+from neural.entry import main
 
 __all__: list[str] = []
 
