@@ -55,6 +55,8 @@ __all__ = ["find_boxes", "expansion", "BoxCover", "Failure", "CAPS"]
 CAPS = (math.inf, 0.5, 0.2, 0.08, 0.03, 0.01, 3e-3, 1e-3, 3e-4, 1e-4)
 # Boxes one attempt may hold before it gives up.
 _MAX_BOXES = 4000
+# Boxes whose steps are computed between two looks at the clock and the limits.
+_CHUNK = 128
 # How far out a box may reach: a GRU's states stay within ±1, so a box past this has blown up.
 _REACH = 1.5
 
@@ -277,8 +279,8 @@ def _attempt(weights: GRUWeights, table: np.ndarray, accepting: np.ndarray, star
         if run.n > max_boxes:
             stopped = "boxes"
             break
-        batch = np.array(sorted(queue), dtype=np.int64)
-        queue.clear()
+        batch = np.array(sorted(queue)[:_CHUNK], dtype=np.int64)
+        queue.difference_update(batch.tolist())
         failure = run.answer_failure(batch)
         if failure is not None:
             run.failures.append(failure)
@@ -316,7 +318,11 @@ def _attempt(weights: GRUWeights, table: np.ndarray, accepting: np.ndarray, star
 
 
 def _spills(run: _Attempt, pending: np.ndarray, keep: int = 5) -> list[Failure]:
-    """The worst step claims still open when an attempt stopped: how far each image spills."""
+    """The worst step claims still open when an attempt stopped: how far each image spills.
+
+    Only the first boxes still pending are looked at, so that this stays quick.
+    """
+    pending = pending[:_CHUNK]
     found: list[Failure] = []
     if not len(pending):
         return found
