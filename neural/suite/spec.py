@@ -7,7 +7,7 @@ A spec is a small TOML file::
 
     [grammars]
     builtin = ["tomita-1", "embedded-reber"]         # grammar.library names
-    files = ["my.dot"]                                # .dot / .json, relative to the spec
+    files = ["my.dot"]                                # grammar files, relative to the spec
     random = [{states = [5, 20], alphabet = [2, 4], count = 10, seed = 0}]
 
     [[models]]
