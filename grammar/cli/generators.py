@@ -22,11 +22,13 @@ import argparse
 import sys
 
 from grammar.commandline import OK, emit, emit_json, load_grammar, word_line
+from grammar.edit_kinds import KINDS
 
 __all__ = ["NEAR_MISS_KINDS", "cmd_dataset", "cmd_near_miss", "cmd_sample"]
 
-#: The edit kinds that ``near-miss --kinds`` chooses among.
-NEAR_MISS_KINDS = ("substitute", "insert", "delete", "transpose")
+#: The edit kinds that ``near-miss --kinds`` chooses among: those of
+#: :data:`grammar.edit_kinds.EDIT_KINDS` (a module without numpy, so the CLI starts fast).
+NEAR_MISS_KINDS = KINDS
 # `dataset` shows a progress bar from this many words on.
 _PROGRESS_FROM = 20_000
 

@@ -29,7 +29,7 @@ from grammar.checks import grammar_label
 from grammar.codes import cached, dfa_live
 from grammar.errors import GrammarError
 from grammar.minimize import minimize
-from grammar.negatives.kinds import DELETE, INSERT, KINDS, SUBSTITUTE, TRANSPOSE, check_kinds
+from grammar.negatives.kinds import EDIT_KINDS, KINDS, EditKind, check_kinds, edit_kind
 
 if TYPE_CHECKING:
     from grammar.core import Grammar
@@ -184,46 +184,69 @@ def _build(dfa: DFA, kinds: tuple[str, ...], max_states: int) -> DFA | None:
     n = dfa.n_states
     bit = [(1 << t) if live[t] else 0 for t in range(n)]
     final = _union(1 << s for s in range(n) if dfa.accepting[s])
-    # successors[s]: the states one symbol after s (substitution, or a deleted symbol).
-    successors = [_union(bit[t] for t in row) for row in table]
-    # after_deleted[s][b]: a symbol deleted before b, then b read.
-    after_deleted = [[_union(bit[table[t][b]] for t in set(row)) for b in range(k)]
-                     for row in table]
 
     def step(mask: int, b: int) -> int:
         return _union(bit[table[s][b]] for s in _bits(mask)) if mask else 0
 
-    chosen = {KINDS.index(kind) for kind in kinds}
-    track_kinds = not {SUBSTITUTE, INSERT, DELETE} <= chosen
-    track_prev = track_kinds and TRANSPOSE in chosen
+    after_reads: dict[tuple, int] = {}
+
+    def member(kind: EditKind, s: int, word: tuple[int, ...]) -> int:
+        """The member's states right after an edit of `kind` from s that writes `word`."""
+        reads = kind.member_reads(word)
+        if reads is None:
+            return 0
+        found = after_reads.get((s, reads))
+        if found is None:
+            states = [s]
+            for symbol in reads:  # None: any symbol
+                states = ([table[t][symbol] for t in states] if symbol is not None
+                          else [u for t in states for u in table[t]])
+            found = after_reads[s, reads] = _union(bit[t] for t in states)
+        return found
+
+    def edits(chosen: list[EditKind]) -> tuple[list[int], list[list[int]]]:
+        """For the kinds of edit that read no symbol of the word, or one: where the member
+        may be before the next symbol (gap[s]), and after it is read (entry[s][b])."""
+        gap = [_union(member(kind, s, ()) for kind in chosen if kind.consumed == 0)
+               for s in range(n)]
+        entry = [[_union(member(kind, s, (b,)) for kind in chosen if kind.consumed == 1)
+                  | step(gap[s], b) for b in range(k)] for s in range(n)]
+        return gap, entry
+
+    chosen = [edit_kind(kind) for kind in kinds]
+    units = [kind for kind in EDIT_KINDS if kind.unit]
+    # The states some member could be in had one edit that edit distance counts happened.
+    unit_gap, unit_entry = edits(units)
+    track_kinds = not set(units) <= set(chosen)
+    if track_kinds:  # ... and had one edit of the chosen kinds happened
+        gap, entry = edits(chosen)
+    pairs = [kind for kind in chosen if kind.consumed == 2]
+    track_prev = track_kinds and bool(pairs)
+    after_pair: dict[tuple[int, int], list[int]] = {}  # (s, a) -> member's states, for each b
     dead = dfa.dead
 
     def accepts(state: tuple) -> bool:
         s0, edited, picked, _ = state
         if dfa.accepting[s0]:
             return False
-        if not (edited | successors[s0]) & final:
+        if not (edited | unit_gap[s0]) & final:
             return False
         if not track_kinds:
             return True
-        ends = picked | (successors[s0] if DELETE in chosen else 0)
-        return bool(ends & final)
+        return bool((picked | gap[s0]) & final)
 
     def move(state: tuple, b: int) -> tuple:
         s0, edited, picked, prev = state
-        here = successors[s0] | bit[s0]
-        edited = step(edited, b) | after_deleted[s0][b] | here
+        edited = step(edited, b) | unit_entry[s0][b]
         if track_kinds:
-            new = step(picked, b)
-            if DELETE in chosen:
-                new |= after_deleted[s0][b]
-            if SUBSTITUTE in chosen:
-                new |= successors[s0]
-            if INSERT in chosen:
-                new |= bit[s0]
-            if track_prev and prev is not None and prev[1] != b:
-                new |= bit[table[table[prev[0]][b]][prev[1]]]
-            picked = new
+            picked = step(picked, b) | entry[s0][b]
+            if track_prev and prev is not None:
+                row = after_pair.get(prev)
+                if row is None:
+                    row = after_pair[prev] = [
+                        _union(member(kind, prev[0], (prev[1], c)) for kind in pairs)
+                        for c in range(k)]
+                picked |= row[b]
         target = table[s0][b]
         # A dead original run can no longer take part in an edit: forget where it came from.
         new_prev = (s0, b) if track_prev and live[s0] else None

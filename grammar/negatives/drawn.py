@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from grammar.codes import code_dtype, run_codes
-from grammar.negatives.kinds import TRANSPOSE
+from grammar.negatives.kinds import EDIT_KINDS
 from grammar.negatives.quotas import (
     MAX_ROUND_SYMBOLS,
     PROBE,
@@ -119,7 +119,7 @@ def non_member_rows(gen: NearMissGenerator, size: int, m: int) -> np.ndarray:
 def near_miss_rows(gen: NearMissGenerator, codes: np.ndarray, kind: int) -> np.ndarray:
     """Which rows (non-members) are near misses that one edit of `kind` makes."""
     ok = made_by(gen.dfa, codes, kind)
-    if kind == TRANSPOSE and ok.any():
+    if not EDIT_KINDS[kind].unit and ok.any():  # made by it, yet maybe two edits away
         ok[ok] = at_distance_one(gen.dfa, codes[ok])
     return ok
 

@@ -31,7 +31,7 @@ from grammar.negatives.automaton import (
 )
 from grammar.negatives.choice import BUILD_COST, plan_pairs
 from grammar.negatives.drawn import Block, stack
-from grammar.negatives.kinds import GROWTH, INSERT, SHORTEST, SUBSTITUTE, TRANSPOSE, mutate
+from grammar.negatives.kinds import EDIT_KINDS, GROWTH, UNIT_KINDS, random_edits
 from grammar.negatives.pairs import EditPairs
 from grammar.negatives.quotas import (
     PRIOR_LOCAL,
@@ -40,7 +40,7 @@ from grammar.negatives.quotas import (
     round_size,
 )
 from grammar.negatives.repairs import at_distance_one
-from grammar.negatives.windows import MAX_LOCAL_SYMBOLS, LocalWindows
+from grammar.negatives.windows import AIMED_KIND, MAX_LOCAL_SYMBOLS, LocalWindows
 from grammar.uniform import uniform_codes_of
 from grammar.walks import sample_codes
 
@@ -104,13 +104,13 @@ class NearMissGenerator:
     def valid(self, words: np.ndarray, kind: int) -> np.ndarray:
         """Rejected and at distance exactly 1 (the candidates are one edit from a member)."""
         rejected = ~self.dfa.accepting[run_codes(self.table, words, self.dfa.start)]
-        if kind != TRANSPOSE:
+        if EDIT_KINDS[kind].unit:
             return rejected  # one edit from a member, and rejected: distance exactly 1
         # A transposition is two substitutions: check that one edit repairs it. The repair
         # tables do, in O(L (n + k)) a word without building anything; where there are many
         # words, the automaton of words one edit away answers in O(L) a word, when small.
         check = np.flatnonzero(rejected)
-        edits = ("substitute", "insert", "delete")
+        edits = UNIT_KINDS
         distance_one = built_near_miss_dfa(self.g, edits)
         # ... and built once the checks so far cost more than a build of that many states
         # would (a Python subset construction: about BUILD_COST per transition).
@@ -167,27 +167,7 @@ class NearMissGenerator:
 
     def mutate(self, sources: np.ndarray, kind: int) -> tuple[np.ndarray, ...]:
         """A random edit of `kind` on each row; rows where it cannot apply are flagged."""
-        m, width = sources.shape
-        if width == 0 and kind != INSERT:  # only empty sources: nothing to edit
-            return np.zeros((m, 1), sources.dtype), np.zeros(m, np.intp), np.zeros(m, bool)
-        lengths = np.count_nonzero(sources, axis=1)
-        span = np.maximum(lengths + (kind == INSERT) - (kind == TRANSPOSE), 1)
-        position = (self.rng.random(m) * span).astype(np.intp)
-        applies = lengths >= SHORTEST[kind]
-        rows = np.arange(m)
-        symbol = None
-        if kind == SUBSTITUTE:
-            here = sources[rows, position]
-            other = self.rng.integers(1, max(self.k, 2), size=m, dtype=np.intp)
-            symbol = (other + (other >= here)).astype(sources.dtype)
-            applies &= self.k > 1
-        elif kind == INSERT:
-            symbol = self.rng.integers(1, self.k + 1, size=m).astype(sources.dtype)
-        elif kind == TRANSPOSE and width > 1:
-            position = np.minimum(position, width - 2)
-            applies &= sources[rows, position] != sources[rows, position + 1]
-        words = mutate(sources, kind, position, symbol)
-        return words, position, applies
+        return random_edits(kind, sources, self.k, self.rng)
 
     def candidates(self, request: Request) -> Iterator[tuple[np.ndarray, ...]]:
         """(sources, priority, words, positions, applies) blocks for one request.
@@ -226,7 +206,7 @@ class NearMissGenerator:
         for cell in cells:
             if cell.wanted == 0 or cell.exact:
                 continue
-            aimed = cell.kind == SUBSTITUTE and self.local is not None
+            aimed = cell.kind == AIMED_KIND and self.local is not None
             # Pair draws leave the language by construction: size them by their own yields,
             # not by how rarely mutation succeeded (which is why they are drawn).
             rate, rate_local, tried = cell.rate(), cell.rate_local(), cell.tried
@@ -354,7 +334,7 @@ class NearMissGenerator:
                 cell.tried += rows.size
                 cell.found += int(ok.sum())
                 cell.symbols += int(lengths[rows].sum())
-            if cell.need_local and (aimed or not (cell.kind == SUBSTITUTE and self.local)):
+            if cell.need_local and (aimed or not (cell.kind == AIMED_KIND and self.local)):
                 cell.tried_local += rows.size
                 cell.found_local += int(near.sum())
             cell.need_local -= int(picked_local.sum())

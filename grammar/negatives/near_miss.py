@@ -37,7 +37,7 @@ from grammar.minimize import reachable_states
 from grammar.negatives.choice import review
 from grammar.negatives.drawn import Block, draw_exact, draw_non_members, draw_pairs
 from grammar.negatives.generator import NearMissGenerator
-from grammar.negatives.kinds import GROWTH, KINDS, SHORTEST, SUBSTITUTE, check_kinds
+from grammar.negatives.kinds import GROWTH, KINDS, SHORTEST, check_kinds, edit_kind
 from grammar.negatives.possible import possible_lengths
 from grammar.negatives.quotas import Cell, drop, share, split_evenly
 from grammar.ranking import count_table
@@ -334,9 +334,8 @@ def initial_cells(
     g: Grammar, kinds: tuple[str, ...], lengths: tuple[int, int] | None
 ) -> list[Cell]:
     """One cell per kind, or per (kind, length) whose source length has members."""
-    codes = [KINDS.index(kind) for kind in kinds]
-    if len(g.alphabet) == 1 and SUBSTITUTE in codes:
-        codes.remove(SUBSTITUTE)  # one symbol: nothing to substitute it with
+    # One symbol: nothing to substitute it with (nor any kind that brings a different one).
+    codes = [edit.index for edit in map(edit_kind, kinds) if len(g.alphabet) >= edit.min_alphabet]
     if lengths is None:
         cells = [Cell(kind, None) for kind in codes]
     else:

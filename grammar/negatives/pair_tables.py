@@ -15,12 +15,12 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grammar.automaton import INT64_SAFE
-from grammar.negatives.kinds import INSERT, SUBSTITUTE, TRANSPOSE
+from grammar.negatives.kinds import edit_table
 from grammar.negatives.possible import Distinct
 from grammar.ranking import FLOAT_BITS
 
@@ -84,11 +84,13 @@ def rejective(dfa: DFA) -> np.ndarray:
         reach = grown
 
 
-def edits_of(table: np.ndarray, diagonal: np.ndarray, kind: int) -> tuple[np.ndarray, ...]:
+def edits_of(table: np.ndarray, diagonal: np.ndarray, kind: Any) -> tuple[np.ndarray, ...]:
     """Every edit of `kind` from the diagonal states: (state, symbols, u's state, w's state).
 
-    The symbols are (u's, w's) for substitutions; (-1, w's) insertions;
-    (u's, -1) deletions; and w's two symbols (x, y) for transpositions.
+    The symbols are those of the kind's slots (see
+    :mod:`grammar.edit_kinds`), -1 in a slot it leaves unused: (u's, w's) for
+    substitutions; (-1, w's) insertions; (u's, -1) deletions; and w's two
+    symbols (x, y) for transpositions (:func:`grammar.negatives.kinds.edit_table`).
 
     Examples
     --------
@@ -97,24 +99,7 @@ def edits_of(table: np.ndarray, diagonal: np.ndarray, kind: int) -> tuple[np.nda
     >>> [a.tolist() for a in edits_of(table, np.array([0]), INSERT)]
     [[0, 0], [[-1, 0], [-1, 1]], [0, 0], [1, 0]]
     """
-    k = table.shape[1]
-    a = np.arange(k)
-    if kind in (SUBSTITUTE, TRANSPOSE):
-        s = np.repeat(diagonal, k * k)
-        first, second = np.tile(np.repeat(a, k), diagonal.size), np.tile(a, k * diagonal.size)
-        differ = first != second
-        s, first, second = s[differ], first[differ], second[differ]
-        if kind == SUBSTITUTE:
-            p, q = table[s, first], table[s, second]
-        else:
-            p, q = table[table[s, second], first], table[table[s, first], second]
-        return s, np.stack([first, second], axis=1), p, q
-    s = np.repeat(diagonal, k)
-    sym = np.tile(a, diagonal.size)
-    none = np.full(sym.size, -1)
-    if kind == INSERT:
-        return s, np.stack([none, sym], axis=1), s, table[s, sym]
-    return s, np.stack([sym, none], axis=1), table[s, sym], s
+    return edit_table(kind, table, diagonal)
 
 
 def closure(table: np.ndarray, seeds: np.ndarray, n: int, live: np.ndarray, bad: np.ndarray,

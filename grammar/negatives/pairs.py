@@ -39,7 +39,7 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -47,7 +47,7 @@ from grammar.automaton import INT64_SAFE
 from grammar.codes import cached, code_dtype, dfa_live
 from grammar.errors import GrammarError
 from grammar.minimize import reachable_states
-from grammar.negatives.kinds import DELETE, GROWTH, INSERT, SUBSTITUTE, TRANSPOSE, mutate
+from grammar.negatives.kinds import CONSUMED, edit_kind, mutate
 from grammar.negatives.pair_tables import (
     MAX_FLOAT_BITS,
     add_counts,
@@ -68,11 +68,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CONSUMED", "MAX_FLOAT_BITS", "EditPairs", "countable_length", "edit_pairs"]
 
-#: Symbols of the near miss that an edit of each kind reads (u's are 1, 0, 2, 2).
-CONSUMED = np.array([1, 1, 0, 2])
 
-
-def edit_pairs(dfa: DFA, kind: int, top: int, budget: int) -> EditPairs | None:
+def edit_pairs(dfa: DFA, kind: Any, top: int, budget: int) -> EditPairs | None:
     """The :class:`EditPairs` of `kind` on `dfa` when they can be counted up to length `top`
     within `budget` entries (:meth:`EditPairs.cost`), else None.
 
@@ -88,7 +85,9 @@ def edit_pairs(dfa: DFA, kind: int, top: int, budget: int) -> EditPairs | None:
     >>> edit_pairs(library.parity().dfa, TRANSPOSE, 10, 1000).count(6)   # swaps keep parity
     0
     """
-    record = cached(dfa, f"edit_pairs:{kind}", dict)
+    edit = edit_kind(kind)
+    record = cached(dfa, f"edit_pairs:{edit.name}:{edit.reads}:{edit.writes}:{edit.distinct}",
+                    dict)
     built = record.get("pairs")
     if built is not None:
         fits = built.cost(top) <= budget and float_fits(len(dfa.alphabet), top)
@@ -112,8 +111,8 @@ class EditPairs:
     lengths are counted on demand).
     """
 
-    def __init__(self, dfa: DFA, kind: int, codes: np.ndarray, edits: tuple) -> None:
-        self.dfa, self.kind = dfa, kind
+    def __init__(self, dfa: DFA, kind: Any, codes: np.ndarray, edits: tuple) -> None:
+        self.dfa, self.kind, self.edit = dfa, kind, edit_kind(kind)
         self.n, self.k = dfa.n_states, len(dfa.alphabet)
         self.table = dfa.table.astype(np.intp)
         self.p, self.q = np.divmod(codes, self.n)
@@ -144,7 +143,7 @@ class EditPairs:
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, dfa: DFA, kind: int, top: int, budget: int) -> EditPairs | None:
+    def build(cls, dfa: DFA, kind: Any, top: int, budget: int) -> EditPairs | None:
         """The pair product, or None when counting it up to length `top` would pass `budget`
         entries (pairs x symbols x lengths, or edits x 8), or could overflow float64."""
         n, k = dfa.n_states, len(dfa.alphabet)
@@ -153,7 +152,7 @@ class EditPairs:
         table = dfa.table.astype(np.intp)
         live, bad = dfa_live(dfa), rejective(dfa)
         diagonal = np.flatnonzero(reachable_states(dfa.table, dfa.start) & live)
-        edit_cost = diagonal.size * k ** (2 if kind in (SUBSTITUTE, TRANSPOSE) else 1) * 8
+        edit_cost = diagonal.size * k ** len(edit_kind(kind).slots) * 8
         if edit_cost > budget:
             return None
         s, syms, p, q = edits_of(table, diagonal, kind)
@@ -180,7 +179,7 @@ class EditPairs:
             raise GrammarError(f"near misses of length {top} over {self.k} symbols are too "
                                "many to count in float64")
         c, e, d = tables
-        consumed = int(CONSUMED[self.kind])
+        consumed = self.edit.consumed
         accepting = self.dfa.accepting
         while len(d) <= top:
             r = len(d)
@@ -228,7 +227,7 @@ class EditPairs:
         Examples
         --------
         >>> from grammar import library
-        >>> from grammar.negatives.kinds import DELETE
+        >>> from grammar.negatives.kinds import INSERT
         >>> pairs = EditPairs.build(library.tomita(1).dfa, INSERT, 4, budget=10_000)
         >>> [int(level[0]) for level in pairs.exact_counts(4)[2]]   # a 0 put into 1**(r-1)
         [0, 1, 2, 3, 4]
@@ -270,7 +269,7 @@ class EditPairs:
         dtype = code_dtype(self.k)
         walk = _Walk(lengths, self.dfa.start)
         walk.words = np.zeros((m, top), dtype=dtype)
-        walk.sources = np.zeros((m, max(top - int(GROWTH[self.kind]), 0)), dtype=dtype)
+        walk.sources = np.zeros((m, max(top - self.edit.growth, 0)), dtype=dtype)
         while True:
             rows = np.flatnonzero(~walk.edited)
             if rows.size:
@@ -280,8 +279,10 @@ class EditPairs:
             if rows.size:
                 self._pair_step(walk, rows, rng)
             elif walk.edited.all():
-                symbol = (None if self.kind in (DELETE, TRANSPOSE)
-                          else walk.words[np.arange(m), walk.positions])  # w's new symbol
+                symbol = None  # the symbol the edit brings, in w
+                if self.edit.brings:
+                    at = walk.positions + self.edit.writes.index(self.edit.brings[0])
+                    symbol = walk.words[np.arange(m), at]
                 words = mutate(walk.sources, self.kind, walk.positions, symbol)[:, :top]
                 return words, walk.sources, walk.positions
 
@@ -324,7 +325,7 @@ class EditPairs:
         interchangeable options uniformly."""
         if rows.size == 0:
             return
-        consumed = int(CONSUMED[self.kind])
+        consumed = self.edit.consumed
         pairs = self.stacked[0]
         group, inside = self._groups(walk.state[rows])
         r = np.maximum(walk.left[rows] - consumed, 0)
@@ -342,15 +343,10 @@ class EditPairs:
         sym = self.e_syms[option] + 1
         at = walk.at[rows]
         walk.positions[rows] = at
-        if self.kind == SUBSTITUTE:  # u reads a, w reads b
-            walk.sources[rows, at], walk.words[rows, at] = sym[:, 0], sym[:, 1]
-        elif self.kind == INSERT:  # w reads b alone
-            walk.words[rows, at] = sym[:, 1]
-        elif self.kind == DELETE:  # u reads a alone
-            walk.sources[rows, at] = sym[:, 0]
-        else:  # w reads x y, u reads y x
-            walk.words[rows, at], walk.words[rows, at + 1] = sym[:, 0], sym[:, 1]
-            walk.sources[rows, at], walk.sources[rows, at + 1] = sym[:, 1], sym[:, 0]
+        for i, slot in enumerate(self.edit.reads):  # u reads its slots, w reads its own
+            walk.sources[rows, at + i] = sym[:, slot]
+        for i, slot in enumerate(self.edit.writes):
+            walk.words[rows, at + i] = sym[:, slot]
         walk.at[rows] += consumed  # from here on, at is w's index and u's is at - growth
         walk.left[rows] -= consumed
         walk.state[rows] = self.g_pair[group]
@@ -367,7 +363,7 @@ class EditPairs:
             return [_at(level, t) for t in self.succ[walk.state[row]]]
 
         choice = self._pick(weights, exact, rows, rng)
-        walk.read(rows, choice, int(GROWTH[self.kind]))
+        walk.read(rows, choice, self.edit.growth)
         walk.state[rows] = self.succ[walk.state[rows], choice]
 
 

@@ -27,11 +27,11 @@ False
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grammar.negatives.kinds import DELETE, INSERT, SUBSTITUTE, TRANSPOSE
+from grammar.negatives.kinds import edit_kind, edit_table
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA
@@ -71,13 +71,15 @@ class Distinct:
         return codes[self.scratch[codes] == positions]
 
 
-def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
+def possible_lengths(dfa: DFA, kind: Any, top: int) -> np.ndarray:
     """``out[L]``: some near miss of length L is made by one edit of `kind`, for L <= top.
 
-    Exact for substitutions, insertions and deletions; for transpositions a
-    False is certain and a True means "maybe". Once :data:`MAX_PAIRS` pairs
-    were made, the remaining lengths are reported True.
+    Exact for the kinds edit distance counts (substitutions, insertions and
+    deletions); for the others (transpositions) a False is certain and a
+    True means "maybe". Once :data:`MAX_PAIRS` pairs were made, the
+    remaining lengths are reported True.
     """
+    edit = edit_kind(kind)
     n, k = dfa.n_states, dfa.table.shape[1]
     table = dfa.table.astype(np.int64)
     accepting = dfa.accepting
@@ -86,19 +88,22 @@ def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
     diagonal[dfa.start] = True
     pairs = [np.zeros(0, dtype=np.int64) for _ in range(top + 3)]  # p * n + q, per layer
     symbols = np.arange(k)
+    per_state = k ** len(edit.slots)  # edits from one state, at most
+    # The pairs right after each edit, from every state at once when that is small.
+    edited = (_edited(edit, table, np.arange(n)).reshape(n, -1)
+              if n * per_state <= MAX_PAIRS else None)
     distinct = Distinct(n * n)
     work = 0
     for t in range(top + 1):
         here = np.flatnonzero(diagonal)
-        work += here.size * k * (k if kind in (SUBSTITUTE, TRANSPOSE) else 1)
+        work += here.size * per_state
         if work > MAX_PAIRS:
             out[t:] = True
             return out
-        # Edits that do not read a symbol of w: a deleted symbol of u.
-        if kind == DELETE:
-            p = table[here].ravel()
-            q = np.repeat(here, k)
-            pairs[t] = np.concatenate([pairs[t], p * n + q])
+        # Edits that read no symbol of w (a deleted symbol of u) start from this layer.
+        if not edit.consumed:
+            new = edited[here].ravel() if edited is not None else _edited(edit, table, here)
+            pairs[t] = np.concatenate([pairs[t], new])
         layer = _clean(pairs[t], n, distinct)
         if layer is None:
             out[t:] = True
@@ -115,22 +120,21 @@ def possible_lengths(dfa: DFA, kind: int, top: int) -> np.ndarray:
         # Both sides read the same symbol.
         follow = (table[p][:, symbols] * n + table[q][:, symbols]).ravel()
         pairs[t + 1] = np.concatenate([pairs[t + 1], follow])
-        # Edits that read symbols of w.
-        if kind == SUBSTITUTE:
-            a = table[here]  # u reads a, w reads b
-            new = (a[:, :, None] * n + a[:, None, :]).reshape(len(here), -1)
-            pairs[t + 1] = np.concatenate([pairs[t + 1], new.ravel()])
-        elif kind == INSERT:
-            new = here[:, None] * n + table[here]  # u reads nothing, w reads b
-            pairs[t + 1] = np.concatenate([pairs[t + 1], new.ravel()])
-        elif kind == TRANSPOSE:
-            two = table[table[here]]  # two[s, a, b] = δ(s, ab)
-            swapped = np.swapaxes(two, 1, 2)
-            pairs[t + 2] = np.concatenate([pairs[t + 2], (two * n + swapped).ravel()])
+        # Edits that read symbols of w land that many layers on.
+        if edit.consumed:
+            after = t + edit.consumed
+            new = edited[here].ravel() if edited is not None else _edited(edit, table, here)
+            pairs[after] = np.concatenate([pairs[after], new])
         following = np.zeros(n, dtype=bool)
         following[table[here].ravel()] = True
         diagonal = following
     return out
+
+
+def _edited(edit: Any, table: np.ndarray, here: np.ndarray) -> np.ndarray:
+    """The pairs p * n + q (u in p, w in q) right after each edit from the states `here`."""
+    _, _, p, q = edit_table(edit, table, here)
+    return p * table.shape[0] + q
 
 
 def _clean(codes: np.ndarray, n: int, distinct: Distinct) -> np.ndarray | None:

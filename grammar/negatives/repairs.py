@@ -21,12 +21,22 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grammar.codes import code_table
-from grammar.negatives.kinds import DELETE, INSERT, SUBSTITUTE, TRANSPOSE, mutate
+from grammar.negatives.kinds import (
+    DELETE,
+    EDIT_KINDS,
+    INSERT,
+    SUBSTITUTE,
+    TRANSPOSE,
+    UNIT_KINDS,
+    consistent,
+    edit_kind,
+    mutate,
+)
 
 if TYPE_CHECKING:
     from grammar.automaton import DFA
@@ -40,8 +50,8 @@ __all__ = [
     "pick_sources",
 ]
 
-#: The edit that undoes each kind (a transposition undoes itself).
-INVERSE = {SUBSTITUTE: SUBSTITUTE, INSERT: DELETE, DELETE: INSERT, TRANSPOSE: TRANSPOSE}
+#: The edit that undoes each kind (a transposition undoes itself), by index.
+INVERSE = {kind.index: kind.undo.index for kind in EDIT_KINDS}
 #: Rows per chunk are chosen so that a chunk's tables hold about this many entries.
 CHUNK_ENTRIES = 1 << 24
 
@@ -68,59 +78,70 @@ class Repairs:
             back[:, j] = back[rows, j + 1, table[:, self.codes[:, j]].T]
         self.back = back
 
-    def _successors(self, j: np.ndarray) -> np.ndarray:
-        """δ(f[j], a) for every symbol a: (m, len(j), k)."""
-        return self.dfa.table[self.forward[:, j]]
+    def applying(self, kind: Any) -> np.ndarray:
+        """Where one edit of `kind` turns each row into a member: (m, positions), with a last
+        axis over the k symbols (0-based) when the edit brings one.
+
+        A row plays the member's part: at position j it reads the edit's
+        `reads` slots, and the edited word its `writes`, so the edited word
+        is a member iff the state after ``w[:j]`` and the written symbols lies
+        in ``B[j + len(reads)]``.
+        """
+        edit = edit_kind(kind)
+        m, width = self.codes.shape
+        j = np.arange(max(width - edit.shortest + 1, 0))
+        read = [self.codes[:, j + i] for i in range(edit.shortest)]
+        table = code_table(self.dfa)  # column 0 (padding) keeps the state
+        state, brought = self.forward[:, j], None
+        for slot in edit.writes:
+            if slot in edit.brings:  # every symbol: a last axis of k
+                if brought is None:
+                    state, brought = self.dfa.table[state], np.arange(1, self.k + 1)
+                else:
+                    state = table[state, brought]
+            else:
+                symbol = read[edit.reads.index(slot)]
+                state = table[state, symbol if brought is None else symbol[:, :, None]]
+        rows, end = np.arange(m)[:, None], j[None, :] + edit.shortest
+        lengths = self.lengths[:, None]
+        if brought is not None:
+            rows, end, lengths = rows[:, :, None], end[:, :, None], lengths[:, :, None]
+            read = [symbol[:, :, None] for symbol in read]
+        hit = self.back[rows, end, state] & (end <= lengths)
+        # A slot named twice holds one symbol; with `distinct`, different slots different ones.
+        slots = (*edit.reads, *edit.brings)
+        if len(slots) > 1:
+            hit &= consistent(slots, [*read, *([brought] if edit.brings else [])], edit.distinct)
+        return hit
 
     def deletions(self) -> np.ndarray:
         """(m, width): deleting symbol j gives a member."""
-        m, width = self.codes.shape
-        j = np.arange(width)
-        hit = self.back[np.arange(m)[:, None], j[None, :] + 1, self.forward[:, :width]]
-        return hit & (j[None, :] < self.lengths[:, None])
+        return self.applying(DELETE)
 
     def substitutions(self) -> np.ndarray:
         """(m, width, k): putting symbol a at position j (a different symbol) gives a member."""
-        m, width = self.codes.shape
-        j = np.arange(width)
-        hit = self.back[np.arange(m)[:, None, None], j[None, :, None] + 1, self._successors(j)]
-        hit &= (j[None, :] < self.lengths[:, None])[:, :, None]
-        hit &= np.arange(1, self.k + 1)[None, None, :] != self.codes[:, :, None]
-        return hit
+        return self.applying(SUBSTITUTE)
 
     def insertions(self) -> np.ndarray:
         """(m, width + 1, k): inserting symbol a before position j gives a member."""
-        m, width = self.codes.shape
-        j = np.arange(width + 1)
-        hit = self.back[np.arange(m)[:, None, None], j[None, :, None], self._successors(j)]
-        return hit & (j[None, :] <= self.lengths[:, None])[:, :, None]
+        return self.applying(INSERT)
 
     def transpositions(self) -> np.ndarray:
         """(m, max(width - 1, 0)): swapping symbols j and j + 1 (which differ) gives a member."""
-        m, width = self.codes.shape
-        if width < 2:
-            return np.zeros((m, 0), dtype=bool)
-        j = np.arange(width - 1)
-        a, b = self.codes[:, :-1], self.codes[:, 1:]
-        table = code_table(self.dfa)
-        after = table[table[self.forward[:, : width - 1], b], a]
-        hit = self.back[np.arange(m)[:, None], j[None, :] + 2, after]
-        return hit & (a != b) & (j[None, :] + 1 < self.lengths[:, None])
+        return self.applying(TRANSPOSE)
 
-    def undoing(self, kind: int) -> np.ndarray:
+    def undoing(self, kind: Any) -> np.ndarray:
         """Where the inverse of an edit of `kind` gives a member: the ways each row could
         have been made from a member by one edit of `kind`."""
-        return {
-            SUBSTITUTE: self.substitutions,
-            INSERT: self.deletions,
-            DELETE: self.insertions,
-            TRANSPOSE: self.transpositions,
-        }[kind]()
+        return self.applying(edit_kind(kind).undo)
 
     def any_single_edit(self) -> np.ndarray:
         """(m,): some insertion, deletion or substitution gives a member."""
-        return (self.deletions().any(axis=1) | self.substitutions().any(axis=(1, 2))
-                | self.insertions().any(axis=(1, 2)))
+        out = np.zeros(len(self.codes), dtype=bool)
+        for kind in UNIT_KINDS:
+            hit = self.applying(kind)
+            out |= hit.any(axis=tuple(range(1, hit.ndim)))
+        return out
 
 
 def _chunks(dfa: DFA, codes: np.ndarray) -> range:
@@ -141,11 +162,12 @@ def at_distance_one(dfa: DFA, codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def made_by(dfa: DFA, codes: np.ndarray, kind: int) -> np.ndarray:
+def made_by(dfa: DFA, codes: np.ndarray, kind: Any) -> np.ndarray:
     """Rows that one edit of `kind` makes from some member.
 
-    For rejected words of a kind other than transposition this is "a near
-    miss of that kind"; a transposition must also pass :func:`at_distance_one`.
+    For rejected words of a kind that edit distance counts this is "a near
+    miss of that kind"; one of another kind (a transposition) must also pass
+    :func:`at_distance_one`.
     """
     out = np.zeros(len(codes), dtype=bool)
     step = _chunks(dfa, codes).step
@@ -156,7 +178,7 @@ def made_by(dfa: DFA, codes: np.ndarray, kind: int) -> np.ndarray:
 
 
 def pick_sources(
-    dfa: DFA, codes: np.ndarray, kind: int, rng: np.random.Generator
+    dfa: DFA, codes: np.ndarray, kind: Any, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each near miss (row of `codes`), a member that one edit of `kind` turns into it.
 
@@ -166,24 +188,26 @@ def pick_sources(
     (in the member), or the first of the two transposed symbols.
     """
     m, width = codes.shape
-    sources = np.zeros((m, width + 1), dtype=codes.dtype)
+    undo_kind = edit_kind(kind).undo
+    sources = np.zeros((m, width + max(undo_kind.growth, 1)), dtype=codes.dtype)
     positions = np.zeros(m, dtype=np.intp)
     step = _chunks(dfa, codes).step
     for start in range(0, m, step):
         part = codes[start : start + step]
         repairs = Repairs(dfa, part)
-        flat = repairs.undoing(kind).reshape(len(part), -1)
+        undo = repairs.undoing(kind)
+        flat = undo.reshape(len(part), -1)
         counts = flat.sum(axis=1)
         if not counts.all():
             raise AssertionError("a near miss without a source of its kind")
         pick = (rng.random(len(part)) * counts).astype(np.intp)
         choice = (np.cumsum(flat, axis=1) <= pick[:, None]).sum(axis=1)
-        if kind in (SUBSTITUTE, DELETE):
+        if undo.ndim == 3:  # the inverse edit brings a symbol: the source's own
             position, symbol = np.divmod(choice, repairs.k)
             symbol = (symbol + 1).astype(codes.dtype)
         else:
             position, symbol = choice, None
-        out = mutate(part, INVERSE[kind], position, symbol)
+        out = mutate(part, undo_kind, position, symbol)
         sources[start : start + step] = out
         positions[start : start + step] = position
     return sources, positions

@@ -26,10 +26,13 @@ from grammar.negatives.kinds import SUBSTITUTE, mutate
 if TYPE_CHECKING:
     from grammar.automaton import DFA
 
-__all__ = ["MAX_LOCAL_SYMBOLS", "LocalWindows"]
+__all__ = ["AIMED_KIND", "MAX_LOCAL_SYMBOLS", "LocalWindows"]
 
 #: The table of windows has (k + 2) ** 3 entries, so the alphabet is bounded.
 MAX_LOCAL_SYMBOLS = 64
+#: The kind of edit whose locally plausible words :meth:`LocalWindows.substitutions` aims
+#: at directly (the other kinds count the plausible words their random edits make).
+AIMED_KIND = SUBSTITUTE
 
 
 class LocalWindows:
@@ -98,7 +101,7 @@ class LocalWindows:
         rank = pick - np.where(position > 0, before[rows, position - 1], 0)
         symbol = (np.cumsum(fits[rows, position], axis=1) <= rank[:, None]).sum(axis=1)
         symbol = np.minimum(symbol, k - 1)
-        words = mutate(codes, SUBSTITUTE, position, (symbol + 1).astype(codes.dtype))
+        words = mutate(codes, AIMED_KIND, position, (symbol + 1).astype(codes.dtype))
         return words, position, counts > 0
 
     def plausible(self, codes: np.ndarray) -> np.ndarray:
