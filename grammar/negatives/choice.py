@@ -45,7 +45,6 @@ from grammar.automaton import INT64_SAFE
 from grammar.codes import dfa_live
 from grammar.negatives.automaton import (
     MAX_STATES,
-    RETRY_GROWTH,
     build_failed,
     near_miss_dfa_or_none,
 )
@@ -138,10 +137,10 @@ def review(gen: NearMissGenerator, cells: list[Cell], cell: Cell) -> Decision:
         return Decision("mutate")
     if gen.pairs_for(cell) is not None:
         # Drawn from counted pairs: judged by how many of those passed, not by mutation.
-        drawn, passed, _ = gen.pair_counts(cell.kind)
+        drawn, passed, _ = gen.book.counts(cell.kind)
         if passed or drawn < PROBE:
             return Decision("mutate")
-        gen.pairs_failed.add(cell.kind)  # transpositions that never pass: back to mutation
+        gen.book.retire(cell.kind)  # transpositions that never pass: back to mutation
     # A kind fares alike at neighbouring lengths: judge it on all its cells together.
     same = [c for c in cells if c.kind == cell.kind]
     tried, found = sum(c.tried for c in same), sum(c.found for c in same)
@@ -167,7 +166,7 @@ def review(gen: NearMissGenerator, cells: list[Cell], cell: Cell) -> Decision:
         if cell.non_found and drawing < mutating:
             return Decision("non_members", candidates=int(ROUND_GROWTH * cell.wanted / non_rate
                                                           + NON_MEMBER_PROBE))
-    if cell.length is None and cell.kind not in gen.pairs_failed:
+    if cell.length is None and not gen.book.retired(cell.kind):
         by_pairs = _pairs_at_walk_lengths(gen, cell, lengths, mutating)
         if by_pairs is not None:
             return by_pairs
@@ -260,9 +259,8 @@ def plan_pairs(gen: NearMissGenerator, cells: list[Cell]) -> None:
     product is built within as many entries as that cost pays for (each
     :data:`PAIR_ENTRY_COST` operations, at most :data:`PAIR_BUDGET` entries);
     a failed build is remembered, and tried again only with a budget
-    :data:`RETRY_GROWTH` times larger (or the largest). What is cached on
-    the DFA is only used where the same budget would build it, so the
-    words depend on the call alone.
+    :data:`~grammar.negatives.automaton.RETRY_GROWTH` times larger (or the
+    largest; see :meth:`PairBook.plan <grammar.negatives.pair_book.PairBook.plan>`).
     """
     by_kind: dict[int, list[Cell]] = {}
     for cell in cells:
@@ -271,7 +269,7 @@ def plan_pairs(gen: NearMissGenerator, cells: list[Cell]) -> None:
     big = gen.top * np.log2(max(gen.k, 2)) >= 62
     for kind, group in by_kind.items():
         tried, found = sum(c.tried for c in group), sum(c.found for c in group)
-        if gen.pairs.get(kind) is not None or not tried:
+        if gen.book.built(kind) is not None or not tried:
             continue  # built; or no candidate tried yet to judge mutation by
         rate = (found + PRIOR[0]) / (tried + PRIOR[1])
         if not pairs_pay(rate, gen.k):
@@ -279,10 +277,4 @@ def plan_pairs(gen: NearMissGenerator, cells: list[Cell]) -> None:
         wanted = sum(c.wanted for c in group)
         cost = (wanted / rate * gen.top * (gen.k + CANDIDATE_OVERHEAD)
                 * (BIG_INTEGER_PENALTY if big else 1))
-        budget = int(min(cost / PAIR_ENTRY_COST, PAIR_BUDGET))
-        failed = gen.pair_budgets.get(kind, 0)
-        if budget <= failed or (budget < RETRY_GROWTH * failed and budget < PAIR_BUDGET):
-            continue  # failed with a budget not much smaller: not worth another try
-        gen.pairs[kind] = edit_pairs(gen.dfa, kind, gen.top, budget)
-        if gen.pairs[kind] is None:
-            gen.pair_budgets[kind] = budget
+        gen.book.plan(kind, int(min(cost / PAIR_ENTRY_COST, PAIR_BUDGET)), PAIR_BUDGET)

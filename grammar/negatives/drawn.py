@@ -74,10 +74,8 @@ def draw_exact(gen: NearMissGenerator, cell: Cell, nm: DFA, lengths: np.ndarray)
         for size in np.unique(lengths)
     ], code_dtype(gen.k))
     sources, positions = pick_sources(gen.dfa, words, cell.kind, gen.rng)
-    local = (gen.local.plausible(words) if gen.local is not None
-             else np.zeros(len(words), bool))
-    gen.blocks.append(Block(words, cell.kind, positions, sources, local, exact=True))
-    cell.need = cell.need_local = 0
+    gen.keep(words, cell.kind, positions, sources, gen.plausible(words), exact=True)
+    cell.complete()
 
 def draw_pairs(gen: NearMissGenerator, cell: Cell, pairs: EditPairs, lengths: np.ndarray) -> None:
     """Draw the cell's near misses from the counted (member, edit) pairs at `lengths` (one
@@ -85,10 +83,10 @@ def draw_pairs(gen: NearMissGenerator, cell: Cell, pairs: EditPairs, lengths: np
 
     A transposition can leave the language yet need two edits to undo:
     such draws are dropped, so more are drawn, by the kind's observed
-    yield; a kind whose draws never pass is marked in ``pairs_failed``.
+    yield; a kind whose draws never pass is retired (``gen.book.retire``).
     """
-    yield_rate = gen.pair_yield(cell.kind)
-    stats = gen.pair_counts(cell.kind)
+    book = gen.book
+    yield_rate = book.pair_yield(cell.kind)
     m = int(min(len(lengths) * ROUND_MARGIN / yield_rate + ROUND_EXTRA,
                 MAX_ROUND_SYMBOLS // (int(lengths.max(initial=0)) + 1)))
     # In random order, so that the first `wanted` that pass favour no length.
@@ -96,17 +94,14 @@ def draw_pairs(gen: NearMissGenerator, cell: Cell, pairs: EditPairs, lengths: np
     words, sources, positions = pairs.draw_lengths(drawn, gen.rng)
     ok = gen.dfa.accepting[run_codes(gen.table, sources, gen.dfa.start)]
     ok[ok] = gen.valid(words[ok], cell.kind)
-    stats[0] += len(ok)
-    stats[1] += int(ok.sum())
+    book.count(cell.kind, len(ok), int(ok.sum()))
     keep = np.flatnonzero(ok)[: cell.wanted]
     if keep.size:
-        local = (gen.local.plausible(words[keep]) if gen.local is not None
-                 else np.zeros(len(keep), bool))
-        gen.blocks.append(Block(words[keep], cell.kind, positions[keep], sources[keep],
-                                local, exact=True))
+        local = gen.plausible(words[keep])
+        gen.keep(words[keep], cell.kind, positions[keep], sources[keep], local, exact=True)
         cell.take(len(keep), int(local.sum()))
-    elif stats[0] >= PROBE:
-        gen.pairs_failed.add(cell.kind)
+    elif book.counts(cell.kind)[0] >= PROBE:
+        book.retire(cell.kind)
         cell.exact = False
 
 
@@ -126,8 +121,8 @@ def near_miss_rows(gen: NearMissGenerator, codes: np.ndarray, kind: int) -> np.n
 def probe_non_members(gen: NearMissGenerator, cell: Cell, m: int) -> None:
     """Try `m` random non-members of the cell's length: how many are its near misses."""
     codes = non_member_rows(gen, int(cell.length), m)
-    cell.non_tried += m
-    cell.non_found += int(near_miss_rows(gen, codes, cell.kind).sum()) if len(codes) else 0
+    cell.tally_non_members(m, int(near_miss_rows(gen, codes, cell.kind).sum()) if len(codes)
+                           else 0)
 
 def draw_non_members(gen: NearMissGenerator, cell: Cell, max_candidates: int) -> None:
     """Draw the cell's near misses exactly uniformly: uniform non-members of its length,
@@ -143,15 +138,12 @@ def draw_non_members(gen: NearMissGenerator, cell: Cell, max_candidates: int) ->
             return
         ok = near_miss_rows(gen, codes, cell.kind)
         spent += m
-        cell.non_tried += m
-        cell.non_found += int(ok.sum())
+        cell.tally_non_members(m, int(ok.sum()))
         words = codes[np.flatnonzero(ok)[: cell.wanted]]
         if len(words):
             sources, positions = pick_sources(gen.dfa, words, cell.kind, gen.rng)
-            local = (gen.local.plausible(words) if gen.local is not None
-                     else np.zeros(len(words), bool))
-            gen.blocks.append(Block(words, cell.kind, positions, sources, local,
-                                     exact=True))
+            local = gen.plausible(words)
+            gen.keep(words, cell.kind, positions, sources, local, exact=True)
             cell.take(len(words), int(local.sum()))
 
 

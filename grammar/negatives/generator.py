@@ -11,8 +11,9 @@ rarely succeed is drawn by counting instead (:mod:`grammar.negatives.drawn`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from grammar.negatives.automaton import (
 from grammar.negatives.choice import BUILD_COST, plan_pairs
 from grammar.negatives.drawn import Block, stack
 from grammar.negatives.kinds import EDIT_KINDS, GROWTH, UNIT_KINDS, random_edits
-from grammar.negatives.pairs import EditPairs
+from grammar.negatives.pair_book import PairBook
 from grammar.negatives.quotas import (
     PRIOR_LOCAL,
     Cell,
@@ -47,6 +48,7 @@ from grammar.walks import sample_codes
 if TYPE_CHECKING:
     from grammar.automaton import DFA
     from grammar.core import Grammar
+    from grammar.negatives.pairs import EditPairs
 
 __all__ = [
     "CHECK_AUTOMATON_STATES",
@@ -77,6 +79,16 @@ class NearMissGenerator:
     top : int
         The longest length asked for (0 when the lengths follow walks): counts of
         non-members are made once, up to it.
+
+    Attributes
+    ----------
+    book : PairBook
+        The pair products of the call, the budgets their failed builds had, the
+        retired kinds and the tally of pair draws; changed by its own methods only
+        (the old ``pairs``, ``pair_budgets``, ``pair_stats`` and ``pairs_failed``
+        read it, with a :class:`DeprecationWarning`).
+    blocks : tuple of Block
+        The near misses kept so far; :meth:`keep` adds to them.
     """
 
     def __init__(self, g: Grammar, long_range: float, rng: np.random.Generator,
@@ -92,12 +104,36 @@ class NearMissGenerator:
             )
         self.local = (cached(self.dfa, "local_windows", lambda: LocalWindows(self.dfa))
                       if long_range else None)
-        self.blocks: list[Block] = []
-        self.pairs: dict[int, EditPairs | None] = {}
-        self.pair_budgets: dict[int, int] = {}  # the last budget a kind's build failed with
-        self.pair_stats: dict[int, list[int]] = {}  # see pair_counts
-        self.pairs_failed: set[int] = set()  # kinds whose pair draws never pass the checks
+        self._blocks: list[Block] = []  # the near misses kept so far (see keep)
+        self.book = PairBook(self.dfa, top)  # the pair products, their failures and tallies
         self.check_work = 0  # element operations spent on distance-one checks so far
+
+    # -- the words kept -----------------------------------------------------------------------
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The blocks of near misses kept so far, in the order they were kept."""
+        return tuple(self._blocks)
+
+    def keep(self, words: np.ndarray, kind: int, positions: np.ndarray, sources: np.ndarray,
+             local: np.ndarray, exact: bool) -> None:
+        """Keep near misses made together (see :class:`~grammar.negatives.drawn.Block`)."""
+        self._blocks.append(Block(words, kind, positions, sources, local, exact))
+
+    # The pair state lives in the book; these old names read it, with a DeprecationWarning.
+    pairs = property(lambda self: _deprecated("pairs", "book.products", self.book.products))
+    pair_budgets = property(lambda self: _deprecated("pair_budgets", "book.failed_budgets",
+                                                     self.book.failed_budgets))
+    pair_stats = property(lambda self: _deprecated("pair_stats", "book.tallies",
+                                                   self.book.tallies))
+    pairs_failed = property(lambda self: _deprecated("pairs_failed", "book.retired_kinds",
+                                                     self.book.retired_kinds))
+
+    def plausible(self, words: np.ndarray) -> np.ndarray:
+        """Which rows are locally plausible (all False when long-range words are not asked)."""
+        if self.local is None:
+            return np.zeros(len(words), dtype=bool)
+        return self.local.plausible(words)
 
     # -- validity -----------------------------------------------------------------------------
 
@@ -211,8 +247,8 @@ class NearMissGenerator:
             # not by how rarely mutation succeeded (which is why they are drawn).
             rate, rate_local, tried = cell.rate(), cell.rate_local(), cell.tried
             if self.pairs_for(cell) is not None:
-                drawn, passed, plausible = self.pair_counts(cell.kind)
-                rate, tried = self.pair_yield(cell.kind), drawn
+                drawn, passed, plausible = self.book.counts(cell.kind)
+                rate, tried = self.book.pair_yield(cell.kind), drawn
                 if not aimed:  # aimed long-range words are drawn by LocalWindows, not pairs
                     rate_local = (plausible + PRIOR_LOCAL[0]) / (drawn + PRIOR_LOCAL[1])
             plain = cell.need / rate
@@ -227,22 +263,16 @@ class NearMissGenerator:
 
     def pairs_for(self, cell: Cell) -> EditPairs | None:
         """The pair product that serves a cell of one length, if any (and not retired)."""
-        if cell.length is None or cell.kind in self.pairs_failed:
-            return None
-        return self.pairs.get(cell.kind)
+        return None if cell.length is None else self.book.serving(cell.kind)
 
     def pair_yield(self, kind: int) -> float:
-        """The share of pair draws of `kind` that passed the checks so far (optimistic).
+        """The share of pair draws of `kind` that passed the checks so far (see
+        :meth:`PairBook.pair_yield <grammar.negatives.pair_book.PairBook.pair_yield>`)."""
+        return self.book.pair_yield(kind)
 
-        Only a transposition can fail: it may leave the language yet need two
-        edits to undo.
-        """
-        drawn, passed, _ = self.pair_counts(kind)
-        return (passed + 1) / (drawn + 1)
-
-    def pair_counts(self, kind: int) -> list[int]:
-        """The pair draws of `kind` so far: [drawn, passed, locally plausible] (updatable)."""
-        return self.pair_stats.setdefault(kind, [0, 0, 0])
+    def pair_counts(self, kind: int) -> tuple[int, int, int]:
+        """The pair draws of `kind` so far: (drawn, passed, locally plausible)."""
+        return self.book.counts(kind)
 
     def pair_of(self, request: Request) -> EditPairs | None:
         """The pair product that serves `request` (a plain request of one length), if any."""
@@ -261,7 +291,7 @@ class NearMissGenerator:
                 by_kind.setdefault(request.cell.kind, []).append(request)
         for kind, group in by_kind.items():
             lengths = np.repeat([r.cell.length for r in group], [r.count for r in group])
-            words, sources, positions = self.pairs[kind].draw_lengths(lengths, self.rng)
+            words, sources, positions = self.book.built(kind).draw_lengths(lengths, self.rng)
             start = 0
             for request in group:
                 rows = slice(start, start + request.count)
@@ -305,8 +335,8 @@ class NearMissGenerator:
             which = np.flatnonzero(take[row : row + len(block)])
             row += len(block)
             if which.size:
-                self.blocks.append(Block(words[which], batch[r].cell.kind, position[which],
-                                         block[which], local[which], exact=False))
+                self.keep(words[which], batch[r].cell.kind, position[which], block[which],
+                          local[which], exact=False)
 
     def fill(self, batch: list[Request], group: np.ndarray, good: np.ndarray,
              local: np.ndarray, priority: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -326,20 +356,19 @@ class NearMissGenerator:
                       else lowest(priority[rows], ok & ~picked_local, cell.need))
             take[rows] = picked_local | picked
             if request.drawn is not None:
-                counts = self.pair_counts(cell.kind)
-                counts[0] += rows.size
-                counts[1] += int(ok.sum())
-                counts[2] += int(near.sum())
+                self.book.count(cell.kind, rows.size, int(ok.sum()), int(near.sum()))
             elif not aimed:
-                cell.tried += rows.size
-                cell.found += int(ok.sum())
-                cell.symbols += int(lengths[rows].sum())
+                cell.tally(rows.size, int(ok.sum()), int(lengths[rows].sum()))
             if cell.need_local and (aimed or not (cell.kind == AIMED_KIND and self.local)):
-                cell.tried_local += rows.size
-                cell.found_local += int(near.sum())
-            cell.need_local -= int(picked_local.sum())
-            cell.need -= int(picked.sum())
+                cell.tally_local(rows.size, int(near.sum()))
+            cell.took(int(picked.sum()), int(picked_local.sum()))
         return take
+
+
+def _deprecated(old: str, new: str, value: Any) -> Any:
+    warnings.warn(f"NearMissGenerator.{old} is deprecated (and read-only); use {new}",
+                  DeprecationWarning, stacklevel=3)
+    return value
 
 
 def lowest(priority: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:

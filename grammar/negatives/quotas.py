@@ -114,6 +114,31 @@ class Cell:
         self.need -= ordinary
         self.need_local = max(self.need_local - (rest - ordinary), 0)
 
+    def took(self, ordinary: int, local: int) -> None:
+        """Count words picked for each quota: `ordinary` ones and `local` long-range ones."""
+        self.need_local -= local
+        self.need -= ordinary
+
+    def complete(self) -> None:
+        """Every word still wanted was found at once (an exact draw)."""
+        self.need = self.need_local = 0
+
+    def tally(self, tried: int, found: int, symbols: int) -> None:
+        """Count mutation candidates: `tried`, `found` valid, `symbols` in their sources."""
+        self.tried += tried
+        self.found += found
+        self.symbols += symbols
+
+    def tally_local(self, tried: int, found: int) -> None:
+        """Count candidates judged for the long-range quota: `tried`, `found` plausible."""
+        self.tried_local += tried
+        self.found_local += found
+
+    def tally_non_members(self, tried: int, found: int) -> None:
+        """Count random non-members of the cell's length: `tried`, `found` its near misses."""
+        self.non_tried += tried
+        self.non_found += found
+
     def rate(self) -> float:
         """Estimated success rate of one candidate (with the prior :data:`PRIOR`)."""
         return (self.found + PRIOR[0]) / (self.tried + PRIOR[1])
