@@ -24,8 +24,7 @@ True
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from grammar.conversions import ConversionMethods
-from grammar.formats import FormatMethods, format_functions
+from grammar.io import FORMAT_FUNCTIONS
 
 if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from grammar import library
@@ -63,9 +62,9 @@ _HOMES = {
     "load": "grammar.lookup",
 }
 
-# The formats' functions are Grammar's own (grammar.from_dot is Grammar.from_dot): every
-# from_* and to_* of the two mixins, which import nothing, so a new format needs no line here.
-_FORMATS = format_functions(FormatMethods, ConversionMethods)
+# The formats' functions are Grammar's own: grammar.from_dot is Grammar.from_dot. Their names
+# come from grammar.io's face, which imports nothing, so a new format needs no line here.
+_FORMATS = FORMAT_FUNCTIONS
 
 
 def __getattr__(name: str) -> Any:

@@ -12,8 +12,9 @@ automata and regular expressions come in through :mod:`grammar.conversions`
 the same way.
 
 Adding a file format takes its module in :mod:`grammar.io`, its ``from_*``
-and ``to_*`` here (the package exports every one of them) and its suffix in
-:data:`grammar.io.FILE_SUFFIXES`, which the command lines read.
+and ``to_*`` here, and in :mod:`grammar.io`'s face their names in
+:data:`~grammar.io.FORMAT_FUNCTIONS` (the package exports them by that list)
+and its suffix in :data:`~grammar.io.FILE_SUFFIXES` (the command lines read it).
 
 Examples
 --------
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from grammar.core import Grammar
     from grammar.io.sources import Parsed, Source
 
-__all__ = ["FormatMethods", "format_functions", "needs_grammar"]
+__all__ = ["FormatMethods", "needs_grammar"]
 
 
 def needs_grammar(g: Any) -> Any:
@@ -47,18 +48,6 @@ def needs_grammar(g: Any) -> Any:
     if not isinstance(g, FormatMethods):
         raise TypeError(f"a Grammar is needed, not {type(g).__name__}")
     return g
-
-
-def format_functions(*mixins: type) -> tuple[str, ...]:
-    """The ``from_*`` and ``to_*`` functions of `mixins`, which the package exports by name.
-
-    Examples
-    --------
-    >>> format_functions(FormatMethods)
-    ('from_att', 'from_dot', 'from_json', 'to_att', 'to_dot', 'to_json')
-    """
-    return tuple(sorted(name for mixin in mixins for name in vars(mixin)
-                        if name.startswith(("from_", "to_"))))
 
 
 class FormatMethods:

@@ -57,7 +57,15 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FILE_SUFFIXES", "REGEX_PREFIX", "file_types"]
+__all__ = ["FILE_SUFFIXES", "FORMAT_FUNCTIONS", "REGEX_PREFIX", "file_types"]
+
+#: The package's names for the formats' functions, ``grammar.from_dot`` and so on: each is
+#: Grammar's own (:mod:`grammar.formats`, :mod:`grammar.conversions`), and the package
+#: exports it by this list, so that ``import grammar`` loads no format.
+FORMAT_FUNCTIONS = (
+    "from_aalpy", "from_att", "from_automata", "from_dot", "from_json", "from_pyformlang_graph",
+    "from_regex", "to_aalpy", "to_att", "to_automata", "to_dot", "to_json",
+)  # fmt: skip
 
 #: Grammar files by suffix (lower case), and the format of each: a NAME that
 #: ends in one is loaded by ``grammar.from_<format>``, e.g. :func:`grammar.from_dot`.
