@@ -46,7 +46,8 @@ from typing import Any
 
 from grammar.errors import GrammarError
 
-__all__ = ["EDIT_KINDS", "KINDS", "SLOTS", "EditKind", "check_kinds", "edit_kind"]
+__all__ = ["DEFAULT_KINDS", "EDIT_KINDS", "KINDS", "SLOTS", "EditKind", "check_kinds",
+           "edit_kind"]
 
 #: Slots an edit names at most: its symbols are given as pairs, -1 where a slot is unused.
 SLOTS = 2
@@ -72,6 +73,9 @@ class EditKind:
         One of the edits that edit distance counts (substitution, insertion,
         deletion): a rejected word it makes from a member is at distance exactly 1.
         A word made by any other kind is checked for that.
+    default : bool
+        Made when no kinds are named (:data:`DEFAULT_KINDS`). A new kind that
+        starts as False leaves every seeded result of the default kinds as it was.
     index : int
         Its place in :data:`EDIT_KINDS` (-1 for a kind not in it); set there.
 
@@ -91,6 +95,7 @@ class EditKind:
     distinct: bool = False
     inverse: str | EditKind = ""
     unit: bool = False
+    default: bool = True
     index: int = -1
 
     def __post_init__(self) -> None:
@@ -178,6 +183,9 @@ EDIT_KINDS: tuple[EditKind, ...] = tuple(
     dataclasses.replace(record, index=i) for i, record in enumerate(_RECORDS))
 #: Their names (the public spelling of a kind).
 KINDS: tuple[str, ...] = tuple(kind.name for kind in EDIT_KINDS)
+#: The kinds made when none are named (by :func:`~grammar.negatives.near_misses`, the
+#: command line, and a data set's ``"near_miss"`` negatives).
+DEFAULT_KINDS: tuple[str, ...] = tuple(kind.name for kind in EDIT_KINDS if kind.default)
 _BY_NAME = {kind.name: kind for kind in EDIT_KINDS}
 
 

@@ -39,7 +39,7 @@ from hypothesis.errors import InvalidArgument
 
 from grammar.codes import Codec, dfa_live
 from grammar.errors import GrammarError
-from grammar.negatives import KINDS, check_kinds, near_miss_dfa
+from grammar.negatives import DEFAULT_KINDS, check_kinds, near_miss_dfa
 from grammar.ranking import count_table, unrank_word
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def non_members(g: Grammar, min_size: int = 0, max_size: int | None = None) -> s
 
 def near_misses(
     g: Grammar,
-    kinds: Sequence[str] = KINDS,
+    kinds: Sequence[str] = DEFAULT_KINDS,
     min_size: int = 0,
     max_size: int | None = None,
 ) -> st.SearchStrategy:

@@ -47,7 +47,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from grammar.cli.generators import NEAR_MISS_KINDS, cmd_dataset, cmd_near_miss, cmd_sample
+from grammar.cli.generators import (
+    NEAR_MISS_DEFAULT,
+    NEAR_MISS_KINDS,
+    cmd_dataset,
+    cmd_near_miss,
+    cmd_sample,
+)
 from grammar.cli.queries import cmd_check, cmd_count, cmd_equiv, cmd_list, cmd_show
 from grammar.commandline import (
     MAX_LENGTH,
@@ -139,7 +145,7 @@ def _build_parser() -> CommandParser:
         "--kinds",
         nargs="+",
         choices=NEAR_MISS_KINDS,
-        default=list(NEAR_MISS_KINDS),
+        default=list(NEAR_MISS_DEFAULT),
         metavar="KIND",
         help=f"edit kinds among {', '.join(NEAR_MISS_KINDS)}",
     )

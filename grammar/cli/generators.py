@@ -22,13 +22,15 @@ import argparse
 import sys
 
 from grammar.commandline import OK, emit, emit_json, load_grammar, word_line
-from grammar.edit_kinds import KINDS
+from grammar.edit_kinds import DEFAULT_KINDS, KINDS
 
-__all__ = ["NEAR_MISS_KINDS", "cmd_dataset", "cmd_near_miss", "cmd_sample"]
+__all__ = ["NEAR_MISS_DEFAULT", "NEAR_MISS_KINDS", "cmd_dataset", "cmd_near_miss", "cmd_sample"]
 
 #: The edit kinds that ``near-miss --kinds`` chooses among: those of
 #: :data:`grammar.edit_kinds.EDIT_KINDS` (a module without numpy, so the CLI starts fast).
 NEAR_MISS_KINDS = KINDS
+#: The kinds ``near-miss`` makes without ``--kinds``.
+NEAR_MISS_DEFAULT = DEFAULT_KINDS
 # `dataset` shows a progress bar from this many words on.
 _PROGRESS_FROM = 20_000
 

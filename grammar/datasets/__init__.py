@@ -15,7 +15,7 @@ A :class:`Dataset` saves to and loads from JSON lines (``.jsonl``) or numpy
 (``.npz``) files that record the grammar's name and fingerprint and the seed.
 
 Each row has a kind (:data:`ROW_KINDS`): ``"member"``, the edit of a near
-miss (``"substitute"``, ``"insert"``, ``"delete"``, ``"transpose"``), the
+miss (one of :data:`grammar.negatives.KINDS`, such as ``"substitute"``), the
 same with the suffix ``"-long-range"`` for a locally plausible near miss, or
 ``"random"``.
 

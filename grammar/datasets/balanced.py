@@ -24,7 +24,7 @@ from grammar.datasets.draw import WordDrawer, excluded_by_length, words_over
 from grammar.datasets.kinds import KIND_DTYPE, check_negatives
 from grammar.datasets.record import Dataset
 from grammar.errors import EmptyLanguageError
-from grammar.negatives import KINDS, check_kinds
+from grammar.negatives import DEFAULT_KINDS, check_kinds
 from grammar.ranking import count_table
 from grammar.seeds import as_generator, derive_seed
 
@@ -64,8 +64,9 @@ def make_dataset(
     lengths : int or (int, int)
         Word lengths, inclusive.
     negatives : dict, default ``{"near_miss": 0.5, "random": 0.5}``
-        Fractions of the negatives: ``"near_miss"`` (all four edits), or one
-        edit (``"substitute"``, ``"insert"``, ``"delete"``, ``"transpose"``),
+        Fractions of the negatives: ``"near_miss"`` (the edits of
+        :data:`grammar.negatives.DEFAULT_KINDS`), or one edit of
+        :data:`grammar.negatives.KINDS` (``"substitute"``, ``"insert"``, ...),
         and ``"random"`` (uniform non-members). Near misses that a length
         cannot supply are replaced by random non-members.
     seed : int, None or numpy.random.Generator
@@ -172,7 +173,7 @@ def _negatives(drawer: WordDrawer, counts: dict[int, int], mix: list[tuple[str, 
     for i, (kind, _) in enumerate(mix):
         if kind == "random":
             continue
-        edits = KINDS if kind == "near_miss" else check_kinds(kind)
+        edits = DEFAULT_KINDS if kind == "near_miss" else check_kinds(kind)
         drawn = drawer.misses({L: s[i] for L, s in shares.items()}, edits, long_range)
         for L, (words, kinds) in drawn.items():
             found[L][0].extend(words)

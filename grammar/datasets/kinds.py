@@ -1,7 +1,7 @@
 """The kind of each row of a data set, and the negatives mix that asks for them.
 
-A row is a ``"member"``, a near miss named by its edit (``"substitute"``,
-``"insert"``, ``"delete"``, ``"transpose"``), the same edit with the suffix
+A row is a ``"member"``, a near miss named by its edit (one of
+:data:`grammar.negatives.KINDS`, such as ``"substitute"``), the same edit with the suffix
 ``"-long-range"`` when the near miss is *locally plausible* (every window of
 three symbols occurs in some member, see
 :attr:`grammar.negatives.NearMisses.long_range`), or ``"random"`` (a uniform

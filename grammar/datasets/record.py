@@ -25,8 +25,8 @@ class Dataset:
     labels : numpy.ndarray
         bool array: True for members.
     kinds : numpy.ndarray
-        str array: ``"member"``, a near-miss edit (``"substitute"``,
-        ``"insert"``, ``"delete"``, ``"transpose"``), that edit suffixed
+        str array: ``"member"``, a near-miss edit (one of
+        :data:`grammar.negatives.KINDS`, such as ``"substitute"``), that edit suffixed
         ``"-long-range"`` for a locally plausible near miss (such as
         ``"substitute-long-range"``), or ``"random"``. All of them are in
         :data:`grammar.datasets.ROW_KINDS`.

@@ -16,13 +16,14 @@ without importing :mod:`grammar.core`:
 - :mod:`grammar.io.regex` -- Python regular expressions.
 
 The grammar-level functions are :func:`grammar.from_dot`,
-:func:`grammar.to_dot` and their siblings, each the same object as the
-method ``Grammar.from_dot`` / ``g.to_dot()`` (:mod:`grammar.formats`).
-:func:`grammar.load` (:mod:`grammar.lookup`) reads a grammar by NAME, as the
-command lines do: a built-in, a file whose suffix is in :data:`FILE_SUFFIXES`, or
-:data:`REGEX_PREFIX` and a pattern. This face holds those two declarations
-and imports nothing, so that a command line can spell its help from them
-without loading a grammar.
+:func:`grammar.to_dot` and their siblings (named in :data:`FORMAT_FUNCTIONS`),
+each the same object as the method ``Grammar.from_dot`` / ``g.to_dot()``
+(:mod:`grammar.formats`, :mod:`grammar.conversions`). :func:`grammar.load`
+(:mod:`grammar.lookup`) reads a grammar by NAME, as the command lines do: a
+built-in, a file whose suffix is in :data:`FILE_SUFFIXES`, or
+:data:`REGEX_PREFIX` and a pattern. This face holds those declarations and
+imports nothing, so that ``import grammar`` and a command line's help read
+them without loading a grammar.
 
 DOT and JSON round-trip the language and the weights (``weight`` on edges,
 ``stop_weight`` on accepting nodes). Node labels survive as far as each

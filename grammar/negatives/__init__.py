@@ -21,7 +21,8 @@ and reports each one's distance (:mod:`grammar.negatives.non_member`).
 
 The modules, one idea each:
 
-- :mod:`~grammar.negatives.kinds`: the kinds of edit and how one is applied;
+- :mod:`~grammar.negatives.kinds`: the kinds of edit (one record each, in
+  :mod:`grammar.edit_kinds`) and how one is applied to a batch of words;
 - :mod:`~grammar.negatives.edit_distance`: exact edit distance;
 - :mod:`~grammar.negatives.repairs`: which single edits turn words into members;
 - :mod:`~grammar.negatives.possible`: which kinds have near misses at which lengths;
@@ -31,6 +32,7 @@ The modules, one idea each:
   :mod:`~grammar.weighted`);
 - :mod:`~grammar.negatives.windows`: locally plausible (long-range) words;
 - :mod:`~grammar.negatives.quotas`: the quota planner;
+- :mod:`~grammar.negatives.pair_book`: the pair products of one call and their tallies;
 - :mod:`~grammar.negatives.choice`: mutation, pairs or the exact draw, by estimated cost;
 - :mod:`~grammar.negatives.generator`: the rounds of mutation and the exact draws;
 - :mod:`~grammar.negatives.near_miss`: :func:`near_misses` and its result;
@@ -52,12 +54,15 @@ True
 
 from grammar.negatives.automaton import near_miss_dfa
 from grammar.negatives.edit_distance import distance, distances
-from grammar.negatives.kinds import KINDS, check_kinds
+from grammar.negatives.kinds import DEFAULT_KINDS, EDIT_KINDS, KINDS, EditKind, check_kinds
 from grammar.negatives.near_miss import NearMisses, near_misses, near_misses_by_length
 from grammar.negatives.non_member import NonMembers, non_members
 
 __all__ = [
+    "DEFAULT_KINDS",
+    "EDIT_KINDS",
     "KINDS",
+    "EditKind",
     "check_kinds",
     "NearMisses",
     "NonMembers",

@@ -29,7 +29,7 @@ from grammar.checks import grammar_label
 from grammar.codes import cached, dfa_live
 from grammar.errors import GrammarError
 from grammar.minimize import minimize
-from grammar.negatives.kinds import EDIT_KINDS, KINDS, EditKind, check_kinds, edit_kind
+from grammar.negatives.kinds import DEFAULT_KINDS, EDIT_KINDS, EditKind, check_kinds, edit_kind
 
 if TYPE_CHECKING:
     from grammar.core import Grammar
@@ -53,7 +53,7 @@ MAX_STATES = 100_000
 RETRY_GROWTH = 4
 
 
-def near_miss_dfa(g: Grammar, kinds: Sequence[str] = KINDS) -> DFA:
+def near_miss_dfa(g: Grammar, kinds: Sequence[str] = DEFAULT_KINDS) -> DFA:
     """A DFA accepting exactly the near misses of `g` made by the given kinds of edit.
 
     A near miss is a non-member at edit distance exactly 1 from the

@@ -29,10 +29,19 @@ from typing import Any
 
 import numpy as np
 
-from grammar.edit_kinds import EDIT_KINDS, KINDS, SLOTS, EditKind, check_kinds, edit_kind
+from grammar.edit_kinds import (
+    DEFAULT_KINDS,
+    EDIT_KINDS,
+    KINDS,
+    SLOTS,
+    EditKind,
+    check_kinds,
+    edit_kind,
+)
 
 __all__ = [
     "CONSUMED",
+    "DEFAULT_KINDS",
     "DELETE",
     "EDIT_KINDS",
     "GROWTH",

@@ -37,7 +37,7 @@ from grammar.minimize import reachable_states
 from grammar.negatives.choice import review
 from grammar.negatives.drawn import Block, draw_exact, draw_non_members, draw_pairs
 from grammar.negatives.generator import NearMissGenerator
-from grammar.negatives.kinds import GROWTH, KINDS, SHORTEST, check_kinds, edit_kind
+from grammar.negatives.kinds import DEFAULT_KINDS, GROWTH, KINDS, SHORTEST, check_kinds, edit_kind
 from grammar.negatives.possible import possible_lengths
 from grammar.negatives.quotas import Cell, drop, share, split_evenly
 from grammar.ranking import count_table
@@ -60,7 +60,7 @@ class NearMisses:
         The near misses: rejected, at edit distance exactly 1 from the language.
     kinds : numpy.ndarray
         str array: the edit that made each word from its source, one of
-        ``"substitute"``, ``"insert"``, ``"delete"``, ``"transpose"``.
+        :data:`~grammar.negatives.KINDS` (``"substitute"``, ``"insert"``, ...).
     positions : numpy.ndarray
         int array: where the edit happened: the substituted symbol, the
         inserted symbol (in the word), the deleted symbol (in the source), or
@@ -143,7 +143,7 @@ def near_misses(
     g: Grammar,
     n: int,
     seed: Any = None,
-    kinds: Sequence[str] = KINDS,
+    kinds: Sequence[str] = DEFAULT_KINDS,
     length: int | tuple[int, int] | None = None,
     long_range: float = 0.0,
 ) -> NearMisses:
@@ -170,7 +170,8 @@ def near_misses(
     n : int
     seed : int, None or numpy.random.Generator
     kinds : sequence of str
-        Any of ``"substitute"``, ``"insert"``, ``"delete"``, ``"transpose"``.
+        Any of :data:`~grammar.negatives.KINDS` (``"substitute"``, ``"insert"``,
+        ``"delete"``, ``"transpose"``); by default :data:`~grammar.negatives.DEFAULT_KINDS`.
     length : int or (int, int), optional
         The length of the near misses themselves (an inclusive range shares
         `n` equally among its lengths that have near misses). By default the
@@ -233,7 +234,7 @@ def near_misses_by_length(
     g: Grammar,
     quotas: dict[int, int],
     seed: Any = None,
-    kinds: Sequence[str] = KINDS,
+    kinds: Sequence[str] = DEFAULT_KINDS,
     long_range: float = 0.0,
 ) -> NearMisses:
     """Near misses with a given count for each word length (fewer where a length has too few).

@@ -8,6 +8,7 @@ words and edits in Python, with membership from Python predicates.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import subprocess
 import sys
@@ -16,10 +17,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grammar import Grammar, library
-from grammar.edit_kinds import EDIT_KINDS, KINDS, EditKind, edit_kind
+from grammar import Grammar, datasets, library, strategies
+from grammar.cli import main
+from grammar.edit_kinds import DEFAULT_KINDS, EDIT_KINDS, KINDS, EditKind, edit_kind
 from grammar.errors import GrammarError
 from grammar.negatives import kinds as kinds_module
+from grammar.negatives import near_miss_dfa, near_misses, near_misses_by_length
 from grammar.negatives.kinds import mutate, random_edits
 from grammar.negatives.pairs import EditPairs
 from grammar.negatives.possible import possible_lengths
@@ -82,6 +85,20 @@ def test_the_command_line_offers_the_registry_kinds_without_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout
     assert out.strip() == f"{list(KINDS)} False"
+
+
+def test_the_default_kinds_come_from_the_registry(capsys):
+    assert DEFAULT_KINDS == tuple(kind.name for kind in EDIT_KINDS if kind.default) == KINDS
+    assert not EditKind("later", reads=(), writes=(1,), default=False).default
+    for function in (near_misses, near_misses_by_length, near_miss_dfa, strategies.near_misses):
+        assert inspect.signature(function).parameters["kinds"].default is DEFAULT_KINDS
+    g = library.tomita(3)
+    assert main(["near-miss", "tomita-3", "-n", "30", "--seed", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    misses = near_misses(g, 30, seed=4, kinds=DEFAULT_KINDS)
+    assert [line.split("\t")[1] for line in lines] == misses.kinds.tolist()
+    mixed = datasets.make_dataset(g, 200, lengths=(3, 8), negatives={"near_miss": 1}, seed=0)
+    assert set(mixed.kinds.tolist()) - {"member"} <= set(DEFAULT_KINDS)
 
 
 def test_a_new_kind_mutates_words_as_its_slots_say():
