@@ -98,6 +98,15 @@ def test_the_console_scripts_resolve():
     assert scripts["neural"] == "neural.entry:main"
 
 
+def test_the_readme_installs_what_its_commands_run():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = re.findall(r"^pip install .*$", readme, flags=re.M)
+    assert any(" neural train " in line for line in lines)
+    for line in lines:
+        if re.search(r"&& (neural|pytest)\b", line):
+            assert re.search(r"\[(neural|dev)\]", line), line
+
+
 def _without(modules: tuple[str, ...], body: str) -> subprocess.CompletedProcess[str]:
     """Run `body` in a fresh interpreter where none of `modules` can be imported."""
     script = (f"import sys\nfor _name in {modules!r}:\n    sys.modules[_name] = None\n"
