@@ -39,6 +39,8 @@ __all__ = ["certify", "automaton"]
 _PROOF, _SEARCH = 0.6, 0.3
 # The longest words of the counterexample search, unless told otherwise.
 _LONG = 4096
+# Symbols read before the states are taken as settled, for the expansion diagnostic.
+_SETTLE = 200
 # Random long words, and members, drawn after the pumped ones.
 _RANDOM, _MEMBERS = 400, 60
 
@@ -236,6 +238,11 @@ def certify(
         if wrong is not None:
             p = float(np.asarray(verifier.predict([wrong]))[0])
             return run.finish("counterexample", wrong, bool(g.accepts(wrong)), p, how)
+        if run.weights is not None:  # why the boxes did not close
+            median, largest = expansion(run.weights, rng, words=64, length=_SETTLE)
+            run.reasons.append(f"around the states reached after {_SETTLE} random symbols, one "
+                               f"interval step widens a small box {median:.3g} times (median; "
+                               f"at most {largest:.3g}): boxes close only where that is below 1")
     return run.finish("undecided")
 
 
@@ -247,6 +254,7 @@ class _Run:
         self.fields = fields
         self.reasons: list[str] = []
         self.cover: BoxCover | None = None
+        self.weights: GRUWeights | None = None  # when boxes were searched for and not found
         self.margin = 0.0
         self.state_dict: dict[str, np.ndarray] = {}
         self.search_seconds = self.check_seconds = 0.0
@@ -292,10 +300,7 @@ def _prove(run: _Run, verifier: Any, g: Grammar, dfa: tuple[np.ndarray, np.ndarr
     run.search_seconds = time.perf_counter() - found_at
     if not run.cover.closed:
         run.reasons += _failure_reasons(run.cover, verifier.alphabet)
-        median, largest = expansion(weights, rng)
-        run.reasons.append(f"around the states reached after 300 random symbols, one interval "
-                           f"step widens a small box {median:.3g} times (median; at most "
-                           f"{largest:.3g}): boxes close only where that is below 1")
+        run.weights = weights
         return False
     checked_at = time.perf_counter()
     d = g.dfa
