@@ -107,6 +107,14 @@ def test_the_readme_installs_what_its_commands_run():
             assert re.search(r"\[(neural|dev)\]", line), line
 
 
+def test_the_changelog_has_an_unreleased_section_and_ships_in_the_sdist():
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (.+)$", changelog, flags=re.M)
+    assert sections[0] == "Unreleased"
+    assert f"{PROJECT['version']} - " in changelog  # the released version has its entry
+    assert "include CHANGELOG.md" in (ROOT / "MANIFEST.in").read_text(encoding="utf-8")
+
+
 def _without(modules: tuple[str, ...], body: str) -> subprocess.CompletedProcess[str]:
     """Run `body` in a fresh interpreter where none of `modules` can be imported."""
     script = (f"import sys\nfor _name in {modules!r}:\n    sys.modules[_name] = None\n"
