@@ -414,9 +414,9 @@ def test_the_command_line_exit_codes(proved_dir, tmp_path, capsys):
     directory, _, _ = proved_dir
     assert main(["check-certificate", str(directory)]) == 0
     assert "every claim holds" in capsys.readouterr().out
-    drift = tmp_path / "drift"
-    two_unit_parity(drift_gain=70.0, hold=False).save(drift)
-    assert main(["certify", str(drift), "--budget", "6"]) == 1
+    drift = tmp_path / "untrained"
+    Verifier.untrained(PARITY, ModelConfig(vocab_size=4, hidden=4), seed=0).save(drift)
+    assert main(["certify", str(drift), "--budget", "3"]) == 1
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("verdict: counterexample")
     assert main(["check-certificate", str(drift)]) == 1
     assert "the check fails" in capsys.readouterr().out
