@@ -1,0 +1,195 @@
+"""Every example in README.md and docs/ runs, and prints what the page shows.
+
+Each page runs top to bottom, in a fresh temporary directory, with one Python
+namespace for all its blocks, so that a later block may use what an earlier
+one made. What a fenced block's info string says decides what happens:
+
+- ``pycon``: a doctest session (``>>>`` and ``...`` prompts); the output shown
+  must be the output printed (``ELLIPSIS`` and ``NORMALIZE_WHITESPACE``, as
+  for the docstrings).
+- ``python``: run as a script; it must not raise.
+- ``console``: every ``$ grammar ...`` and ``$ neural ...`` line runs
+  in-process; the lines after it, up to the next ``$`` or the block's end,
+  must be its output (stdout, then stderr), line by line, where ``...``
+  stands for any text. The exit status must be 0, or the N of a trailing
+  ``# exit N`` comment. Any other command fails the test: mark it ``{.notest}``.
+- any block with ``title="PATH"`` is a file: it is written to PATH, and
+  later blocks may read it.
+- ``{.notest}`` in the info string (```` ```python {.notest} ````): shown,
+  never run. Blocks in other languages (``bash``, ``text``, ``toml``
+  without a title) are not run.
+
+A page that does not run in a few seconds has ``<!-- docs-test: slow -->``
+on a line of its own, and runs only with ``-m slow``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import io
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
+                   re.M | re.S)
+SLOW_MARK = "<!-- docs-test: slow -->"
+EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced block of a page."""
+
+    lang: str
+    classes: frozenset[str]
+    title: str | None
+    body: str
+    line: int
+
+
+def blocks(text: str) -> list[Block]:
+    """The fenced blocks of a Markdown text, in order, dedented to their fence."""
+    found = []
+    for m in FENCE.finditer(text):
+        info = m["info"].strip()
+        lang = info.split(" ", 1)[0].split("{", 1)[0].strip()
+        braces = re.search(r"\{([^}]*)\}", info)
+        classes = frozenset(c.lstrip(".") for c in braces[1].split()) if braces else frozenset()
+        title = re.search(r'title="([^"]+)"', info)
+        indent = len(m["indent"])
+        body = "".join(line[indent:] if line[:indent].isspace() else line
+                       for line in m["body"].splitlines(keepends=True))
+        found.append(Block(
+            lang=lang,
+            classes=classes,
+            title=title[1] if title else None,
+            body=body,
+            line=text.count("\n", 0, m.start()) + 2,
+        ))
+    return found
+
+
+def console_examples(body: str) -> list[tuple[str, int, list[str]]]:
+    """``(command, expected exit status, output lines)`` for each ``$`` line of a console block."""
+    examples: list[tuple[str, int, list[str]]] = []
+    for chunk in re.split(r"^\$ ", body, flags=re.M)[1:]:
+        lines = chunk.rstrip("\n").split("\n")
+        command = lines.pop(0)
+        while command.endswith("\\") and lines:
+            command = command[:-1].rstrip() + " " + lines.pop(0).strip()
+        status = EXIT.search(command)
+        if status:
+            command = command[:status.start()]
+        examples.append((command, int(status[1]) if status else 0, lines))
+    return examples
+
+
+def run_command(command: str) -> tuple[int, str]:
+    """Run one ``grammar`` or ``neural`` command in-process: its exit status and output."""
+    program, *argv = shlex.split(command)
+    if program == "grammar":
+        from grammar.cli import main
+    elif program == "neural":
+        from neural.cli import main
+    else:
+        raise AssertionError(f"{command!r}: only grammar and neural commands run; "
+                             "mark the block {.notest} if it must not run")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except SystemExit as stop:  # --help and its like
+            status = stop.code if isinstance(stop.code, int) else 0
+    return status, out.getvalue() + err.getvalue()
+
+
+def check_console(block: Block, where: str) -> None:
+    checker = doctest.OutputChecker()
+    for command, expected_status, expected in console_examples(block.body):
+        status, got = run_command(command)
+        got = "\n".join(line.rstrip() for line in got.splitlines()) + "\n"
+        want = "\n".join(line.rstrip() for line in expected) + "\n"
+        if not checker.check_output(want, got, doctest.ELLIPSIS):
+            raise AssertionError(f"{where}: $ {command}\nexpected:\n{want}got:\n{got}")
+        assert status == expected_status, f"{where}: $ {command} exited {status}\n{got}"
+
+
+def check_pycon(block: Block, namespace: dict, where: str) -> None:
+    test = doctest.DocTestParser().get_doctest(block.body, namespace, where, where, 0)
+    runner = doctest.DocTestRunner(optionflags=FLAGS, verbose=False)
+    report = io.StringIO()
+    runner.run(test, out=report.write, clear_globs=False)
+    namespace.update(test.globs)  # a DocTest runs in a copy of the namespace
+    assert runner.failures == 0, report.getvalue()
+
+
+def run_page(page: Path) -> None:
+    """Run every block of `page`, in order, in the current directory."""
+    name = page.relative_to(ROOT).as_posix()
+    namespace: dict = {"__name__": "__docs__"}
+    for block in blocks(page.read_text(encoding="utf-8")):
+        where = f"{name}:{block.line}"
+        if "notest" in block.classes:
+            continue
+        if block.title:
+            target = Path(block.title)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.body, encoding="utf-8")
+        elif block.lang == "python":
+            exec(compile(block.body, where, "exec"), namespace)
+        elif block.lang == "pycon":
+            check_pycon(block, namespace, where)
+        elif block.lang == "console":
+            check_console(block, where)
+
+
+def _page_param(page: Path):
+    slow = SLOW_MARK in page.read_text(encoding="utf-8")
+    return pytest.param(page, id=page.relative_to(ROOT).as_posix(),
+                        marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize("page", [_page_param(p) for p in PAGES])
+def test_page_examples_run(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "100")
+    run_page(page)
+
+
+def test_the_pages_have_examples():
+    run = [b for p in PAGES for b in blocks(p.read_text(encoding="utf-8"))
+           if b.lang in ("python", "pycon", "console") and "notest" not in b.classes]
+    assert len(run) >= 30
+
+
+def test_blocks_are_parsed_as_the_convention_says():
+    text = ('x\n```pycon\n>>> 1\n1\n```\n\n```python {.notest}\nboom()\n```\n'
+            '    ```toml title="a/b.toml"\n    k = 1\n    ```\n')
+    found = blocks(text)
+    assert [(b.lang, sorted(b.classes), b.title, b.line) for b in found] == [
+        ("pycon", [], None, 3), ("python", ["notest"], None, 8), ("toml", [], "a/b.toml", 11)]
+    assert found[2].body == "k = 1\n"
+    assert console_examples("$ grammar count reber -l 3 \\\n   --json  # exit 1\n{}\n") == [
+        ("grammar count reber -l 3 --json", 1, ["{}"])]
+
+
+def test_a_changed_output_fails(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "page.md"
+    page.write_text("```console\n$ grammar count 're:[ab]*' -l 3\n9\n```\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="expected"):
+        check_console(blocks(page.read_text())[0], "page.md:2")
+    wrong = Block("pycon", frozenset(), None, ">>> 2 + 2\n5\n", 1)
+    with pytest.raises(AssertionError, match="Expected"):
+        check_pycon(wrong, {}, "page.md:1")
+    with pytest.raises(AssertionError, match="only grammar and neural"):
+        run_command("ls -l")
