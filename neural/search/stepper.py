@@ -169,7 +169,7 @@ class RNNStepper:
              symbols: torch.Tensor | None) -> State:
         """Children of rows ``lo:hi`` of `state` (see :class:`Stepper`)."""
         with torch.inference_mode():
-            block = tuple(s[:, lo:hi] for s in state)
+            block = tuple([s[:, lo:hi] for s in state])
             return self._advance(block, parents, None if symbols is None else symbols + 1)
 
     def _advance(self, state: State, parents: torch.Tensor | None,
@@ -180,8 +180,9 @@ class RNNStepper:
         step = self.cell.step
         layers: list[tuple[torch.Tensor, ...]] = []  # each layer's new state tensors
         for k in range(self.layers):
+            here = [s[k] for s in state]  # this layer's state tensors
             # The hidden part once per parent, then shared by its children.
-            hidden = _affine(state[0][k], self._w_hh[k], self._b_hh[k])
+            hidden = _affine(here[0], self._w_hh[k], self._b_hh[k])
             if k:
                 x = _affine(layers[-1][0], self._w_ih[k], self._b_ih[k])
             elif rows is None:
@@ -191,15 +192,14 @@ class RNNStepper:
             if rows is None:
                 # Every row reads every symbol: broadcast (parent, symbol), no gathers.
                 x = x.unsqueeze(0) if not k else x.view(batch, fan, -1)
-                hidden = hidden.unsqueeze(1)
-                new = step(x, hidden, tuple(s[k].unsqueeze(1) for s in state))
-                new = tuple(s.reshape(batch * fan, -1) for s in new)
+                new = step(x, hidden.unsqueeze(1), tuple([s.unsqueeze(1) for s in here]))
+                new = tuple([s.reshape(batch * fan, -1) for s in new])
             else:
-                new = step(x, hidden[parents], tuple(s[k][parents] for s in state))
+                new = step(x, hidden[parents], tuple([s[parents] for s in here]))
             layers.append(new)
         if len(layers) == 1:
-            return tuple(s.unsqueeze(0) for s in layers[0])
-        return tuple(torch.stack(part) for part in zip(*layers, strict=True))
+            return tuple([s.unsqueeze(0) for s in layers[0]])
+        return tuple([torch.stack(part) for part in zip(*layers, strict=True)])
 
     def logits(self, state: State) -> torch.Tensor:
         """Membership logit of each row."""
