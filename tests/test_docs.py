@@ -171,6 +171,31 @@ def test_the_pages_have_examples():
     assert len(run) >= 30
 
 
+def test_the_synopsis_lists_every_option_and_no_other(capsys):
+    """docs/cli.md's synopsis against each subcommand's own --help."""
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    [synopsis] = [b for b in blocks(text) if "synopsis" in b.classes]
+    listed: dict[str, set[str]] = {}
+    command = None
+    for line in synopsis.body.splitlines():
+        line = line.split("#")[0]
+        words = line.split()
+        if words and words[0] in ("grammar", "neural", "torchrun"):
+            command = " ".join(words[:2]) if words[0] != "torchrun" else None
+        if command:
+            listed.setdefault(command, set()).update(re.findall(r"(?<![\w-])--[a-z][a-z-]*", line))
+    in_prose = {"--help", "--json", "--threads", "--quiet", "--device"}
+    for command, options in listed.items():
+        status, text = run_command(f"{command} --help")
+        assert status == 0, command
+        real = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", text))
+        assert options <= real, f"{command}: {sorted(options - real)} are not options"
+        assert real <= options | in_prose, f"{command}: {sorted(real - options)} missing"
+    assert {c.split()[1] for c in listed if c.startswith("neural")} >= {
+        "train", "eval", "predict", "search", "extract", "certify", "check-certificate",
+        "suite", "report"}
+
+
 def test_blocks_are_parsed_as_the_convention_says():
     text = ('x\n```pycon\n>>> 1\n1\n```\n\n```python {.notest}\nboom()\n```\n'
             '    ```toml title="a/b.toml"\n    k = 1\n    ```\n')
