@@ -43,8 +43,8 @@ import torch
 from grammar import library
 from neural import TrainConfig, Verifier, train
 from neural.device import cpu_threads
-from neural.extract import extract
-from neural.search import search
+from neural.judge.extract import extract
+from neural.judge.search import search
 
 BUILT_INS = ["tomita-1", "tomita-2", "tomita-3", "tomita-4", "tomita-5", "tomita-6",
              "tomita-7", "parity", "reber", "embedded-reber", "divisible-by-3"]
@@ -147,7 +147,7 @@ def aalpy_pair(name: str, v: Verifier, g: Any) -> list[str]:
     from aalpy.learning_algs import run_Lstar
 
     from grammar import Grammar
-    from neural.extract import Table
+    from neural.judge.extract import Table
 
     class NetworkSUL(SUL):
         """One network call per step of a query: AALpy's interface reads a word symbol by symbol."""
@@ -193,7 +193,7 @@ def aalpy_pair(name: str, v: Verifier, g: Any) -> list[str]:
     return [
         f"| {name} | AALpy `run_Lstar` | {len(model.states)} | {sul.num_queries:,} queries, "
         f"{sul.num_steps:,} network calls | {theirs:.2f} s |",
-        f"| {name} | ours (`neural.extract.Table`) | {table.hypothesis().dfa.n_states} | "
+        f"| {name} | ours (`neural.judge.extract.Table`) | {table.hypothesis().dfa.n_states} | "
         f"{table.queries:,} queries, {table.batches} network calls | {ours:.2f} s |",
     ]
 

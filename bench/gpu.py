@@ -12,7 +12,7 @@ table with these measures:
    warm-up and the bf16 probe) left out.
 3. Time to target: ``neural.train`` on embedded Reber with its defaults, the
    seconds until validation accuracy reached the target.
-4. Search words/s: :func:`neural.search.search` over embedded Reber with the
+4. Search words/s: :func:`neural.judge.search.search` over embedded Reber with the
    trained verifier, when that module is installed ("n/a" otherwise).
 
 The precision is ``TrainConfig(precision="auto")``: bf16 where the GPU and
@@ -112,10 +112,10 @@ def end_to_end_rate(verifier: Any, words: list, repeat: int) -> float:
 
 
 def search_rate(verifier: Any, max_length: int, budget: float) -> tuple[str, str]:
-    """Search words/s and a note, or "n/a" when :mod:`neural.search` is not installed."""
-    if importlib.util.find_spec("neural.search") is None:
+    """Search words/s and a note, or "n/a" when :mod:`neural.judge.search` is not installed."""
+    if importlib.util.find_spec("neural.judge.search") is None:
         return "n/a", "neural.search not installed"
-    from neural.search import search
+    from neural.judge.search import search
 
     report = search(verifier, library.embedded_reber(), max_length=max_length, budget=budget,
                     progress=False)

@@ -21,37 +21,39 @@ Examples
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 import warnings
 from typing import TYPE_CHECKING, Any
+
+from neural import moved
 
 if TYPE_CHECKING:
     from neural.certify import Certificate, certify
     from neural.checkpoint import CheckpointError
-    from neural.compare import Disagreement, Report, SetScore, compare
     from neural.config import TrainConfig
     from neural.data import Vocabulary
     from neural.device import resolve_device
-    from neural.extract import Extraction, extract
+    from neural.judge.common import Disagreement, Verdict
+    from neural.judge.compare import Comparison, SetScore, compare
+    from neural.judge.extract import Extraction, extract
+    from neural.judge.search import SearchReport, search
     from neural.model import ModelConfig, RecurrentClassifier
-    from neural.search import SearchReport, search
-    from neural.train import DivergenceError, train
+    from neural.training import DivergenceError, train
     from neural.verifier import Predictions, Verifier
 
 __all__ = [
     "Certificate",
     "CheckpointError",
+    "Comparison",
     "Disagreement",
     "DivergenceError",
     "Extraction",
     "ModelConfig",
     "Predictions",
     "RecurrentClassifier",
-    "Report",
     "SearchReport",
     "SetScore",
     "TrainConfig",
+    "Verdict",
     "Verifier",
     "Vocabulary",
     "certify",
@@ -62,33 +64,36 @@ __all__ = [
     "train",
 ]
 
-# Where each public name lives.
+# Where each public name lives. No module shares its name with a function here
+# (neural.search is the function, neural.judge.search its package), save
+# neural.certify until it moves under neural.judge (see neural.moved).
 _HOMES = {
     "Certificate": "neural.certify",
     "certify": "neural.certify",
     "CheckpointError": "neural.checkpoint",
-    "Disagreement": "neural.compare",
-    "Report": "neural.compare",
-    "SetScore": "neural.compare",
-    "compare": "neural.compare",
     "TrainConfig": "neural.config",
     "Vocabulary": "neural.data",
     "resolve_device": "neural.device",
-    "Extraction": "neural.extract",
-    "extract": "neural.extract",
-    "SearchReport": "neural.search",
-    "search": "neural.search",
+    "Disagreement": "neural.judge.common",
+    "Verdict": "neural.judge.common",
+    "Comparison": "neural.judge.compare",
+    "SetScore": "neural.judge.compare",
+    "compare": "neural.judge.compare",
+    "Extraction": "neural.judge.extract",
+    "extract": "neural.judge.extract",
+    "SearchReport": "neural.judge.search",
+    "search": "neural.judge.search",
     "ModelConfig": "neural.model",
     "RecurrentClassifier": "neural.model",
-    "DivergenceError": "neural.train",
-    "train": "neural.train",
+    "DivergenceError": "neural.training",
+    "train": "neural.training",
     "Predictions": "neural.verifier",
     "Verifier": "neural.verifier",
 }
 
 
 # Old spellings, still served with a DeprecationWarning: old name -> public name.
-_DEPRECATED = {"GRUClassifier": "RecurrentClassifier"}
+_DEPRECATED = {"GRUClassifier": "RecurrentClassifier", "Report": "Comparison"}
 
 
 def __getattr__(name: str) -> Any:
@@ -109,19 +114,5 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-class _Package(types.ModuleType):
-    """The package object, so that ``neural.train`` and its like stay functions.
-
-    Loading the submodule :mod:`neural.train` makes Python set the package's
-    attribute ``train`` to that module; the function of the same name keeps
-    the place instead (the module stays in ``sys.modules``). Likewise for
-    :mod:`neural.compare` and :mod:`neural.certify`.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _HOMES.get(name) == value.__name__:
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+# The old module paths (neural.search, neural.train, ...), served with a DeprecationWarning.
+moved.register()

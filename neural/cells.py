@@ -10,7 +10,7 @@ A :class:`Cell` says everything the package needs to know about a cell:
   ``c``), each of shape ``(layers, batch, hidden)``, the output ``h`` first;
 - one step of its arithmetic in plain tensor operations, given the gates'
   input and hidden parts apart, which the search's stepper
-  (:mod:`neural.search.stepper`) runs over a trie of words.
+  (:mod:`neural.judge.search.stepper`) runs over a trie of words.
 
 :data:`REGISTRY` holds the entries and :data:`CELLS` their names. The model
 and training configs, the command line's ``--cell`` and the suite spec read

@@ -96,8 +96,8 @@ def _typed_errors() -> tuple[type[BaseException], ...]:
 
 
 def _report(args: argparse.Namespace, verifier: Any, g: Any) -> None:
-    from neural.compare import compare
     from neural.distributed import is_main
+    from neural.judge.compare import compare
 
     report = compare(verifier, g, seed=args.test_seed, n_per_set=args.n_per_set,
                      include_search=getattr(args, "search", False))
@@ -122,7 +122,7 @@ def _count(n: Any, noun: str) -> str:
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from neural.config import TrainConfig, with_overrides
-    from neural.train import train
+    from neural.training import train
 
     g = load_grammar(args.grammar)
     source = os.path.abspath(args.grammar) if os.path.exists(args.grammar) else None

@@ -2,7 +2,7 @@
 
 :class:`PlantedVerifier` answers like the exact automaton of a grammar,
 with the answer flipped on a given set of words: a network with known,
-planted errors. :func:`neural.search.search` and :func:`neural.extract`
+planted errors. :func:`neural.judge.search.search` and :func:`neural.extract`
 must find exactly those errors, so it tests them (and any pipeline built on
 them) against a known truth. It runs on the CPU without a network: its
 "hidden state" is the automaton's state and the position in a trie of the
@@ -11,7 +11,7 @@ planted words.
 Examples
 --------
 >>> from grammar import library
->>> from neural.search import search
+>>> from neural.judge.search import search
 >>> g = library.tomita(1)                          # 1*
 >>> v = PlantedVerifier(g, ["101", "11"])
 >>> v.predict(["11", "111", "101"]).tolist()
@@ -95,7 +95,7 @@ class PlantedVerifier:
         return self.predict(words) > 0.5
 
     def stepper(self, device: torch.device) -> _PlantedStepper:
-        """Its :class:`~neural.search.stepper.Stepper` (on the CPU, whatever `device`)."""
+        """Its :class:`~neural.judge.search.stepper.Stepper` (on the CPU, whatever `device`)."""
         return _PlantedStepper(self)
 
 

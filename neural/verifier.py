@@ -308,7 +308,7 @@ class Verifier:
         """Write ``model.safetensors`` and ``config.json`` into `directory`, atomically.
 
         When the training words are known they go to ``train_words.json``,
-        so that a later :func:`~neural.compare.compare` keeps them out of its
+        so that a later :func:`~neural.judge.compare.compare` keeps them out of its
         test sets.
 
         Examples

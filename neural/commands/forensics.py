@@ -50,7 +50,7 @@ FOUND = 1
 #: Seconds ``neural search`` takes unless ``--budget`` says otherwise.
 SEARCH_BUDGET = 60.0
 # The extraction's default, written out here so that parsing needs no torch
-# (neural.extract.DEFAULT_BUDGET; a test checks that they agree).
+# (neural.judge.extract.DEFAULT_BUDGET; a test checks that they agree).
 EXTRACT_BUDGET = 30.0
 
 
@@ -66,7 +66,7 @@ def _seconds(text: str) -> float:
 
 
 def _load(args: argparse.Namespace, device: Any = None) -> tuple[Any, Any]:
-    from neural.extract import recorded_grammar
+    from neural.judge.extract import recorded_grammar
     from neural.verifier import Verifier
 
     verifier = Verifier.load(args.dir, device=args.device if device is None else device)
@@ -83,7 +83,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """``neural search``: print the search report; exit 1 when it found disagreements."""
     from neural import distributed as ranks
     from neural.device import resolve_device
-    from neural.search import search
+    from neural.judge.search import search
 
     # Under torchrun the ranks share the walk, one device each; alone, a no-op.
     with ranks.process_group(resolve_device(args.device)) as device:
@@ -99,7 +99,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """``neural extract``: print the verdict; exit 1 on a counterexample."""
-    from neural.extract import extract
+    from neural.judge.extract import extract
 
     verifier, g = _load(args)
     result = extract(verifier, g, budget=args.budget, max_length=args.max_length,

@@ -198,7 +198,7 @@ def training_view(directory: str | os.PathLike, *, n_per_set: int = 2000,
     if report is not None:
         check_report(report, directory / REPORT_FILE)
     if report is None:
-        from neural.compare import compare
+        from neural.judge.compare import compare
         from neural.verifier import Verifier
 
         verifier = Verifier.load(directory, device=device)

@@ -268,8 +268,8 @@ def _execute(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bo
 def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bool,
                      steps: dict[str, Any]) -> dict[str, Any]:
     from grammar.errors import GrammarError
-    from neural.compare import compare
-    from neural.train import DivergenceError, train
+    from neural.judge.compare import compare
+    from neural.training import DivergenceError, train
 
     g = run.grammar.grammar
     run_dir.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,7 @@ the training configs made, so that a bad spec fails at once, before any
 training, with one :class:`SpecError` line naming the file and the key at
 fault (``models[1].hidden``, ``grammars.random[0].alphabet``). The
 optional steps (``search``, ``extract``) are asked for here; a suite runs
-them when :mod:`neural.search` / :mod:`neural.extract` are installed, and
+them when :mod:`neural.judge.search` / :mod:`neural.judge.extract` are installed, and
 leaves their columns out otherwise (:attr:`SuiteSpec.notes` says so).
 
 Examples

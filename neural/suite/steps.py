@@ -1,5 +1,5 @@
-"""The optional steps of a suite run, through whatever :mod:`neural.search` and
-:mod:`neural.extract` provide where they are installed.
+"""The optional steps of a suite run, through whatever :mod:`neural.judge.search` and
+:mod:`neural.judge.extract` provide where they are installed.
 
 Each step's result is saved whole (``search.json``, ``extract.json``, and
 ``extracted.json`` for an extracted automaton) and reduced to the row's

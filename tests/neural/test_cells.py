@@ -17,8 +17,8 @@ from grammar import library
 from neural.cells import CELLS, REGISTRY, cell_of, get_cell
 from neural.cli import main
 from neural.config import TrainConfig
+from neural.judge.search.stepper import RNNStepper
 from neural.model import ModelConfig, RecurrentClassifier
-from neural.search.stepper import RNNStepper
 from neural.suite.spec import parse_spec
 from neural.verifier import Verifier
 

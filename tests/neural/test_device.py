@@ -14,7 +14,7 @@ from neural.device import DEFAULT_THREADS, autocast, bf16_supported, cpu_threads
 
 from .conftest import TINY
 
-train_module = importlib.import_module("neural.train")
+train_module = importlib.import_module("neural.training.loop")
 
 
 def test_resolve_device():

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from grammar import library, random_grammar
 from neural import TrainConfig, train
-from neural.search.scope import Scope
-from neural.search.stepper import stepper_for
-from neural.search.trie import Tally, walk
+from neural.judge.search.scope import Scope
+from neural.judge.search.stepper import stepper_for
+from neural.judge.search.trie import Tally, walk
 from neural.verifier import Verifier
 
 from .conftest import needs_torchrun

@@ -18,8 +18,8 @@ from grammar import Grammar, GrammarError, library
 from neural import TrainConfig, train
 from neural.cli import main
 from neural.commands.forensics import EXTRACT_BUDGET
-from neural.extract import DEFAULT_BUDGET, Table, extract, recorded_grammar
-from neural.search.planted import PlantedVerifier
+from neural.judge.extract import DEFAULT_BUDGET, Table, extract, recorded_grammar
+from neural.testing import PlantedVerifier
 from neural.verifier import Verifier
 
 # A small correct verifier: Tomita 4 (no "000") reaches 100% validation accuracy with these

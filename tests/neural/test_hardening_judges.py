@@ -1,5 +1,5 @@
-"""Hardening of the judges (:mod:`neural.search`, :mod:`neural.extract`): counts, budgets,
-honest claims, odd languages and alphabets.
+"""Hardening of the judges (:mod:`neural.judge.search`, :mod:`neural.judge.extract`): counts,
+budgets, honest claims, odd languages and alphabets.
 
 Oracles: exact Python-int counts (brute-force enumeration, or a state-count
 recurrence in Python ints), ``Grammar.accepts``, Python predicates on the
@@ -15,15 +15,15 @@ import pytest
 from grammar import Grammar, GrammarError, library, random_grammar
 from grammar.commandline import MAX_LENGTH
 from neural.cli import main
-from neural.extract import extract
-from neural.extract.sampling import check_long
-from neural.search import search
-from neural.search.counts import COUNT_CAP
-from neural.search.planted import PlantedVerifier
-from neural.search.run import near_miss_states
-from neural.search.scope import Scope
+from neural.judge.extract import extract
+from neural.judge.extract.sampling import check_long
+from neural.judge.search import search
+from neural.judge.search.counts import COUNT_CAP
+from neural.judge.search.run import near_miss_states
+from neural.judge.search.scope import Scope
 from neural.suite import SpecError, parse_spec
 from neural.suite.steps import run_search
+from neural.testing import PlantedVerifier
 
 CAP = 2**53
 

@@ -20,7 +20,7 @@ import pytest
 from grammar import Grammar
 from neural import TrainConfig, train
 from neural.cli import main
-from neural.compare import compare
+from neural.judge.compare import compare
 from neural.report.collect import dfa_view
 from neural.suite import ROW, RUNS, parse_spec, run_suite
 

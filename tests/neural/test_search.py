@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grammar import Grammar, GrammarError, library
-from neural.compare import compare
+from neural.judge.compare import compare
+from neural.judge.search import search
 from neural.model import ModelConfig
-from neural.search import search
-from neural.search.planted import PlantedVerifier
+from neural.testing import PlantedVerifier
 from neural.verifier import Verifier
 
 

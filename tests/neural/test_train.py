@@ -23,7 +23,7 @@ from neural.checkpoint import CheckpointError
 from .conftest import TINY
 
 # `neural.train` is the function (from neural import train); this is the module.
-train_module = importlib.import_module("neural.train")
+train_module = importlib.import_module("neural.training.loop")
 
 
 def test_tiny_model_learns_parity_and_compare_scores_it(parity_verifier):
@@ -98,7 +98,7 @@ import os, signal, sys
 import torch
 torch.set_num_threads(1)
 import importlib
-t = importlib.import_module("neural.train")
+t = importlib.import_module("neural.training.loop")
 from dataclasses import replace
 from grammar import library
 sys.path.insert(0, {tests!r})

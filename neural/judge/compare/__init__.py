@@ -9,11 +9,11 @@
   misses (one edit away), long-range cases included, such as the swapped
   wrapper letter of embedded Reber.
 
-The automaton is the judge. The :class:`Report` gives accuracy,
+The automaton is the judge. The :class:`Comparison` gives accuracy,
 false-positive and false-negative rates per set, accuracy per length and per
 negative kind, and the shortest disagreements, each explained by
 :meth:`grammar.Grammar.explain`. ``str(report)`` is a table for people,
-:meth:`Report.to_json` is for machines and :meth:`Report.plot` draws
+:meth:`Comparison.to_json` is for machines and :meth:`Comparison.plot` draws
 accuracy against length with the training range shaded. Inside a process
 group of several ranks (``torchrun -m neural eval``) the ranks share the
 predictions and the search, and every rank gets the same report.
@@ -30,7 +30,17 @@ Examples
 True
 """
 
-from neural.compare.report import Disagreement, Report, SetScore
-from neural.compare.run import compare
+from typing import Any
 
-__all__ = ["compare", "Report", "SetScore", "Disagreement"]
+from neural.judge.compare.result import Comparison, SetScore
+from neural.judge.compare.run import compare
+
+__all__ = ["compare", "Comparison", "SetScore"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Report", "Disagreement"):  # old names, served by result with a warning
+        from neural.judge.compare import result
+
+        return getattr(result, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,8 @@
-"""The report of :func:`neural.compare.compare`: scores per test set, length and kind.
+"""The :class:`Comparison` that :func:`neural.compare` returns: scores per test set,
+length and kind.
 
-``str(report)`` is a table for people, :meth:`Report.to_json` is for
-machines and :meth:`Report.plot` draws accuracy against length with the
+``str(comparison)`` is a table for people, :meth:`Comparison.to_json` is for
+machines and :meth:`Comparison.plot` draws accuracy against length with the
 training range shaded.
 """
 
@@ -9,12 +10,28 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+import warnings
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from neural.search import SearchReport
+from neural.judge.common import Disagreement, Verdict, percent, show_word
+from neural.judge.search import SearchReport
 
-__all__ = ["Report", "SetScore", "Disagreement", "SET_NAMES", "N_SHORTEST", "show_word"]
+__all__ = ["Comparison", "SetScore", "SET_NAMES", "N_SHORTEST"]
+
+# Old names, still served with a DeprecationWarning: name -> (what it is now, where).
+_DEPRECATED = {"Report": ("Comparison", "neural.Comparison"),
+               "Disagreement": ("Disagreement", "neural.Disagreement"),
+               "show_word": ("show_word", "grammar.commandline.show_word")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        new, where = _DEPRECATED[name]
+        warnings.warn(f"{__name__}.{name} is deprecated; use {where}", DeprecationWarning,
+                      stacklevel=2)
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SET_NAMES = ("short_random", "long_random", "short_adversarial", "long_adversarial")
 N_SHORTEST = 10
@@ -44,21 +61,8 @@ class SetScore:
 
 
 @dataclass(frozen=True)
-class Disagreement:
-    """A word on which the verifier and the automaton disagree."""
-
-    word: str | list[str]
-    length: int
-    set: str
-    kind: str
-    member: bool
-    probability: float
-    explanation: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """The verifier against the automaton; see :func:`compare`.
+class Comparison:
+    """The verifier against the automaton on drawn test sets; see :func:`neural.compare`.
 
     Attributes
     ----------
@@ -87,6 +91,10 @@ class Report:
         How many there were in all.
     search : SearchReport or None
         The exhaustive search, when asked for (``include_search``).
+    verdict : Verdict
+        ``"agrees"`` when the network was right on every test word (not a
+        proof), else ``"counterexample"`` (each disagreement is the network's
+        own answer on the word alone).
     """
 
     grammar: str
@@ -102,6 +110,23 @@ class Report:
     disagreements: list[Disagreement]
     n_disagreements: int
     search: SearchReport | None = None
+    verdict: Verdict = field(init=False)
+
+    def __post_init__(self) -> None:
+        words = sum(s.words for s in self.sets.values())
+        longest = max(self.by_length, default=None)
+        span = f", lengths up to {longest}" if longest is not None else ""
+        if not self.n_disagreements:
+            verdict = Verdict("agrees", f"the network agrees with the automaton on all {words:,} "
+                              f"test words{span}", words=words, longest=longest)
+        else:
+            first = self.disagreements[0] if self.disagreements else None
+            shortest = ("" if first is None else f"; shortest: {show_word(first.word)} "
+                        f"({first.truth}, p={first.probability:.3f})")
+            verdict = Verdict("counterexample", f"the network is wrong on "
+                              f"{self.n_disagreements:,} of {words:,} test words{span}{shortest}",
+                              words=words, longest=longest)
+        object.__setattr__(self, "verdict", verdict)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-able dicts and lists (length keys become strings).
@@ -109,14 +134,15 @@ class Report:
         Examples
         --------
         >>> from grammar import library
-        >>> from neural.compare import compare
+        >>> from neural.judge.compare import compare
         >>> from neural.verifier import Verifier
         >>> g = library.parity()
         >>> data = compare(Verifier.untrained(g), g, n_per_set=20).to_dict()
         >>> sorted(data["sets"])[0], type(next(iter(data["by_length"])))
         ('long_adversarial', <class 'str'>)
         """
-        data = {**asdict(self), "search": self.search and self.search.to_dict()}
+        data = {**asdict(self), "search": self.search and self.search.to_dict(),
+                "verdict": self.verdict.name, "summary": self.verdict.text}
         data["by_length"] = {str(k): {"words": n, "accuracy": a} for k, (n, a) in
                              self.by_length.items()}
         data["by_kind"] = {k: {"words": n, "accuracy": a} for k, (n, a) in self.by_kind.items()}
@@ -128,7 +154,7 @@ class Report:
         Examples
         --------
         >>> from grammar import library
-        >>> from neural.compare import compare
+        >>> from neural.judge.compare import compare
         >>> from neural.verifier import Verifier
         >>> g = library.parity()
         >>> json.loads(compare(Verifier.untrained(g), g, n_per_set=20).to_json())["grammar"]
@@ -148,26 +174,24 @@ class Report:
         lines += ["", f"{'set':<20}{'words':>7}{'accuracy':>11}{'FPR':>9}{'FNR':>9}"]
         for name, s in self.sets.items():
             lines.append(
-                f"{name.replace('_', ' '):<20}{s.words:>7}{_pct(s.accuracy):>11}"
-                f"{_pct(s.false_positive_rate):>9}{_pct(s.false_negative_rate):>9}"
+                f"{name.replace('_', ' '):<20}{s.words:>7}{percent(s.accuracy):>11}"
+                f"{percent(s.false_positive_rate):>9}{percent(s.false_negative_rate):>9}"
             )
         total = sum(s.words for s in self.sets.values())
-        lines.append(f"{'all':<20}{total:>7}{_pct(self.accuracy):>11}")
+        lines.append(f"{'all':<20}{total:>7}{percent(self.accuracy):>11}")
         lines += ["", "accuracy by kind: " + ", ".join(
-            f"{kind} {_pct(acc)} ({n})" for kind, (n, acc) in self.by_kind.items()
+            f"{kind} {percent(acc)} ({n})" for kind, (n, acc) in self.by_kind.items()
         )]
         lines.append("accuracy by length: " + ", ".join(
-            f"{lo}-{hi} {_pct(acc)}" for lo, hi, acc in self._length_bands()
+            f"{lo}-{hi} {percent(acc)}" for lo, hi, acc in self._length_bands()
         ))
         if self.disagreements:
             lines += ["", f"{len(self.disagreements)} shortest of {self.n_disagreements} "
                       "disagreements (word, truth, verifier's probability, why):"]
-            for d in self.disagreements:
-                truth = "member" if d.member else "non-member"
-                lines.append(f"  {show_word(d.word)}  {truth} ({d.set}, {d.kind}), "
-                             f"p={d.probability:.3f}: {d.explanation}")
+            lines += [f"  {d.line()}" for d in self.disagreements]
         else:
             lines += ["", "no disagreements"]
+        lines += ["", self.verdict.line]
         lines += ["", str(self.search)] if self.search is not None else []  # ends with a verdict
         return "\n".join(lines)
 
@@ -190,7 +214,7 @@ class Report:
         --------
         >>> import os, tempfile
         >>> from grammar import library
-        >>> from neural.compare import compare
+        >>> from neural.judge.compare import compare
         >>> from neural.verifier import Verifier
         >>> g = library.parity()
         >>> report = compare(Verifier.untrained(g), g, n_per_set=20)
@@ -220,11 +244,3 @@ class Report:
         fig.tight_layout()
         fig.savefig(os.fspath(path), format="png")
 
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.2f}%"
-
-
-def show_word(word: Any) -> str:
-    text = word if isinstance(word, str) else " ".join(word)
-    return text or "''"

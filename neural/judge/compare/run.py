@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from grammar import Grammar, GrammarError, datasets
-from neural.compare.report import N_SHORTEST, SET_NAMES, Disagreement, Report, SetScore, show_word
+from grammar.words import word_text
 from neural.distributed import map_shards
-from neural.search import search
+from neural.judge.common import Disagreement, word_kind
+from neural.judge.compare.result import N_SHORTEST, SET_NAMES, Comparison, SetScore
+from neural.judge.search import search
 from neural.verifier import Verifier
 
 __all__ = ["compare"]
@@ -31,7 +33,7 @@ def compare(
     long_lengths: tuple[int, int] | None = None,
     exclude: Iterable[Any] | None = None,
     include_search: bool = False, search_options: Mapping[str, Any] | None = None,
-) -> Report:
+) -> Comparison:
     """Score `verifier` against grammar `g`'s automaton on fresh test sets.
 
     Parameters
@@ -52,12 +54,12 @@ def compare(
         Words to keep out of the test sets; defaults to the verifier's
         training words when it knows them.
     include_search, search_options : bool, mapping
-        Also run :func:`neural.search.search` with these keywords (default: the longest training
+        Also run :func:`neural.search` with these keywords (default: the longest training
         length, a 60 s budget); the printed report then ends with its verdict.
 
     Returns
     -------
-    Report
+    Comparison
 
     Raises
     ------
@@ -105,7 +107,7 @@ def compare(
 def _score(
     verifier: Verifier, g: Grammar, suite: Mapping[str, Any],
     train_lengths: tuple[int, int], long_lengths: tuple[int, int], seed: int | None,
-) -> Report:
+) -> Comparison:
     sets: dict[str, SetScore] = {}
     rows: list[tuple[Any, int, str, str, bool, float]] = []
     lengths_all, agree_all, kinds_all = [], [], []
@@ -133,18 +135,20 @@ def _score(
     lengths = np.concatenate(lengths_all)
     agree = np.concatenate(agree_all)
     kinds = np.concatenate(kinds_all)
-    rows.sort(key=lambda r: (r[1], show_word(r[0])))
+    rows.sort(key=lambda r: (r[1], word_text(r[0])))
     shortest, seen = [], set()
     for word, length, name, kind, member, p in rows:
-        key = show_word(word)
+        key = word_text(word)
         if key in seen:
             continue
         seen.add(key)
-        shortest.append(Disagreement(word if isinstance(word, str) else list(word), length, name,
-                                     kind, member, p, str(g.explain(word))))
+        shortest.append(Disagreement(
+            word=word if isinstance(word, str) else list(word), length=length,
+            kind=word_kind(g, word), member=member, probability=p,
+            explanation=str(g.explain(word)), set=name, made_by=kind))
         if len(shortest) == N_SHORTEST:
             break
-    return Report(
+    return Comparison(
         grammar=g.name or "grammar",
         trained_on=verifier.grammar_name,
         same_language=verifier.fingerprint == g.fingerprint,

@@ -4,16 +4,16 @@
 network answering the membership queries in batches and the exact grammar
 answering the equivalence queries. The result, an :class:`Extraction`,
 holds the learnt automaton as a :class:`~grammar.Grammar` and one of three
-verdicts: ``"equivalent"`` (with how many words were checked, up to which
-length), ``"counterexample"`` (the shortest word found where the network is
-wrong, confirmed by running it) or ``"undecided"`` within the budget.
+verdicts: ``"agrees"`` (with how many words were checked, up to which
+length: not a proof), ``"counterexample"`` (the shortest word found where the
+network is wrong, confirmed by running it) or ``"undecided"`` within the budget.
 
 The modules, one idea each:
 
-- :mod:`~neural.extract.lstar`: the observation table;
-- :mod:`~neural.extract.sampling`: the long words checked after the search;
-- :mod:`~neural.extract.result`: :class:`Extraction`;
-- :mod:`~neural.extract.run`: :func:`extract`.
+- :mod:`~neural.judge.extract.lstar`: the observation table;
+- :mod:`~neural.judge.extract.sampling`: the long words checked after the search;
+- :mod:`~neural.judge.extract.result`: :class:`Extraction`;
+- :mod:`~neural.judge.extract.run`: :func:`extract`.
 
 Examples
 --------
@@ -25,8 +25,8 @@ Examples
 ('counterexample', 3)
 """
 
-from neural.extract.lstar import Table
-from neural.extract.result import VERDICTS, Extraction
-from neural.extract.run import DEFAULT_BUDGET, extract, recorded_grammar
+from neural.judge.extract.lstar import Table
+from neural.judge.extract.result import VERDICTS, Extraction
+from neural.judge.extract.run import DEFAULT_BUDGET, extract, recorded_grammar
 
 __all__ = ["extract", "Extraction", "VERDICTS", "DEFAULT_BUDGET", "Table", "recorded_grammar"]

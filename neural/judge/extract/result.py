@@ -3,7 +3,7 @@
 Examples
 --------
 >>> VERDICTS
-('equivalent', 'counterexample', 'undecided')
+('agrees', 'counterexample', 'undecided')
 """
 
 from __future__ import annotations
@@ -12,32 +12,33 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from grammar.words import word_text
+from neural.judge.common import Disagreement, Verdict, show_word
 
 if TYPE_CHECKING:
     from grammar import Grammar
-    from neural.search import Finding, SearchReport
+    from neural.judge.search import SearchReport
 
 __all__ = ["Extraction", "VERDICTS"]
 
-#: The three verdicts: the network computes the language on every word checked; it is
-#: wrong on a word; or the budget ran out first.
-VERDICTS = ("equivalent", "counterexample", "undecided")
+#: The three verdicts: the network agrees with the grammar on every word checked (no
+#: proof); it is wrong on a word; or the budget ran out first.
+VERDICTS = ("agrees", "counterexample", "undecided")
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """The result of :func:`neural.extract.extract`.
+    """The result of :func:`neural.judge.extract.extract`.
 
     Attributes
     ----------
-    verdict : str
-        ``"equivalent"``: the extracted automaton equals the grammar, and the
-        network agreed with the grammar on every word checked (see `search`
-        for how far that went). ``"counterexample"``: the network is wrong on
-        `counterexample`, confirmed by running it on the word alone.
-        ``"undecided"``: learning did not converge within the budget (or the
-        state limit); `reason` says which.
+    verdict : Verdict
+        ``"agrees"``: the extracted automaton equals the grammar, and the
+        network agreed with the grammar on every word checked (its `words`
+        and `longest` say how far that went; see `search` too): not a proof.
+        ``"counterexample"``: the network is wrong on `counterexample`,
+        confirmed by running it on the word alone. ``"undecided"``: learning
+        did not converge within the budget (or the state limit); `reason`
+        says which. Given as a name, the text is filled in.
     grammar : Grammar
         The automaton learnt from the network (the last hypothesis): it can
         be drawn, saved (``grammar.to_dot()``) and compared.
@@ -48,7 +49,7 @@ class Extraction:
     states, minimal_states : int
         States of the extracted automaton and of the grammar, both as
         canonical minimal complete DFAs (a dead state included, if any).
-    counterexample : Finding or None
+    counterexample : Disagreement or None
         The shortest word found where the network is wrong.
     shortest_proven : bool
         True when every word shorter than `counterexample` was checked, so
@@ -74,13 +75,13 @@ class Extraction:
     budget : float
     """
 
-    verdict: str
+    verdict: Verdict
     grammar: Grammar
     target: str
     trained_on: str | None
     states: int
     minimal_states: int
-    counterexample: Finding | None
+    counterexample: Disagreement | None
     shortest_proven: bool
     membership_queries: int
     network_calls: int
@@ -96,10 +97,19 @@ class Extraction:
     seconds: float
     budget: float
 
+    def __post_init__(self) -> None:
+        name = Verdict(self.verdict).name
+        if name not in VERDICTS:
+            raise ValueError(f"an extraction's verdict is one of {', '.join(VERDICTS)}; "
+                             f"not {name!r}")
+        object.__setattr__(self, "verdict", Verdict(name, self._text(name),
+                                                    words=self.words_checked,
+                                                    longest=self.longest_checked))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict; the extracted automaton as DOT text."""
         return {
-            "verdict": self.verdict,
+            "verdict": self.verdict.name,
             "target": self.target,
             "trained_on": self.trained_on,
             "states": self.states,
@@ -129,18 +139,23 @@ class Extraction:
         return json.dumps(self.to_dict(), **options)
 
     def summary(self) -> str:
-        """The verdict in one line."""
-        if self.verdict == "equivalent":
-            return (f"equivalent: the extracted automaton equals {self.target}, and the network "
+        """The verdict in one line: ``verdict.text``."""
+        return self.verdict.text
+
+    def _text(self, verdict: str) -> str:
+        if verdict == "agrees":
+            return (f"agrees: the extracted automaton equals {self.target}, and the network "
                     f"agreed with it on all {self.words_checked:,} words checked, up to length "
-                    f"{self.longest_checked}")
-        if self.verdict == "counterexample":
+                    f"{self.longest_checked} (not a proof)")
+        if verdict == "counterexample":
             c = self.counterexample
-            assert c is not None
+            if c is None:
+                raise ValueError("a counterexample verdict needs its counterexample")
             said = "rejects" if c.member else "accepts"
             shortest = ("; no shorter word is wrong (every shorter word was checked)"
                         if self.shortest_proven else "")
-            return (f"counterexample: the network {said} {_show(c.word)} (p={c.probability:.3f}), "
+            return (f"counterexample: the network {said} {show_word(c.word)} "
+                    f"(p={c.probability:.3f}), "
                     f"a {'member' if c.member else 'non-member'} of {self.target}{shortest}")
         return f"undecided within the budget: {self.reason}"
 
@@ -163,14 +178,10 @@ class Extraction:
             lines.append(f"sampled: {self.sampled:,} long words of lengths {lo}-{hi}")
         if self.counterexample is not None:
             c = self.counterexample
-            lines.append(f"the automaton on {_show(c.word)}: {c.explanation}")
-        lines.append(f"verdict: {self.summary()} ({self.seconds:.1f} s in all)")
+            lines.append(f"the automaton on {show_word(c.word)}: {c.explanation}")
+        lines.append(f"{self.verdict.line} ({self.seconds:.1f} s in all)")
         return "\n".join(lines)
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def _finding(f: Disagreement) -> dict[str, Any]:
     return asdict(f)
-
-
-def _show(word: Any) -> str:
-    return repr(word_text(word))

@@ -12,22 +12,21 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 import time
 from typing import Any
 
 import numpy as np
 
-from grammar import EmptyLanguageError, Grammar, GrammarError
+from grammar import Grammar, GrammarError
 from grammar.checks import check_count
 from grammar.lookup import load
-from grammar.negatives import distance
 from neural.device import cpu_threads
-from neural.extract.lstar import Table
-from neural.extract.result import Extraction
-from neural.extract.sampling import check_long
-from neural.search import Finding, SearchReport, search
-from neural.search.run import affordable_length, check_max_length, single_char
+from neural.judge.common import Disagreement, check_budget, word_kind
+from neural.judge.extract.lstar import Table
+from neural.judge.extract.result import Extraction
+from neural.judge.extract.sampling import check_long
+from neural.judge.search import SearchReport, search
+from neural.judge.search.run import affordable_length, check_max_length, single_char
 
 __all__ = ["extract", "recorded_grammar", "DEFAULT_BUDGET"]
 
@@ -61,12 +60,13 @@ def extract(
        stops, and an exhaustive search up to that length looks for a shorter
        such word.
     3. **Check.** When the hypothesis equals `g`, the network is held
-       against `g` by :func:`neural.search.search` (every word up to the
+       against `g` by :func:`neural.judge.search.search` (every word up to the
        length the budget allows, members and near misses beyond), then on
        `n_long` long words drawn at random (members, near misses and random
        words, up to twice the search's length). No disagreement: the verdict
-       is ``"equivalent"``, with the words checked and how far the check got
-       (a search that the budget cut short says where it stopped).
+       is ``"agrees"``, with the words checked and how far the check got
+       (a search that the budget cut short says where it stopped). It is
+       not a proof: :func:`neural.certify` gives those.
 
     The verdict is ``"undecided"`` when learning does not converge within
     the budget or `max_states`.
@@ -92,7 +92,7 @@ def extract(
     seed : int
         Seed of the long words.
     device, threads
-        Where the network runs, and its CPU threads (see :func:`neural.search.search`).
+        Where the network runs, and its CPU threads (see :func:`neural.judge.search.search`).
     progress : bool
         Progress bars on stderr, when it is a terminal.
 
@@ -116,7 +116,7 @@ def extract(
     (True, 2)
     """
     started = time.perf_counter()
-    budget = _check_budget(budget)
+    budget = check_budget(budget)
     deadline = started + budget
     if g is None:
         g = recorded_grammar(verifier)
@@ -165,7 +165,7 @@ def extract(
         learned = time.perf_counter()
 
         report: SearchReport | None = None
-        counterexample: Finding | None = None
+        counterexample: Disagreement | None = None
         proven = False
         sampled, sampled_lengths, longest = 0, None, 0
         if wrong is not None:
@@ -207,7 +207,7 @@ def extract(
         elif reason:
             verdict = "undecided"
         else:
-            verdict = "equivalent"
+            verdict = "agrees"
         return Extraction(
             verdict=verdict,
             grammar=hypothesis,
@@ -233,14 +233,6 @@ def extract(
         )
 
 
-def _check_budget(budget: Any) -> float:
-    if isinstance(budget, bool) or not isinstance(budget, numbers.Real):
-        raise TypeError(f"budget must be a number of seconds, not {type(budget).__name__}")
-    if not np.isfinite(budget) or budget <= 0:
-        raise GrammarError(f"budget must be a positive number of seconds, got {budget!r}")
-    return float(budget)
-
-
 def _closed(table: Table) -> bool:
     rows = {table.row(s) for s in table.access}
     try:
@@ -259,21 +251,13 @@ def _train_max(verifier: Any) -> int:
         return 30
 
 
-def _finding(verifier: Any, g: Grammar, word: Any) -> Finding:
+def _finding(verifier: Any, g: Grammar, word: Any) -> Disagreement:
     p = float(np.asarray(verifier.predict([word]), dtype=np.float32)[0])
     member = g.accepts(word)
-    kind = "member" if member else ("near_miss" if _near(g, word) else "other")
-    return Finding(word=word if isinstance(word, str) else list(word),
+    kind = word_kind(g, word)
+    return Disagreement(word=word if isinstance(word, str) else list(word),
                    length=len(g.symbols_of(word)), kind=kind, member=member, probability=p,
                    confirmed=(p > 0.5) != member, explanation=str(g.explain(word)))
-
-
-def _near(g: Grammar, word: Any) -> bool:
-    """Whether a non-member is one edit from a member (never, for the empty language)."""
-    try:
-        return distance(g, word) == 1
-    except EmptyLanguageError:
-        return False
 
 
 def recorded_grammar(verifier: Any) -> Grammar:

@@ -8,12 +8,12 @@ network and the automaton disagree, each explained.
 
 The modules, one idea each:
 
-- :mod:`~neural.search.stepper`: the network read one symbol at a time;
-- :mod:`~neural.search.scope`: which words are in scope, and what a walk costs;
-- :mod:`~neural.search.counts`: words and trie nodes per depth, counted capped at 2**53;
-- :mod:`~neural.search.trie`: the chunked, prefix-shared walk;
-- :mod:`~neural.search.report`: :class:`SearchReport`;
-- :mod:`~neural.search.run`: :func:`search`.
+- :mod:`~neural.judge.search.stepper`: the network read one symbol at a time;
+- :mod:`~neural.judge.search.scope`: which words are in scope, and what a walk costs;
+- :mod:`~neural.judge.search.counts`: words and trie nodes per depth, counted capped at 2**53;
+- :mod:`~neural.judge.search.trie`: the chunked, prefix-shared walk;
+- :mod:`~neural.judge.search.result`: :class:`SearchReport`;
+- :mod:`~neural.judge.search.run`: :func:`search`.
 
 Examples
 --------
@@ -25,9 +25,19 @@ Examples
 (127, True)
 """
 
-from neural.search.report import Finding, SearchReport
-from neural.search.run import search
-from neural.search.scope import Scope
-from neural.search.stepper import RNNStepper, Stepper, stepper_for
+from typing import Any
 
-__all__ = ["search", "SearchReport", "Finding", "Scope", "Stepper", "RNNStepper", "stepper_for"]
+from neural.judge.search.result import SearchReport
+from neural.judge.search.run import search
+from neural.judge.search.scope import Scope
+from neural.judge.search.stepper import RNNStepper, Stepper, stepper_for
+
+__all__ = ["search", "SearchReport", "Scope", "Stepper", "RNNStepper", "stepper_for"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Finding":  # the search's disagreement, before the judges shared one
+        from neural.judge.search import result
+
+        return result.Finding
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,61 +1,34 @@
 """The :class:`SearchReport`: what a search covered, what it left out, what it found.
 
 ``str(report)`` is for people, :meth:`SearchReport.to_json` for machines,
-and :meth:`SearchReport.verdict` is the one line that
-:func:`neural.compare.compare` ends with when it includes a search.
+and :attr:`SearchReport.verdict` ends both (and the printed report of
+:func:`neural.compare` when it includes a search).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+import warnings
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from grammar.words import word_text
-from neural.search.counts import COUNT_CAP
+from neural.judge.common import KINDS, Disagreement, Verdict, show_word
+from neural.judge.search.counts import COUNT_CAP
 
-__all__ = ["Finding", "SearchReport", "KINDS"]
-
-#: The kinds of word a search checks.
-KINDS = ("member", "near_miss", "other")
+__all__ = ["SearchReport", "KINDS"]
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A word on which the network and the automaton disagree.
-
-    Attributes
-    ----------
-    word : str or list of str
-        The word (tokens for a token grammar).
-    length : int
-    kind : str
-        ``"member"``, ``"near_miss"`` (a non-member one edit from a member)
-        or ``"other"`` (any other non-member).
-    member : bool
-        The automaton's answer.
-    probability : float
-        The network's membership probability, from :meth:`Verifier.predict`.
-    confirmed : bool
-        Whether :meth:`Verifier.predict`, run on the word by itself, gives
-        the same wrong answer as the prefix-shared walk (it can differ only
-        on a probability within rounding of 0.5).
-    explanation : str
-        :meth:`grammar.Grammar.explain` of the word.
-    """
-
-    word: str | list[str]
-    length: int
-    kind: str
-    member: bool
-    probability: float
-    confirmed: bool
-    explanation: str
+def __getattr__(name: str) -> Any:
+    if name == "Finding":
+        warnings.warn("Finding is deprecated; use neural.Disagreement (the same class)",
+                      DeprecationWarning, stacklevel=2)
+        return Disagreement
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
 class SearchReport:
-    """The result of :func:`neural.search.search`.
+    """The result of :func:`neural.judge.search.search`.
 
     Attributes
     ----------
@@ -85,7 +58,7 @@ class SearchReport:
         1`` to `max_length`: outside the scope the budget allowed.
     unchecked : int
         Words in scope that a stop left unchecked. This and `left_out` are
-        exact below 2**53 (:data:`~neural.search.counts.COUNT_CAP`); a value
+        exact below 2**53 (:data:`~neural.judge.search.counts.COUNT_CAP`); a value
         of 2**53 means at least that many.
     near_misses : bool
         False when the near-miss automaton was too large to build (within
@@ -93,7 +66,7 @@ class SearchReport:
         beyond the exhaustive length.
     n_disagreements : int
     disagreements_by_kind : dict of str to int
-    disagreements : list of Finding
+    disagreements : list of Disagreement
         The shortest found, shortlex-first within a length, at most 10. The
         walk is depth first, so a search that the budget stopped may have
         found a long one before a shorter one it never reached: see
@@ -102,6 +75,10 @@ class SearchReport:
         Network steps taken (one per trie node).
     seconds : float
     device : str
+    verdict : Verdict
+        ``"agrees"`` when no word checked was wrong, ``"counterexample"``
+        when one was (confirmed by :meth:`Verifier.predict`), else
+        ``"undecided"``; its text is the line the report ends with.
     """
 
     grammar: str
@@ -118,10 +95,14 @@ class SearchReport:
     near_misses: bool
     n_disagreements: int
     disagreements_by_kind: dict[str, int]
-    disagreements: list[Finding]
+    disagreements: list[Disagreement]
     nodes: int
     seconds: float
     device: str
+    verdict: Verdict = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", self._judge())
 
     @property
     def words(self) -> int:
@@ -140,7 +121,7 @@ class SearchReport:
         --------
         >>> from grammar import library
         >>> from neural.verifier import Verifier
-        >>> from neural.search import search
+        >>> from neural.judge.search import search
         >>> g = library.tomita(1)
         >>> report = search(Verifier.untrained(g), g, max_length=6, exhaustive=3,
         ...                 progress=False)
@@ -163,7 +144,7 @@ class SearchReport:
         --------
         >>> from grammar import library
         >>> from neural.verifier import Verifier
-        >>> from neural.search import search
+        >>> from neural.judge.search import search
         >>> g = library.tomita(1)
         >>> search(Verifier.untrained(g), g, max_length=6, exhaustive=3,
         ...        progress=False).coverage()
@@ -181,38 +162,51 @@ class SearchReport:
             text += f", then {what} up to length {beyond}"
         return text
 
-    def verdict(self) -> str:
-        """The one-line verdict.
+    def _judge(self) -> Verdict:
+        """The verdict, from the other fields.
 
         Examples
         --------
         >>> from grammar import library
         >>> from neural.verifier import Verifier
-        >>> from neural.search import search
+        >>> from neural.judge.search import search
         >>> g = library.tomita(1)
-        >>> print(search(Verifier.untrained(g, seed=0), g, max_length=4,
-        ...              progress=False).verdict())  # doctest: +ELLIPSIS
-        verdict: the network is wrong on ... of 31 words checked (every word up to length 4); ...
+        >>> report = search(Verifier.untrained(g, seed=0), g, max_length=4, progress=False)
+        >>> report.verdict, report.verdict.words
+        ('counterexample', 31)
+        >>> print(report.verdict.text)  # doctest: +ELLIPSIS
+        the network is wrong on ... of 31 words checked (every word up to length 4); ...
         """
         scope = f"({self.coverage()})"
         cut = "; the budget stopped the search early" if self.stopped else ""
+        longest = max((row["length"] for row in self.checked_by_length
+                       if any(row[k] for k in KINDS)), default=None)
         if self.agrees:
-            return (f"verdict: the network agrees with the automaton on all {self.words:,} "
-                    f"words checked {scope}{cut}")
-        first = self.disagreements[0]
-        label, caveat = (("shortest", "") if self.shortest_proven else
-                         ("shortest found", "; not every shorter word was checked"))
-        return (f"verdict: the network is wrong on {self.n_disagreements:,} of {self.words:,} "
-                f"words checked {scope}; {label}: {_show(first.word)} "
-                f"({'member' if first.member else 'non-member'}, p={first.probability:.3f})"
-                f"{caveat}{cut}")
+            return Verdict("agrees", f"the network agrees with the automaton on all "
+                           f"{self.words:,} words checked {scope}{cut}", words=self.words,
+                           longest=longest)
+        if self.disagreements:
+            first = self.disagreements[0]
+            label, caveat = (("shortest", "") if self.shortest_proven else
+                             ("shortest found", "; not every shorter word was checked"))
+            found = f"; {label}: {show_word(first.word)} ({first.truth}, p={first.probability:.3f})"
+        else:
+            found, caveat = "", ""
+        text = (f"the network is wrong on {self.n_disagreements:,} of {self.words:,} words "
+                f"checked {scope}{found}{caveat}{cut}")
+        confirmed = any(d.confirmed for d in self.disagreements)
+        if not confirmed:
+            text += "; predict, run on each word alone, confirmed none of those shown"
+        return Verdict("counterexample" if confirmed else "undecided", text, words=self.words,
+                       longest=longest)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-able dicts and lists."""
         data = asdict(self)
         data["words"] = self.words
         data["shortest_proven"] = self.shortest_proven
-        data["verdict"] = self.verdict()
+        data["verdict"] = self.verdict.name
+        data["summary"] = self.verdict.text
         return data
 
     def to_json(self, **options: Any) -> str:
@@ -222,7 +216,7 @@ class SearchReport:
         --------
         >>> from grammar import library
         >>> from neural.verifier import Verifier
-        >>> from neural.search import search
+        >>> from neural.judge.search import search
         >>> g = library.parity()
         >>> data = json.loads(search(Verifier.untrained(g), g, max_length=3,
         ...                          progress=False).to_json())
@@ -262,12 +256,8 @@ class SearchReport:
             lines += ["", f"disagreements: {self.n_disagreements:,} ({kinds}); the "
                       f"{len(self.disagreements)} shortest"
                       f"{'' if self.shortest_proven else ' found'} (word, truth, p, why):"]
-            for d in self.disagreements:
-                truth = "member" if d.member else "non-member"
-                note = "" if d.confirmed else " [not confirmed by predict]"
-                lines.append(f"  {_show(d.word)}  {truth} ({d.kind.replace('_', ' ')}), "
-                             f"p={d.probability:.3f}: {d.explanation}{note}")
-        lines += ["", self.verdict()]
+            lines += [f"  {d.line()}" for d in self.disagreements]
+        lines += ["", self.verdict.line]
         return "\n".join(lines)
 
 
@@ -275,6 +265,3 @@ def _many(count: int) -> str:
     """A capped count in words: "at least" at the cap."""
     return f"at least {count:,}" if count >= COUNT_CAP else f"{count:,}"
 
-
-def _show(word: Any) -> str:
-    return word_text(word) or "''"

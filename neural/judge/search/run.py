@@ -12,7 +12,6 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 import time
 from typing import Any
 
@@ -27,10 +26,11 @@ from grammar.errors import GrammarError
 from grammar.negatives.automaton import MAX_STATES
 from neural import distributed as ranks
 from neural.device import cpu_threads, resolve_device
-from neural.search.report import KINDS, Finding, SearchReport
-from neural.search.scope import COUNT_CAP, KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
-from neural.search.stepper import Stepper, stepper_for
-from neural.search.trie import Tally, walk
+from neural.judge.common import KINDS, Disagreement, check_budget
+from neural.judge.search.result import SearchReport
+from neural.judge.search.scope import COUNT_CAP, KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
+from neural.judge.search.stepper import Stepper, stepper_for
+from neural.judge.search.trie import Tally, walk
 
 __all__ = ["search", "affordable_length", "check_max_length", "near_miss_states", "single_char",
            "CHUNK", "MAX_LENGTH", "NEAR_MISS_COST"]
@@ -71,7 +71,7 @@ def search(
     ----------
     verifier : Verifier
         The network (or any object with ``alphabet``, ``predict`` and a
-        ``model`` or a ``stepper(device)``; see :mod:`neural.search.stepper`).
+        ``model`` or a ``stepper(device)``; see :mod:`neural.judge.search.stepper`).
     g : Grammar
         The judge. Its symbols must all be in the verifier's alphabet.
     max_length : int
@@ -117,7 +117,7 @@ def search(
     The walk runs the network in float32 on every device, one cell step at a
     time; :meth:`Verifier.predict` may use bf16 on CUDA. Every reported
     disagreement is run again through ``predict`` on its own, and
-    :attr:`Finding.confirmed` says whether it gave the same wrong answer.
+    :attr:`Disagreement.confirmed` says whether it gave the same wrong answer.
 
     Raises
     ------
@@ -141,7 +141,7 @@ def search(
     if not isinstance(g, Grammar):
         raise TypeError(f"search needs a Grammar, not {type(g).__name__}")
     max_length = check_max_length(max_length)
-    budget = _check_budget(budget)
+    budget = check_budget(budget, optional=True)
     keep = check_count(keep, "keep")
     if exhaustive is not None:
         exhaustive = check_length(exhaustive, "exhaustive")
@@ -200,7 +200,7 @@ def affordable_length(
     >>> affordable_length(Verifier.untrained(g), g, budget=10.0, cap=25)
     25
     """
-    budget = _check_budget(budget)
+    budget = check_budget(budget, optional=True)
     cap = check_max_length(cap, "cap")
     scope = Scope.build(g, verifier.alphabet)
     dev = resolve_device(device) if device is not None else None
@@ -250,17 +250,6 @@ def near_miss_states(budget: float | None, n_symbols: int) -> int:
         return MAX_STATES
     affordable = budget * _NEAR_MISS_SHARE / (NEAR_MISS_COST * max(1, n_symbols))
     return int(max(1, min(MAX_STATES, affordable)))
-
-
-def _check_budget(budget: Any) -> float | None:
-    if budget is None:
-        return None
-    if isinstance(budget, bool) or not isinstance(budget, numbers.Real):
-        raise TypeError(f"budget must be a number of seconds or None, not "
-                        f"{type(budget).__name__}")
-    if not np.isfinite(budget) or budget <= 0:
-        raise GrammarError(f"budget must be a positive number of seconds, got {budget!r}")
-    return float(budget)
 
 
 def _fit(stepper: Stepper, scope: Scope, max_length: int, size: int, seconds: float) -> int:
@@ -351,7 +340,7 @@ def single_char(verifier: Any) -> bool:
     Examples
     --------
     >>> from grammar import library
-    >>> from neural.search.planted import PlantedVerifier
+    >>> from neural.testing import PlantedVerifier
     >>> g = library.tomita(1)
     >>> single_char(PlantedVerifier(g)), single_char(PlantedVerifier(g, alphabet="0 1 10".split()))
     (True, False)
@@ -367,7 +356,7 @@ def _capped(total: float) -> int:
     return int(min(total, COUNT_CAP))
 
 
-def _findings(verifier: Any, g: Grammar, tally: Tally, keep: int) -> list[Finding]:
+def _findings(verifier: Any, g: Grammar, tally: Tally, keep: int) -> list[Disagreement]:
     """The `keep` shortest disagreements, confirmed by the verifier's own predict."""
     found = [f for length in sorted(tally.found) for f in tally.found[length]][:keep]
     if not found:
@@ -378,7 +367,7 @@ def _findings(verifier: Any, g: Grammar, tally: Tally, keep: int) -> list[Findin
     out = []
     for f, word, prob in zip(found, words, p, strict=True):
         member = f.kind == MEMBER
-        out.append(Finding(
+        out.append(Disagreement(
             word=word if isinstance(word, str) else list(word),
             length=len(f.symbols),
             kind=KIND_NAMES[f.kind],

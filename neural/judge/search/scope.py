@@ -11,7 +11,7 @@ Up to the *exhaustive length* every word is checked; beyond it, up to
 ``max_length``, the members and the near misses. The number of trie nodes
 (network steps) that a choice costs is known exactly before the walk, so the
 exhaustive length can be fitted to a time budget. Counts are exact below
-2**53 and saturate there (:mod:`~neural.search.counts`), at any length up
+2**53 and saturate there (:mod:`~neural.judge.search.counts`), at any length up
 to the longest allowed (100,000).
 
 Examples
@@ -36,7 +36,7 @@ import numpy as np
 from grammar import Grammar, GrammarError
 from grammar.negatives.automaton import MAX_STATES, near_miss_dfa_or_none
 from grammar.negatives.kinds import KINDS
-from neural.search.counts import COUNT_CAP, Layers, layers
+from neural.judge.search.counts import COUNT_CAP, Layers, layers
 
 __all__ = ["Scope", "KIND_NAMES", "OTHER", "MEMBER", "NEAR_MISS", "COUNT_CAP"]
 
@@ -140,7 +140,7 @@ class Scope:
         return int(self.table.shape[0])
 
     def layers(self, max_length: int, shallow: bool = False) -> Layers:
-        """The counts of one capped pass to `max_length` (:func:`~neural.search.counts.layers`).
+        """The counts of one capped pass to `max_length` (:func:`~.counts.layers`).
 
         The last pass is kept, so that planning a walk and reporting on it
         count once.

@@ -1,6 +1,6 @@
 """The prefix-shared walk: one network step per trie node, in bounded-memory chunks.
 
-The words of a :class:`~neural.search.scope.Scope` form a trie. The walk
+The words of a :class:`~neural.judge.search.scope.Scope` form a trie. The walk
 reads it depth first, a *chunk* of sibling prefixes at a time: a chunk's
 children (every kept ``(prefix, symbol)`` pair, in shortlex order) are cut
 into pieces of at most ``chunk`` rows, and each piece is one batched
@@ -21,8 +21,8 @@ Examples
 --------
 >>> from grammar import library
 >>> from neural.verifier import Verifier
->>> from neural.search.scope import Scope
->>> from neural.search.stepper import stepper_for
+>>> from neural.judge.search.scope import Scope
+>>> from neural.judge.search.stepper import stepper_for
 >>> g = library.parity()
 >>> v = Verifier.untrained(g, seed=0)
 >>> scope = Scope.build(g, v.alphabet)
@@ -42,8 +42,8 @@ import numpy as np
 import torch
 
 from neural.device import to_device
-from neural.search.scope import MEMBER, OTHER, Scope
-from neural.search.stepper import Stepper
+from neural.judge.search.scope import MEMBER, OTHER, Scope
+from neural.judge.search.stepper import Stepper
 
 __all__ = ["Found", "Tally", "walk"]
 

@@ -1,0 +1,112 @@
+"""Module paths that moved: the old ones still work, with a DeprecationWarning.
+
+The judges live under :mod:`neural.judge` and the training loop under
+:mod:`neural.training`, so that no module shares its name with the function
+that :mod:`neural` exports (``neural.search`` is the function, and
+:mod:`neural.judge.search` its package). The old paths in :data:`MOVED`
+(``from neural.search import search``, ``import neural.train``) are served by
+stand-ins that :func:`register` puts into ``sys.modules`` when :mod:`neural`
+is imported: each forwards every name, read or set, to the module's new home
+(loaded on first use), with a DeprecationWarning. As they are in
+``sys.modules`` before any import asks for them, importing an old path never
+sets the package's attribute of that name: ``neural.search`` stays the
+function whichever import comes first.
+
+:mod:`neural.certify` has not moved yet (it goes to ``neural.judge.certify``);
+until then :func:`register` loads it lazily (:class:`importlib.util.LazyLoader`)
+for the same reason.
+
+Examples
+--------
+>>> import sys, warnings
+>>> old = sys.modules["neural.search.scope"]
+>>> with warnings.catch_warnings(record=True) as caught:
+...     warnings.simplefilter("always")
+...     from neural.search.scope import Scope
+>>> Scope.__module__, caught[0].category.__name__
+('neural.judge.search.scope', 'DeprecationWarning')
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+import warnings
+from typing import Any
+
+__all__ = ["MOVED", "LAZY", "register"]
+
+#: Old module path -> where it lives now.
+MOVED = {
+    "neural.train": "neural.training.loop",
+    "neural.search": "neural.judge.search",
+    "neural.search.counts": "neural.judge.search.counts",
+    "neural.search.planted": "neural.testing",
+    "neural.search.report": "neural.judge.search.result",
+    "neural.search.run": "neural.judge.search.run",
+    "neural.search.scope": "neural.judge.search.scope",
+    "neural.search.stepper": "neural.judge.search.stepper",
+    "neural.search.trie": "neural.judge.search.trie",
+    "neural.extract": "neural.judge.extract",
+    "neural.extract.lstar": "neural.judge.extract.lstar",
+    "neural.extract.result": "neural.judge.extract.result",
+    "neural.extract.run": "neural.judge.extract.run",
+    "neural.extract.sampling": "neural.judge.extract.sampling",
+    "neural.compare": "neural.judge.compare",
+    "neural.compare.report": "neural.judge.compare.result",
+    "neural.compare.run": "neural.judge.compare.run",
+}
+#: Packages whose name is still that of a function of :mod:`neural`: loaded lazily.
+LAZY = ("neural.certify",)
+
+
+class MovedModule(types.ModuleType):
+    """The stand-in for an old module path: every name forwarded to `new`, with a warning."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__(old, f"Moved to {new}; this name is deprecated.")
+        self.__dict__["_new"] = new
+        if any(name.startswith(old + ".") for name in MOVED):
+            self.__dict__["__path__"] = []  # a package: its moved submodules are listed
+
+    def _target(self) -> types.ModuleType:
+        new = self.__dict__["_new"]
+        warnings.warn(f"{self.__name__} is deprecated; use {new}", DeprecationWarning,
+                      stacklevel=3)
+        return importlib.import_module(new)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__") and name != "__all__":
+            raise AttributeError(name)  # tools probing every module ask for dunders: no import
+        return getattr(self._target(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._target(), name, value)  # monkeypatching the old path patches the new
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._target(), name)
+
+    def __dir__(self) -> list[str]:
+        return dir(importlib.import_module(self.__dict__["_new"]))
+
+    def __repr__(self) -> str:
+        return f"<module {self.__name__!r}, moved to {self.__dict__['_new']!r}>"
+
+
+def register() -> None:
+    """Put the stand-ins of :data:`MOVED` and the lazy packages of :data:`LAZY` into
+    ``sys.modules``, where an import has not put the module itself already."""
+    for old, new in MOVED.items():
+        sys.modules.setdefault(old, MovedModule(old, new))
+    for name in LAZY:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
