@@ -190,15 +190,18 @@ def _build(dfa: DFA, kinds: tuple[str, ...], max_states: int) -> DFA | None:
 
     after_reads: dict[tuple, int] = {}
 
-    def member(kind: EditKind, s: int, word: tuple[int, ...]) -> int:
-        """The member's states right after an edit of `kind` from s that writes `word`."""
-        reads = kind.member_reads(word)
-        if reads is None:
+    def after(s: int, reads: tuple[int | None, ...] | None) -> int:
+        """The member's states after reading `reads` from s (None: any symbol)."""
+        if reads is None:  # no edit of the kind writes what the word reads
             return 0
+        if None not in reads:  # one state: no need to remember it
+            for symbol in reads:
+                s = table[s][symbol]
+            return bit[s]
         found = after_reads.get((s, reads))
         if found is None:
             states = [s]
-            for symbol in reads:  # None: any symbol
+            for symbol in reads:
                 states = ([table[t][symbol] for t in states] if symbol is not None
                           else [u for t in states for u in table[t]])
             found = after_reads[s, reads] = _union(bit[t] for t in states)
@@ -207,10 +210,14 @@ def _build(dfa: DFA, kinds: tuple[str, ...], max_states: int) -> DFA | None:
     def edits(chosen: list[EditKind]) -> tuple[list[int], list[list[int]]]:
         """For the kinds of edit that read no symbol of the word, or one: where the member
         may be before the next symbol (gap[s]), and after it is read (entry[s][b])."""
-        gap = [_union(member(kind, s, ()) for kind in chosen if kind.consumed == 0)
-               for s in range(n)]
-        entry = [[_union(member(kind, s, (b,)) for kind in chosen if kind.consumed == 1)
-                  | step(gap[s], b) for b in range(k)] for s in range(n)]
+        none = [kind.member_reads(()) for kind in chosen if kind.consumed == 0]
+        one = [[kind.member_reads((b,)) for b in range(k)]
+               for kind in chosen if kind.consumed == 1]
+        if not none and not one:
+            return [0] * n, [[0] * k for _ in range(n)]
+        gap = [_union(after(s, reads) for reads in none) for s in range(n)]
+        entry = [[_union(after(s, reads[b]) for reads in one) | step(gap[s], b)
+                  for b in range(k)] for s in range(n)]
         return gap, entry
 
     chosen = [edit_kind(kind) for kind in kinds]
@@ -223,6 +230,7 @@ def _build(dfa: DFA, kinds: tuple[str, ...], max_states: int) -> DFA | None:
     pairs = [kind for kind in chosen if kind.consumed == 2]
     track_prev = track_kinds and bool(pairs)
     after_pair: dict[tuple[int, int], list[int]] = {}  # (s, a) -> member's states, for each b
+    pair_reads: dict[int, list[list]] = {}  # a -> what each kind's member reads, for each b
     dead = dfa.dead
 
     def accepts(state: tuple) -> bool:
@@ -243,9 +251,14 @@ def _build(dfa: DFA, kinds: tuple[str, ...], max_states: int) -> DFA | None:
             if track_prev and prev is not None:
                 row = after_pair.get(prev)
                 if row is None:
+                    p0, a = prev
+                    reads = pair_reads.get(a)
+                    if reads is None:
+                        reads = pair_reads[a] = [[kind.member_reads((a, c)) for kind in pairs]
+                                                 for c in range(k)]
                     row = after_pair[prev] = [
-                        _union(member(kind, prev[0], (prev[1], c)) for kind in pairs)
-                        for c in range(k)]
+                        after(p0, rs[0]) if len(rs) == 1 else _union(after(p0, r) for r in rs)
+                        for rs in reads]
                 picked |= row[b]
         target = table[s0][b]
         # A dead original run can no longer take part in an edit: forget where it came from.
