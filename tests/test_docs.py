@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import contextlib
 import doctest
+import importlib.util
 import io
+import os
 import re
 import shlex
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,6 +197,31 @@ def test_the_synopsis_lists_every_option_and_no_other(capsys):
     assert {c.split()[1] for c in listed if c.startswith("neural")} >= {
         "train", "eval", "predict", "search", "extract", "certify", "check-certificate",
         "suite", "report"}
+
+
+def test_the_pictures_are_drawn_from_the_code(tmp_path, capsys):
+    """docs/make_pictures.py draws the Reber DFA and the import map (the quick two)."""
+    if shutil.which("dot") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but Graphviz's dot is not installed")
+        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
+    script = ROOT / "docs" / "make_pictures.py"
+    spec = importlib.util.spec_from_file_location("make_pictures", script)
+    pictures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pictures)
+    assert pictures.main(["--only", "reber", "imports", "--out", str(tmp_path)]) == 0
+    reber = (tmp_path / "img" / "reber.svg").read_text(encoding="utf-8")
+    from grammar import library
+
+    live = int(library.reber().dfa.live.sum())  # every state but the dead one, and the start
+    assert reber.startswith("<svg") and reber.count('class="node"') == live + 1
+    dot = pictures.imports_dot(pictures.module_imports())
+    boxes = set(re.findall(r'^    "([\w.]+)" \[label', dot, flags=re.M))
+    assert {"grammar.core", "grammar.io", "neural.judge", "neural.cells"} <= boxes
+    arrows = re.findall(r'^  "([\w.]+)" -> "([\w.]+)";', dot, flags=re.M)
+    assert ("neural.model", "neural.cells") in arrows
+    assert not [a for a in arrows if a[0].startswith("grammar") and a[1].startswith("neural")]
+    assert "img/imports.svg" in capsys.readouterr().out
 
 
 def test_blocks_are_parsed_as_the_convention_says():
