@@ -43,7 +43,7 @@ PAGES = sorted((ROOT / "docs").rglob("*.md"))
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
                    re.M | re.S)
-SLOW_MARK = "<!-- docs-test: slow -->"
+SLOW_MARK = re.compile(r"^<!-- docs-test: slow -->$", re.M)
 EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
@@ -156,7 +156,7 @@ def run_page(page: Path) -> None:
 
 
 def _page_param(page: Path):
-    slow = SLOW_MARK in page.read_text(encoding="utf-8")
+    slow = SLOW_MARK.search(page.read_text(encoding="utf-8")) is not None
     return pytest.param(page, id=page.relative_to(ROOT).as_posix(),
                         marks=[pytest.mark.slow] if slow else [])
 
