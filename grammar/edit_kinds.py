@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 from dataclasses import dataclass
 from typing import Any
@@ -125,12 +126,12 @@ class EditKind:
         """Symbols of the near miss the edit reads (the pair product steps over them)."""
         return len(self.writes)
 
-    @property
+    @functools.cached_property
     def slots(self) -> tuple[int, ...]:
         """The slots the edit names, in order."""
         return tuple(sorted(set(self.reads) | set(self.writes)))
 
-    @property
+    @functools.cached_property
     def brings(self) -> tuple[int, ...]:
         """The slot of the symbol the edit brings (the near miss reads it, the member not)."""
         return tuple(slot for slot in self.slots if slot not in self.reads)

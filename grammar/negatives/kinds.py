@@ -132,18 +132,20 @@ def random_edits(kind: Any, sources: np.ndarray, k: int,
     position = (rng.random(m) * span).astype(np.intp)
     applies = lengths >= kind.shortest
     rows = np.arange(m)
+    brings, replaces = kind.brings, kind.distinct and bool(kind.reads)
+    # The member's symbols at the edit, where a rule on them needs them.
     read = ([sources[rows, position + i] for i in range(kind.shortest)]
-            if width >= kind.shortest else [])
+            if width >= kind.shortest and (len(kind.reads) > 1 or brings and replaces) else [])
     symbol = None
-    if kind.brings:
-        if kind.distinct and kind.reads:  # another symbol than the one it replaces
+    if brings:
+        if replaces:  # another symbol than the one it replaces
             here = read[0]
             other = rng.integers(1, max(k, 2), size=m, dtype=np.intp)
             symbol = (other + (other >= here)).astype(sources.dtype)
             applies &= k > 1
         else:
             symbol = rng.integers(1, k + 1, size=m).astype(sources.dtype)
-    if read:
+    if len(read) > 1:
         applies &= consistent(kind.reads, read, kind.distinct)
     return mutate(sources, kind, position, symbol), position, applies
 
