@@ -33,6 +33,7 @@ from typing import Any
 
 from grammar import Grammar, datasets
 from neural.generate import GenerationReport, generation_report
+from neural.judge.common import percent
 from neural.prefixes import check_same_alphabet, next_symbol_sets, solved
 from neural.verifier import Verifier
 
@@ -94,9 +95,9 @@ class NextSymbolReport:
             f"({self.task} task) against "
             f"the automaton of {self.grammar}",
             f"solved, lengths {self.train_lengths[0]}-{self.train_lengths[1]}: "
-            f"{_pct(self.short.solved)} of {self.short.words} members",
+            f"{percent(self.short.solved)} of {self.short.words} members",
             f"solved, lengths {self.long_lengths[0]}-{self.long_lengths[1]}: "
-            f"{_pct(self.long.solved)} of {self.long.words} members",
+            f"{percent(self.long.solved)} of {self.long.words} members",
         ]
         if self.generation is not None:
             lines.append(str(self.generation))
@@ -105,10 +106,6 @@ class NextSymbolReport:
 
 def _article(cell: str) -> str:
     return "an" if cell.upper()[0] in "AEFHILMNORSX" else "a"
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2%}"
 
 
 def score_next_symbols(

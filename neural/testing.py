@@ -1,8 +1,11 @@
-"""A stand-in verifier whose answers are a grammar's, except on words you choose.
+"""Test helpers for the learned side: a stand-in verifier wrong exactly where you choose.
+
+Beside :mod:`grammar.testing`. (:class:`PlantedVerifier` lived in
+``neural.search.planted``, which still serves it with a DeprecationWarning.)
 
 :class:`PlantedVerifier` answers like the exact automaton of a grammar,
 with the answer flipped on a given set of words: a network with known,
-planted errors. :func:`neural.judge.search.search` and :func:`neural.extract`
+planted errors. :func:`neural.search` and :func:`neural.extract`
 must find exactly those errors, so it tests them (and any pipeline built on
 them) against a known truth. It runs on the CPU without a network: its
 "hidden state" is the automaton's state and the position in a trie of the
@@ -11,7 +14,7 @@ planted words.
 Examples
 --------
 >>> from grammar import library
->>> from neural.judge.search import search
+>>> from neural import search
 >>> g = library.tomita(1)                          # 1*
 >>> v = PlantedVerifier(g, ["101", "11"])
 >>> v.predict(["11", "111", "101"]).tolist()

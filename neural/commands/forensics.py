@@ -11,8 +11,9 @@
 length its budget allows (default 60 s), then over every member and near
 miss up to ``--max-length``, and prints what it covered, what the budget
 left out, and the shortest disagreements. ``extract`` learns the
-network's automaton with L* and prints the verdict: equivalent,
-counterexample, or undecided within the budget (default 30 s); ``--dot``
+network's automaton with L* and prints the verdict: agrees (no disagreement in
+what was checked; not a proof), counterexample, or undecided within the budget
+(default 30 s); ``--dot``
 saves the learnt automaton. The judge is the grammar recorded in ``DIR``
 unless ``--grammar`` names another.
 
@@ -146,7 +147,7 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser]) 
 
     extract = subparsers.add_parser(
         "extract", parents=common_parents,
-        help="learn the network's automaton (L*) and judge it: equivalent or counterexample",
+        help="learn the network's automaton (L*) and judge it: agrees or counterexample",
         description="Learn a DFA from the verifier with L*, answer equivalence queries with "
         "the exact grammar, and say whether the network computes its language.")
     _shared(extract)

@@ -100,8 +100,8 @@ def _device(parser: argparse.ArgumentParser, default: str) -> None:
 def add_suite_parser(subs: Any) -> argparse.ArgumentParser:
     """Register ``neural suite SPEC --out DIR``."""
     sub = subs.add_parser("suite", help="train and judge verifiers across a suite of grammars",
-                          description="Train, compare (and search, extract) every grammar x "
-                          "model x seed of a TOML suite spec; rerun to resume.")
+                          description="Train, compare (and search, extract, certify) every "
+                          "grammar x model x seed of a TOML suite spec; rerun to resume.")
     sub.add_argument("spec", metavar="SPEC", help="the suite spec (.toml)")
     sub.add_argument("--out", required=True, metavar="DIR", help="suite directory")
     _device(sub, "cpu")

@@ -10,7 +10,8 @@ small script, which sorts the results table.
 For one verifier the page shows the minimal DFA, accuracy against length
 with the training range shaded, the per-set and per-kind tables, the
 shortest disagreements with the automaton's explanation and the offending
-symbol marked, and the search and extraction verdicts where they ran. For a
+symbol marked, and the verdict of each judge that ran (search, extraction,
+certificate: ``proved``, ``counterexample``, ``agrees`` or ``undecided``). For a
 suite it adds the sortable results table, whose rows link to their runs'
 sections, and the summary plots.
 
@@ -44,11 +45,12 @@ import base64
 import errno
 import hashlib
 import os
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from neural.checkpoint import atomic_write, package_version
+from neural.judge.common import percent
 from neural.report.checks import check_directory
 from neural.report.collect import cell, is_suite, suite_view, training_view
 
@@ -62,12 +64,8 @@ def _environment() -> Any:
     # autoescape=True for every template: nothing reaches the page unescaped except
     # the SVG markup that collect.py marks as such.
     env = Environment(loader=PackageLoader("neural.report", "templates"), autoescape=True)
-    env.globals.update(cell=cell, pct=_pct)
+    env.globals.update(cell=cell, pct=partial(percent, missing="–"))
     return env
-
-
-def _pct(value: Any) -> str:
-    return "–" if value is None else f"{100 * value:.2f}%"
 
 
 def render_page(page: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ JSON of the wrong shape; the report refuses it with one
 :class:`~neural.checkpoint.CheckpointError` naming the file and the field,
 instead of failing deep inside the page. Fields that are absent are left
 to the page's defaults; those present must have the shape that
-:meth:`neural.judge.compare.Report.to_dict` writes.
+:meth:`neural.Comparison.to_dict` writes.
 
 Examples
 --------

@@ -27,11 +27,12 @@ from grammar import Grammar
 from grammar.display import dfa_dot, svg_of_dot, too_large_to_draw
 from grammar.words import word_text
 from neural.checkpoint import CONFIG, CheckpointError, read_json
+from neural.judge.common import OLD_VERDICTS, VERDICTS, percent, read_verdict
 from neural.report.checks import check_report
 from neural.report.plots import accuracy_by_length_svg, summary_svg
 
 __all__ = ["suite_view", "training_view", "verifier_view", "highlighted", "dfa_view", "is_suite",
-           "cell"]
+           "cell", "judged"]
 
 # Live states up to which the transition table stands in for a drawing.
 _TABLE_STATES = 60
@@ -121,10 +122,36 @@ def _disagreements(g: Grammar, report: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for d in report.get("disagreements", []):
         word = d["word"] if isinstance(d["word"], str) else tuple(d["word"])
+        made_by = d.get("made_by")
         rows.append({**highlighted(g, word), "length": d["length"], "set": d["set"],
-                     "kind": d["kind"], "member": d["member"], "probability": d["probability"],
+                     "kind": d["kind"], "made_by": made_by if made_by != d["kind"] else None,
+                     "member": d["member"], "probability": d["probability"],
                      "explanation": d["explanation"], "empty": len(g.symbols_of(word)) == 0})
     return rows
+
+
+def judged(data: dict[str, Any]) -> tuple[str | None, str]:
+    """The verdict and its line of a judge's saved result, as today's names say them.
+
+    Results saved before ``"agrees"`` had its name said ``"equivalent"``, and
+    a search's said its whole line under ``verdict``.
+
+    Examples
+    --------
+    >>> judged({"verdict": "equivalent", "summary": "equivalent: the automaton equals it"})
+    ('agrees', 'agrees: the automaton equals it')
+    >>> judged({"verdict": "verdict: the network agrees with the automaton on all 7 words"})
+    (None, 'the network agrees with the automaton on all 7 words')
+    """
+    verdict = read_verdict(data.get("verdict"))
+    summary = data.get("summary") or data.get("verdict") or ""
+    if not isinstance(summary, str):
+        summary = str(summary)
+    summary = summary.removeprefix("verdict: ")
+    for old, new in OLD_VERDICTS.items():
+        if summary.startswith(f"{old}:"):
+            summary = f"{new}:{summary[len(old) + 1:]}"
+    return (verdict if verdict in VERDICTS else None), summary
 
 
 def _optional_json(path: Path) -> dict[str, Any] | None:
@@ -139,7 +166,7 @@ def verifier_view(g: Grammar, report: dict[str, Any], run_dir: Path | None, *, a
                   metrics: dict[str, Any] | None = None,
                   cache: dict[str, Any] | None = None) -> dict[str, Any]:
     """One verifier's section: DFA, accuracy by length, tables, disagreements, verdict."""
-    from neural.suite.steps import EXTRACT_FILE, EXTRACTED_GRAMMAR, SEARCH_FILE
+    from neural.suite.judges import JUDGES
 
     sets = [{"name": name.replace("_", " "), **report["sets"][name]} for name in _SET_NAMES
             if name in report.get("sets", {})]
@@ -156,17 +183,22 @@ def verifier_view(g: Grammar, report: dict[str, Any], run_dir: Path | None, *, a
         "accuracy": report.get("accuracy"), "sets": sets, "kinds": kinds,
         "disagreements": _disagreements(g, report),
         "n_disagreements": report.get("n_disagreements", 0),
-        "search": None, "extract": None, "extracted": None, "missing": None,
+        "judges": [], "missing": None,
     }
-    if run_dir is not None:
-        view["search"] = _optional_json(run_dir / SEARCH_FILE)
-        view["extract"] = _optional_json(run_dir / EXTRACT_FILE)
-        extracted = run_dir / EXTRACTED_GRAMMAR
-        if extracted.is_file():
+    for judge in JUDGES.values() if run_dir is not None else ():
+        data = _optional_json(run_dir / judge.file)
+        if data is None:
+            continue
+        verdict, summary = judged(data)
+        drawing = None
+        if judge.drawing is not None and (run_dir / judge.drawing).is_file():
             try:
-                view["extracted"] = dfa_view(Grammar.from_json(str(extracted)))
+                drawing = dfa_view(Grammar.from_json(str(run_dir / judge.drawing)))
             except (ValueError, OSError):
-                view["extracted"] = None
+                drawing = None
+        view["judges"].append({"name": judge.name, "title": judge.title, "verdict": verdict,
+                               "summary": summary, "drawing": drawing,
+                               "drawing_title": judge.drawing_title})
     return view
 
 
@@ -266,7 +298,7 @@ def cell(value: Any, column: str = "") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{100 * value:.2f}%" if column.startswith("acc") else f"{value:,.1f}"
+        return percent(value) if column.startswith("acc") else f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}" if column not in ("seed",) else str(value)
     return word_text(value) if not isinstance(value, str) else (value or "ε")

@@ -51,7 +51,7 @@ def accuracy_by_length_svg(by_length: Mapping[str, Mapping[str, Any]],
     ----------
     by_length : mapping
         ``{length: {"words": n, "accuracy": a}}`` as in
-        :meth:`neural.judge.compare.Report.to_dict`.
+        :meth:`neural.Comparison.to_dict`.
     train_lengths : (int, int)
         The training range.
     gid : str

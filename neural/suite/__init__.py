@@ -2,8 +2,9 @@
 
 A TOML spec (:mod:`~neural.suite.spec`) lists grammars (built-ins, files,
 random families), models, the training budget and seeds; :func:`run_suite`
-(:mod:`~neural.suite.runner`) trains, compares (and searches and extracts,
-where those modules are installed) every grammar x model x seed, resumably,
+(:mod:`~neural.suite.runner`) trains, compares (and searches, extracts and
+certifies, as the spec asks: :data:`~neural.suite.judges.JUDGES`) every
+grammar x model x seed, resumably,
 and writes one row per run as CSV and JSON with a summary
 (:mod:`~neural.suite.results`). ``neural suite SPEC --out DIR`` runs it;
 ``neural report DIR --html FILE`` shows it.

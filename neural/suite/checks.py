@@ -14,11 +14,22 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SpecError", "KeyChecker", "TOP_KEYS"]
+from neural.suite.judges import JUDGES
 
-#: The keys of a spec's top level.
-TOP_KEYS = ("name", "description", "seeds", "grammars", "models", "train", "compare", "search",
-            "extract")
+__all__ = ["SpecError", "KeyChecker", "TOP_KEYS", "top_keys"]
+
+#: The keys of a spec's top level, the judges' tables aside.
+BASE_KEYS = ("name", "description", "seeds", "grammars", "models", "train", "compare")
+
+
+def top_keys() -> tuple[str, ...]:
+    """The keys of a spec's top level: :data:`BASE_KEYS`, then one table per judge of
+    :data:`~neural.suite.judges.JUDGES`."""
+    return (*BASE_KEYS, *JUDGES)
+
+
+#: :func:`top_keys` as the module was loaded.
+TOP_KEYS = top_keys()
 
 
 class SpecError(ValueError):
@@ -41,7 +52,7 @@ class KeyChecker:
         for key in table:
             if key not in known:
                 hint = (f" (a top-level key written after [{prefix[:-1]}] belongs to that table:"
-                        " move it above the first table)" if prefix and key in TOP_KEYS else "")
+                        " move it above the first table)" if prefix and key in top_keys() else "")
                 self(f"{prefix}{key}", f"unknown key; expected one of {', '.join(known)}{hint}")
 
     def type(self, value: Any, kind: type, key: str) -> None:

@@ -5,8 +5,12 @@ DFA size, alphabet size), the model and seed, the accuracy on the four test
 sets of :func:`neural.compare` and overall, the samples and seconds of
 training and whether the target was reached, the shortest disagreement the
 test sets found, and the status (``ok`` or why the run could not train).
-Where the optional steps ran, :data:`SEARCH_COLUMNS` and
-:data:`EXTRACT_COLUMNS` follow.
+The columns of the judges that ran follow, in the order of
+:data:`~neural.suite.judges.JUDGES` (:data:`SEARCH_COLUMNS`,
+:data:`EXTRACT_COLUMNS`, then the certificate's verdict).
+
+Rows written before ``"agrees"`` had its name say ``"equivalent"``;
+:func:`read_row` reads them with today's name.
 
 The summary averages accuracy per model against the minimal DFA's size and
 against the alphabet's size.
@@ -37,10 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
+from neural.judge.common import percent, read_verdict
+from neural.suite.judges import JUDGES
 
 __all__ = [
     "COLUMNS", "SEARCH_COLUMNS", "EXTRACT_COLUMNS", "RESULTS_CSV", "RESULTS_JSON", "SUMMARY_JSON",
-    "columns_of", "csv_text", "write_results", "read_results", "summarize", "summary_text",
+    "columns_of", "csv_text", "write_results", "read_results", "read_row", "summarize",
+    "summary_text",
 ]
 
 RESULTS_CSV = "results.csv"
@@ -54,27 +61,41 @@ COLUMNS = (
     *SET_COLUMNS, "accuracy", "samples", "seconds", "reached_target", "stopped",
     "shortest_disagreement", "status",
 )
-#: From :func:`neural.search`, where it is installed and the spec asks for it.
-SEARCH_COLUMNS = ("counterexample", "counterexample_length", "counterexample_shortest",
-                  "search_disagreements")
+#: From :func:`neural.search`, where the spec asks for it.
+SEARCH_COLUMNS = JUDGES["search"].columns
 #: From :func:`neural.extract`, likewise.
-EXTRACT_COLUMNS = ("verdict", "extracted_states")
+EXTRACT_COLUMNS = JUDGES["extract"].columns
 
 
 def columns_of(rows: Iterable[Mapping[str, Any]]) -> list[str]:
-    """:data:`COLUMNS`, then the optional columns that some row holds.
+    """:data:`COLUMNS`, then the columns of each judge that some row holds.
 
     Examples
     --------
-    >>> columns_of([{"verdict": "equivalent"}])[-2:]
+    >>> columns_of([{"verdict": "agrees"}])[-2:]
     ['verdict', 'extracted_states']
     """
     present = set().union(*(row.keys() for row in rows)) if rows else set()
     columns = list(COLUMNS)
-    for group in (SEARCH_COLUMNS, EXTRACT_COLUMNS):
-        if present & set(group):
-            columns += group
+    for judge in JUDGES.values():
+        if present & set(judge.columns):
+            columns += judge.columns
     return columns
+
+
+def read_row(row: dict[str, Any]) -> dict[str, Any]:
+    """`row` as read from a saved suite, its verdicts under today's names.
+
+    Examples
+    --------
+    >>> read_row({"verdict": "equivalent", "accuracy": 1.0})
+    {'verdict': 'agrees', 'accuracy': 1.0}
+    """
+    for judge in JUDGES.values():
+        for column in judge.columns:
+            if column.endswith("verdict") and column in row:
+                row[column] = read_verdict(row[column])
+    return row
 
 
 def _cell(value: Any) -> Any:
@@ -117,6 +138,7 @@ def read_results(out: str | os.PathLike) -> dict[str, Any]:
         if not isinstance(row, dict):
             raise CheckpointError(f"{Path(out) / RESULTS_JSON}: rows[{k}] must be an object, "
                                   f"not {type(row).__name__}")
+        read_row(row)
     return data
 
 
@@ -165,7 +187,7 @@ def summary_text(summary: Mapping[str, Any]) -> str:
         lines.append(f"model {model} ({data['runs']} runs)")
         for title, key in (("DFA states", "by_dfa_states"), ("alphabet", "by_alphabet_size")):
             for value, cell in data[key].items():
-                acc = "-" if cell["accuracy"] is None else f"{100 * cell['accuracy']:.2f}%"
+                acc = percent(cell["accuracy"])
                 lines.append(f"  {title:<10}{value:>5}: accuracy {acc}, reached target "
                              f"{100 * cell['reached_target']:.0f}% ({cell['runs']} runs)")
     return "\n".join(lines)

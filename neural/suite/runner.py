@@ -1,11 +1,13 @@
-"""Run a suite: train, compare (and search, extract) every grammar x model x seed.
+"""Run a suite: train, compare (and search, extract, certify) every grammar x model x seed.
 
 A suite directory holds ``suite.json`` (the spec's fingerprint and the planned
 runs), the results (``results.csv``, ``results.json``, ``summary.json``; see
 :mod:`neural.suite.results`) and one directory per run under ``runs/``: the
 training checkpoint (:func:`neural.train`'s files), ``grammar.json`` (the
-grammar, for the report), ``report.json`` (:func:`neural.compare`'s report)
-and, last, ``row.json``: the run's row of results.
+grammar, for the report), ``report.json`` (:func:`neural.compare`'s
+:class:`~neural.judge.compare.Comparison`), the result of each judge the spec
+asks for (``search.json``, ...; see :mod:`neural.suite.judges`) and, last,
+``row.json``: the run's row of results.
 
 ``row.json`` is written atomically after everything else, so a run is
 finished exactly when its ``row.json`` exists. Rerunning the same command
@@ -40,10 +42,11 @@ from grammar.words import word_text
 from neural import distributed as ranks
 from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
 from neural.suite.freshness import FINGERPRINT, clear_run, grammar_change, recorded_row
-from neural.suite.results import SET_COLUMNS, write_results
+from neural.suite.judges import JUDGES, Judge
+from neural.suite.results import SET_COLUMNS, read_row, write_results
 from neural.suite.shards import Part, announce, part_of, wait_for_rows
-from neural.suite.spec import Run, SpecError, SuiteSpec, optional_step
-from neural.suite.steps import run_extract, run_search
+from neural.suite.spec import Run, SpecError, SuiteSpec
+from neural.suite.steps import run_judge
 
 __all__ = ["run_suite", "MANIFEST", "ROW", "RUNS", "GRAMMAR_FILE", "REPORT_FILE", "run_dirs"]
 
@@ -165,8 +168,7 @@ def run_suite(
     _add_finished(out, runs, rows)
     if part.index == 0 or not launched:
         write_results(out, spec.name, [rows[r.id] for r in runs if r.id in rows])
-    steps = {step: optional_step(step) for step in ("search", "extract")
-             if getattr(spec, step) is not None}
+    judges = [JUDGES[name] for name in spec.judges]
     bar = tqdm(total=len(mine), initial=sum(r.id in rows for r in mine), unit=" runs",
                desc=f"suite {spec.name}" + (f" (part {part})" if part.count > 1 else ""),
                disable=None if progress else True, position=0, dynamic_ncols=True)
@@ -177,7 +179,7 @@ def run_suite(
             bar.set_postfix_str(f"{run.grammar.label} / {run.model.name} / seed {run.seed}")
             _clear_if_changed(run, out / RUNS / run.id, bar, echo)
             with ranks.single_process():  # each run trains alone, whatever torchrun says
-                row = _execute(run, spec, out / RUNS / run.id, device, progress, steps)
+                row = _execute(run, spec, out / RUNS / run.id, device, progress, judges)
             write_json(out / RUNS / run.id / ROW, row)  # the run's commit point
             rows[run.id] = row
             if part.count > 1:
@@ -217,7 +219,7 @@ def _current_row(run: Run, row_path: Path) -> dict[str, Any] | None:
     if row is None or grammar_change(run.grammar.grammar, row_path,
                                      row_path.parent / GRAMMAR_FILE) is not None:
         return None
-    return row
+    return read_row(row)
 
 
 def _clear_if_changed(run: Run, run_dir: Path, bar: Any,
@@ -256,17 +258,17 @@ def _line(done: int, total: int, row: dict[str, Any]) -> str:
 
 
 def _execute(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bool,
-             steps: dict[str, Any]) -> dict[str, Any]:
+             judges: list[Judge]) -> dict[str, Any]:
     from neural.device import cpu_threads
 
     # The whole run on the spec's threads, scoring included: a row must not depend on how many
     # threads the process happened to have (a torchrun rank gets 1, an interpreter all cores).
     with cpu_threads(run.train_config().threads):
-        return _train_and_score(run, spec, run_dir, device, progress, steps)
+        return _train_and_score(run, spec, run_dir, device, progress, judges)
 
 
 def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, progress: bool,
-                     steps: dict[str, Any]) -> dict[str, Any]:
+                     judges: list[Judge]) -> dict[str, Any]:
     from grammar.errors import GrammarError
     from neural.judge.compare import compare
     from neural.training import DivergenceError, train
@@ -303,9 +305,7 @@ def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, prog
         "shortest_disagreement": None if first is None else word_text(first.word),
         "status": "ok",
     })
-    if steps.get("search") is not None:
-        row.update(run_search(steps["search"], verifier, g, dict(spec.search or {}), run_dir))
-    if steps.get("extract") is not None:
-        row.update(run_extract(steps["extract"], verifier, g, dict(spec.extract or {}), run_dir))
+    for judge in judges:
+        row.update(run_judge(judge, verifier, g, spec.judges[judge.name], run_dir))
     row["run_seconds"] = round(time.perf_counter() - started, 3)
     return row

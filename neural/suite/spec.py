@@ -23,20 +23,23 @@ A spec is a small TOML file::
     n_per_set = 500
     seed = 0
 
-    [search]                                          # optional: neural.search, where present
+    [search]                                          # optional: neural.search
     max_length = 12
     budget = 10.0                                     # seconds
 
     [extract]                                         # optional (or `extract = true`)
     budget = 10.0
 
+    [certify]                                         # optional: neural.certify
+    budget = 60.0
+
 Every key is checked when the spec is read, and the grammars are built and
 the training configs made, so that a bad spec fails at once, before any
 training, with one :class:`SpecError` line naming the file and the key at
 fault (``models[1].hidden``, ``grammars.random[0].alphabet``). The
-optional steps (``search``, ``extract``) are asked for here; a suite runs
-them when :mod:`neural.judge.search` / :mod:`neural.judge.extract` are installed, and
-leaves their columns out otherwise (:attr:`SuiteSpec.notes` says so).
+optional judges (``search``, ``extract``, ``certify``: one table each, as
+:data:`neural.suite.judges.JUDGES` lists them, with their options' defaults
+and bounds) are asked for here; a run adds their columns.
 
 Examples
 --------
@@ -62,27 +65,34 @@ import json
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from grammar.commandline import MAX_LENGTH
 from neural.cells import CELLS
 from neural.config import TrainConfig
-from neural.suite.checks import TOP_KEYS, KeyChecker, SpecError
+from neural.suite.checks import KeyChecker, SpecError, top_keys
 from neural.suite.grammars import GrammarEntry, read_grammars
+from neural.suite.judges import JUDGES
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["SpecError", "SuiteSpec", "GrammarEntry", "ModelEntry", "Run", "OPTIONAL_STEPS",
-           "parse_spec", "read_spec", "optional_step"]
+__all__ = ["SpecError", "SuiteSpec", "GrammarEntry", "ModelEntry", "Run", "parse_spec",
+           "read_spec", "optional_step"]
 
 _MODEL_KEYS = ("name", "cell")
-# Where the optional steps live, and the function each module provides.
-OPTIONAL_STEPS = {"search": ("neural.search", "search"), "extract": ("neural.extract", "extract")}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "OPTIONAL_STEPS":
+        warnings.warn("OPTIONAL_STEPS is deprecated; the judges are neural.suite.judges.JUDGES",
+                      DeprecationWarning, stacklevel=2)
+        return {step: (f"neural.judge.{step}", step) for step in ("search", "extract")}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -122,9 +132,11 @@ class SuiteSpec:
     seeds : list of int
     compare : dict
         ``n_per_set`` and ``seed`` of the test sets.
+    judges : dict of str to dict
+        The options of each judge asked for (``max_length``; ``budget`` in
+        seconds), in the order of :data:`~neural.suite.judges.JUDGES`.
     search, extract : dict or None
-        The optional steps' arguments (``max_length``; ``budget`` in
-        seconds), None when not asked for.
+        ``judges.get("search")``, ``judges.get("extract")``.
     data : dict
         The spec as read (JSON-able), to tell a rerun of the same spec.
     """
@@ -135,8 +147,7 @@ class SuiteSpec:
     models: list[ModelEntry]
     seeds: list[int]
     compare: dict[str, int]
-    search: dict[str, Any] | None
-    extract: dict[str, Any] | None
+    judges: dict[str, dict[str, Any]]
     data: dict[str, Any] = field(repr=False)
 
     @property
@@ -157,34 +168,43 @@ class SuiteSpec:
         return hashlib.sha256(text.encode()).hexdigest()
 
     @property
+    def search(self) -> dict[str, Any] | None:
+        """The search's options, None when not asked for."""
+        return self.judges.get("search")
+
+    @property
+    def extract(self) -> dict[str, Any] | None:
+        """The extraction's options, None when not asked for."""
+        return self.judges.get("extract")
+
+    @property
     def notes(self) -> list[str]:
-        """One line per optional step asked for but not installed (its columns left out)."""
-        return [f"{step} asked for, but {OPTIONAL_STEPS[step][0]} is not installed: its "
-                "columns are left out" for step in ("search", "extract")
-                if getattr(self, step) is not None and optional_step(step) is None]
+        """Lines to show before a run (none: every judge ships with :mod:`neural`)."""
+        return []
 
 
 def optional_step(step: str) -> Any:
-    """The function of optional step `step` (``search``, ``extract``), or None when absent.
+    """Deprecated: the function that runs judge `step` as a suite does, or None.
+
+    A suite's judges are :data:`neural.suite.judges.JUDGES`.
 
     Examples
     --------
     >>> optional_step("nothing") is None
     True
     """
-    import importlib
+    from neural.suite.judges import JUDGES
 
-    if step not in OPTIONAL_STEPS:
+    warnings.warn("optional_step is deprecated; the judges are neural.suite.judges.JUDGES",
+                  DeprecationWarning, stacklevel=2)
+    judge = JUDGES.get(step)
+    if judge is None:
         return None
-    module, name = OPTIONAL_STEPS[step]
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name == module:
-            return None
-        raise
-    function = getattr(found, name, None)
-    return function if callable(function) else None
+
+    def run(verifier: Any, g: Any, **options: Any) -> Any:
+        return judge.run(verifier, g, options)
+
+    return run
 
 
 def _slug(text: str) -> str:
@@ -225,7 +245,7 @@ def parse_spec(text: str, *, where: str = "<spec>", base: str | os.PathLike = ".
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"{where}: not valid TOML: {err}") from None
     fail = KeyChecker(where)
-    fail.unknown(data, TOP_KEYS, "")
+    fail.unknown(data, top_keys(), "")
     name = data.get("name", Path(where).stem)
     fail.type(name, str, "name")
     description = data.get("description", "")
@@ -246,13 +266,16 @@ def parse_spec(text: str, *, where: str = "<spec>", base: str | os.PathLike = ".
     models = _models(data.get("models"), train, fail)
     compare = _section(data.get("compare", {}), "compare", {"n_per_set": 2000, "seed": 0},
                        {"n_per_set": 1, "seed": 0}, fail)
-    search = _optional(data, "search", {"max_length": 10, "budget": 10.0},
-                       {"max_length": 0, "budget": 0.0}, fail)
-    if search is not None and search["max_length"] > MAX_LENGTH:
-        fail("search.max_length", f"must be <= {MAX_LENGTH} (lengths go up to {MAX_LENGTH}), "
-             f"got {search['max_length']}")
-    extract = _optional(data, "extract", {"budget": 10.0}, {"budget": 0.0}, fail)
-    return SuiteSpec(name, description, grammars, models, list(seeds), compare, search, extract,
+    judges = {}
+    for judge in JUDGES.values():
+        options = _optional(data, judge.name, dict(judge.options), dict(judge.lows), fail)
+        if options is None:
+            continue
+        for key, high in judge.highs.items():
+            if options[key] > high:
+                fail(f"{judge.name}.{key}", f"must be <= {high}, got {options[key]}")
+        judges[judge.name] = options
+    return SuiteSpec(name, description, grammars, models, list(seeds), compare, judges,
                      json.loads(json.dumps(data, default=str)))
 
 

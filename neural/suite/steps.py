@@ -1,14 +1,14 @@
-"""The optional steps of a suite run, through whatever :mod:`neural.judge.search` and
-:mod:`neural.judge.extract` provide where they are installed.
+"""Running a judge in a suite run: its result saved whole, and its columns of the row.
 
-Each step's result is saved whole (``search.json``, ``extract.json``, and
-``extracted.json`` for an extracted automaton) and reduced to the row's
-columns: the shortest counterexample the search found, whether every shorter
-word was checked (a search the budget stopped may have missed a shorter one),
-and how many it found;
-the extraction's verdict and the size of the automaton it extracted. The
-results are read through their ``to_dict()`` and a few attribute names, so
-that the suite keeps working as those modules grow.
+:func:`run_judge` calls a :class:`~neural.suite.judges.Judge` of
+:data:`~neural.suite.judges.JUDGES`, saves its whole result as
+``<name>.json`` in the run's directory (``search.json``, ``extract.json``,
+``certify.json``; the report page shows them) and returns the columns it
+adds to the row: for the search, the shortest counterexample it found,
+whether every shorter word was checked (a search the budget stopped may have
+missed a shorter one) and how many it found; for the extraction, its
+verdict and the size of the automaton it extracted (saved as
+``extracted.json``); for the certificate, its verdict.
 
 Examples
 --------
@@ -19,21 +19,20 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import math
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from grammar.words import word_text
-from neural.checkpoint import atomic_write, write_json
+from neural.checkpoint import write_json
+from neural.suite.judges import EXTRACTED_GRAMMAR, JUDGES, Judge
 
-__all__ = ["plain", "run_search", "run_extract", "SEARCH_FILE", "EXTRACT_FILE",
+__all__ = ["plain", "run_judge", "run_search", "run_extract", "SEARCH_FILE", "EXTRACT_FILE",
            "EXTRACTED_GRAMMAR"]
 
-SEARCH_FILE = "search.json"
-EXTRACT_FILE = "extract.json"
-#: The extracted automaton as grammar JSON, for the report to draw.
-EXTRACTED_GRAMMAR = "extracted.json"
+SEARCH_FILE = JUDGES["search"].file
+EXTRACT_FILE = JUDGES["extract"].file
 
 
 def plain(value: Any) -> Any:
@@ -44,7 +43,9 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if value is None or isinstance(value, (str, int, bool)):
+    if isinstance(value, str):
+        return str(value)  # a Verdict is its name
+    if value is None or isinstance(value, (int, bool)):
         return value
     if hasattr(value, "item") and callable(value.item):  # numpy scalars
         return plain(value.item())
@@ -53,62 +54,30 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _as_dict(result: Any) -> dict[str, Any]:
-    to_dict = getattr(result, "to_dict", None)
-    data = to_dict() if callable(to_dict) else plain(result)
-    data = plain(data)
-    return data if isinstance(data, dict) else {"result": data}
+def run_judge(judge: Judge, verifier: Any, g: Any, options: Mapping[str, Any],
+              run_dir: Path) -> dict[str, Any]:
+    """Run `judge` on the verifier, save ``<name>.json`` in `run_dir`; its columns of the row."""
+    result = judge.run(verifier, g, options)
+    write_json(run_dir / judge.file, plain(result.to_dict()))
+    return judge.row(result, run_dir)
 
 
-def _get(result: Any, *names: str) -> Any:
-    for name in names:
-        value = result.get(name) if isinstance(result, dict) else getattr(result, name, None)
-        if callable(value) and not hasattr(value, "dfa"):
-            value = value()
-        if value is not None:
-            return value
-    return None
+def _deprecated(judge: Judge, function: Callable[..., Any], verifier: Any, g: Any,
+                options: Mapping[str, Any], run_dir: Path) -> dict[str, Any]:
+    warnings.warn(f"run_{judge.name} is deprecated; use run_judge(JUDGES[{judge.name!r}], ...)",
+                  DeprecationWarning, stacklevel=3)
+    own = dataclasses.replace(judge, run=lambda v, grammar, given: function(
+        v, grammar, progress=False, **given))
+    return run_judge(own, verifier, g, options, run_dir)
 
 
-def _call(function: Any, *args: Any, **options: Any) -> Any:
-    try:
-        accepted = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        accepted = {}
-    if "progress" in accepted:
-        options["progress"] = False
-    return function(*args, **options)
-
-
-def run_search(function: Any, verifier: Any, g: Any, options: dict[str, Any],
+def run_search(function: Callable[..., Any], verifier: Any, g: Any, options: dict[str, Any],
                run_dir: Path) -> dict[str, Any]:
-    """Run the search, save ``search.json``; the row's search columns."""
-    result = _call(function, verifier, g, **options)
-    write_json(run_dir / SEARCH_FILE, _as_dict(result))
-    found = _get(result, "disagreements") or []
-    first = found[0] if found else None
-    word = _get(first, "word") if first is not None else None
-    columns = {
-        "counterexample": None if word is None else word_text(word),
-        "counterexample_length": None if first is None else _get(first, "length"),
-        "search_disagreements": _get(result, "n_disagreements"),
-    }
-    # Whether it is the shortest there is: a search the budget stopped may not know.
-    proven = _get(result, "shortest_proven")
-    if proven is not None:
-        columns["counterexample_shortest"] = None if first is None else bool(proven)
-    return columns
+    """Deprecated: :func:`run_judge` with ``JUDGES["search"]``, calling `function` instead."""
+    return _deprecated(JUDGES["search"], function, verifier, g, options, run_dir)
 
 
-def run_extract(function: Any, verifier: Any, g: Any, options: dict[str, Any],
+def run_extract(function: Callable[..., Any], verifier: Any, g: Any, options: dict[str, Any],
                 run_dir: Path) -> dict[str, Any]:
-    """Run the extraction, save ``extract.json`` (and the automaton); the row's columns."""
-    result = _call(function, verifier, g, **options)
-    write_json(run_dir / EXTRACT_FILE, _as_dict(result))
-    extracted = _get(result, "grammar", "automaton", "extracted")
-    states = None
-    if extracted is not None and hasattr(extracted, "dfa") and hasattr(extracted, "to_json"):
-        atomic_write(run_dir / EXTRACTED_GRAMMAR, extracted.to_json().encode("utf-8"))
-        states = int(extracted.dfa.n_states)
-    verdict = _get(result, "verdict")
-    return {"verdict": None if verdict is None else str(verdict), "extracted_states": states}
+    """Deprecated: :func:`run_judge` with ``JUDGES["extract"]``, calling `function` instead."""
+    return _deprecated(JUDGES["extract"], function, verifier, g, options, run_dir)

@@ -39,10 +39,10 @@ BUILT_INS = ["tomita-1", "tomita-2", "tomita-3", "tomita-4", "tomita-5", "tomita
 
 
 @pytest.mark.parametrize("name", BUILT_INS)
-def test_a_verifier_that_answers_exactly_is_equivalent_and_yields_the_minimal_dfa(name):
+def test_a_verifier_that_answers_exactly_agrees_and_yields_the_minimal_dfa(name):
     g = library.get(name)
     ex = extract(PlantedVerifier(g), g, budget=5, max_length=8, n_long=60, progress=False)
-    assert ex.verdict == "equivalent", ex
+    assert ex.verdict == "agrees", ex
     assert ex.grammar == g
     assert ex.states == ex.minimal_states == g.dfa.n_states
     assert ex.counterexample is None and ex.reason == ""
@@ -73,19 +73,19 @@ def test_a_planted_error_far_from_the_table_is_found_by_the_check():
     assert "rejected at position 7" in str(ex)
 
 
-def test_a_trained_verifier_is_equivalent_and_its_automaton_is_the_target(tomita4_verifier):
+def test_a_trained_verifier_agrees_and_its_automaton_is_the_target(tomita4_verifier):
     v, _ = tomita4_verifier
     g = library.tomita(4)
     assert v.metrics["valid_accuracy"] == 1.0
     ex = extract(v, g, budget=10, n_long=300, progress=False)
-    assert ex.verdict == "equivalent", str(ex)
+    assert ex.verdict == "agrees", str(ex)
     assert ex.grammar == g and ex.states == ex.minimal_states == 4
     # Every word up to the training length, and sampled ones up to twice it.
     assert ex.search.exhaustive_length == 16 and ex.search.words == 2**17 - 1
     assert ex.longest_checked == 32 and ex.sampled == 300
     assert ex.membership_queries > 0 and ex.network_calls <= ex.membership_queries
     text = str(ex)
-    assert text.splitlines()[-1].startswith("verdict: equivalent: the extracted automaton "
+    assert text.splitlines()[-1].startswith("verdict: agrees: the extracted automaton "
                                             "equals tomita-4, and the network agreed with it "
                                             f"on all {ex.words_checked:,} words checked")
 
@@ -159,8 +159,7 @@ def test_bad_arguments():
 # -- the command line ------------------------------------------------------------------------
 
 
-def test_cli_extract_writes_the_automaton_and_says_equivalent(tomita4_verifier, tmp_path,
-                                                              capsys):
+def test_cli_extract_writes_the_automaton_and_says_agrees(tomita4_verifier, tmp_path, capsys):
     v, out = tomita4_verifier
     g = library.tomita(4)
     dot = tmp_path / "extracted.dot"
@@ -175,7 +174,7 @@ def test_cli_extract_writes_the_automaton_and_says_equivalent(tomita4_verifier, 
     said = next(line for line in printed.splitlines() if line.startswith("verdict: "))
     for code, verdict in ((status, said.split(": ")[1]),
                           (status_json, data["verdict"])):
-        assert (code, verdict) in ((0, "equivalent"), (1, "counterexample"))
+        assert (code, verdict) in ((0, "agrees"), (1, "counterexample"))
     if data["verdict"] == "counterexample":
         word = data["counterexample"]["word"]
         assert len(word) > 16 and bool(v.predict([word])[0] > 0.5) != g.accepts(word)

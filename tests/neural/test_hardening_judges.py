@@ -22,7 +22,7 @@ from neural.judge.search.counts import COUNT_CAP
 from neural.judge.search.run import near_miss_states
 from neural.judge.search.scope import Scope
 from neural.suite import SpecError, parse_spec
-from neural.suite.steps import run_search
+from neural.suite.judges import JUDGES
 from neural.testing import PlantedVerifier
 
 CAP = 2**53
@@ -158,7 +158,7 @@ def test_a_preparation_that_spends_the_budget_leaves_the_walk_no_time(monkeypatc
     report = search(PlantedVerifier(g, ["0"]), g, max_length=8, budget=1.0, progress=False)
     assert report.stopped and report.seconds >= 30
     assert report.words == 1 and report.nodes == 1  # the root, scored before the first step
-    assert report.verdict().endswith("the budget stopped the search early")
+    assert report.verdict.line.endswith("the budget stopped the search early")
 
 
 @pytest.mark.slow
@@ -176,7 +176,7 @@ def test_a_one_second_search_on_a_300_state_64_symbol_grammar_holds_its_budget()
 def test_an_extraction_counts_each_word_it_checked_once():
     g = Grammar.from_edges([(0, 0, "a")], start=0, accepting=[0], name="a*")
     ex = extract(PlantedVerifier(g), g, budget=5, max_length=10, n_long=3000, progress=False)
-    assert ex.verdict == "equivalent"
+    assert ex.verdict == "agrees"
     # Over one symbol there is one word per length: lengths 0-10 searched, 11-20 sampled.
     lo, hi = ex.sampled_lengths
     assert (lo, hi) == (11, 20)
@@ -209,7 +209,7 @@ def test_a_long_extraction_holds_its_budget():
     started = time.perf_counter()
     ex = extract(PlantedVerifier(g), g, budget=1.0, max_length=3000, progress=False)
     assert time.perf_counter() - started < 1.0 + 5.0  # it took 70.8 s at budget 5
-    assert ex.verdict == "equivalent" and ex.search.max_length <= 3000
+    assert ex.verdict == "agrees" and ex.search.max_length <= 3000
 
 
 # -- item 13: the empty language ---------------------------------------------------------------
@@ -266,17 +266,17 @@ def test_a_search_stopped_by_its_budget_calls_its_find_shortest_only_when_proven
     assert [d.word for d in report.disagreements] == ["0" * 12]
     assert min(planted, key=len) == "11111"  # a shorter error exists, unchecked
     assert not report.shortest_proven and not report.to_dict()["shortest_proven"]
-    verdict = report.verdict()
+    verdict = report.verdict.line
     assert "shortest found: 000000000000" in verdict and "shortest:" not in verdict
     assert "not every shorter word was checked" in verdict
     assert "1 shortest found (word" in str(report)
     # Given the time, the same search proves its shortest.
     full = search(PlantedVerifier(g, planted), g, max_length=12, progress=False)
     assert [d.word for d in full.disagreements] == sorted(planted, key=len)
-    assert full.shortest_proven and "shortest: 11111" in full.verdict()
+    assert full.shortest_proven and "shortest: 11111" in full.verdict.line
     # The suite's row says so too.
     for result, proven in ((report, False), (full, True)):
-        columns = run_search(lambda *args, r=result, **options: r, None, g, {}, tmp_path)
+        columns = JUDGES["search"].row(result, tmp_path)
         assert columns["counterexample_shortest"] is proven
         assert columns["counterexample"] == result.disagreements[0].word
 
@@ -291,7 +291,7 @@ def test_findings_of_a_verifier_with_multi_character_symbols_are_token_sequences
     report = search(v, g, max_length=3, progress=False)
     assert [tuple(d.word) for d in report.disagreements] == sorted(planted, key=len)
     assert all(d.confirmed and not d.member for d in report.disagreements)
-    assert "shortest: 10 (non-member" in report.verdict()
+    assert "shortest: 10 (non-member" in report.verdict.line
     assert "\n  1 10  non-member" in str(report)  # not "110", which is another word
     ex = extract(v, g, budget=3, max_length=3, progress=False)
     assert ex.verdict == "counterexample" and ex.counterexample.word == ["10"]

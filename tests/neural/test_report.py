@@ -367,3 +367,67 @@ def test_grammar_show_format_svg(capsys) -> None:
     nodes = [e for e in root.iter("{http://www.w3.org/2000/svg}g") if e.get("class") == "node"]
     g = library.tomita(3)
     assert len(nodes) == int(g.dfa.live.sum()) + 1
+
+
+# -- the judges' sections: one per judge of the registry, in the one vocabulary -------------------
+
+
+# Parity, with every judge of the registry, each on a small budget.
+JUDGED = ('[grammars]\nbuiltin = ["parity"]\n' + TRAIN + "[search]\nmax_length = 6\nbudget = 2.0\n"
+          "[extract]\nbudget = 2.0\n[certify]\nbudget = 2.0\n")
+
+
+@pytest.fixture(scope="module")
+def judged_suite(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("judged")
+    spec = parse_spec(JUDGED)
+    run_suite(spec, root / "suite", progress=False)
+    return root / "suite", write_report(root / "suite", root / "suite.html")
+
+
+def test_every_judge_has_its_section_and_verdict_on_the_page(browser_page, judged_suite) -> None:
+    from neural.judge.common import VERDICTS
+    from neural.suite.judges import JUDGES
+
+    suite, html = judged_suite
+    (row,) = read_results(suite)["rows"]
+    page = browser_page(html)
+    section = page.locator("#" + _anchor(row["run"]))
+    said = section.locator("p.verdict")
+    assert said.count() == len(JUDGES)
+    for k, judge in enumerate(JUDGES.values()):
+        saved = json.loads((suite / RUNS / row["run"] / judge.file).read_text())
+        assert saved["verdict"] in VERDICTS
+        assert said.nth(k).get_attribute("data-verdict") == saved["verdict"]
+        assert said.nth(k).inner_text().startswith(saved["verdict"] + ": ")
+        assert section.locator("h3", has_text=judge.title).count() == 1
+    assert row["verdict"] == json.loads((suite / RUNS / row["run"] / "extract.json").read_text())[
+        "verdict"]
+    assert row["certify_verdict"] in ("proved", "counterexample", "undecided")
+    header = [c.strip() for c in page.locator("#results-table thead th").all_inner_texts()]
+    assert "verdict" in header and "certify verdict" in header  # column names, spaced
+
+
+def test_a_suite_saved_when_agrees_was_called_equivalent_reads_as_agrees(judged_suite,
+                                                                          tmp_path) -> None:
+    suite, _ = judged_suite
+    old = tmp_path / "old"
+    shutil.copytree(suite, old)
+    (row,) = read_results(old)["rows"]
+    run_dir = old / RUNS / row["run"]
+    extract = json.loads((run_dir / "extract.json").read_text())
+    extract.update(verdict="equivalent", summary="equivalent: the extracted automaton equals "
+                   "parity, and the network agreed with it on all 7 words checked")
+    (run_dir / "extract.json").write_text(json.dumps(extract))
+    for path in (run_dir / "row.json", old / "results.json"):
+        path.write_text(path.read_text().replace(f'"verdict": "{row["verdict"]}"',
+                                                 '"verdict": "equivalent"'))
+    assert '"equivalent"' in (old / "results.json").read_text()
+    assert read_results(old)["rows"][0]["verdict"] == "agrees"
+    html = render_report(old)
+    assert "equivalent" not in html
+    assert "agrees: the extracted automaton equals parity" in html
+    # Resuming rewrites the table with today's name.
+    spec = parse_spec(JUDGED)
+    (again,) = run_suite(spec, old, progress=False)
+    assert again["verdict"] == "agrees" and '"equivalent"' not in (old / "results.json").read_text()

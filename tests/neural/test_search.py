@@ -154,15 +154,15 @@ def test_report_text_json_and_verdict():
     v = PlantedVerifier(g, ["1010", "0"])
     report = search(v, g, max_length=6, progress=False)
     text = str(report)
-    assert text.splitlines()[-1] == report.verdict()
-    assert report.verdict().startswith("verdict: the network is wrong on 2 of 127 words")
+    assert text.splitlines()[-1] == report.verdict.line
+    assert report.verdict.line.startswith("verdict: the network is wrong on 2 of 127 words")
     data = json.loads(report.to_json())
     assert data["n_disagreements"] == 2 and data["words"] == 127
     assert data["disagreements"][0]["word"] == "0"
     clean = search(PlantedVerifier(g), g, max_length=6, progress=False)
     assert clean.agrees
-    assert clean.verdict() == ("verdict: the network agrees with the automaton on all 127 "
-                               "words checked (every word up to length 6)")
+    assert clean.verdict.line == ("verdict: the network agrees with the automaton on all 127 "
+                                  "words checked (every word up to length 6)")
 
 
 def test_token_grammars_are_searched_by_token():
@@ -194,6 +194,6 @@ def test_compare_can_include_the_search_and_ends_with_its_verdict():
     report = compare(v, g, n_per_set=20, include_search=True,
                      search_options={"max_length": 7, "budget": 5})
     assert report.search is not None and report.search.max_length == 7
-    assert str(report).splitlines()[-1] == report.search.verdict()
+    assert str(report).splitlines()[-1] == report.search.verdict.line
     assert report.to_dict()["search"]["words"] == report.search.words
     assert compare(v, g, n_per_set=20).search is None

@@ -26,14 +26,15 @@ from neural.suite import (
     RESULTS_CSV,
     ROW,
     RUNS,
-    SEARCH_COLUMNS,
     SpecError,
     parse_spec,
     read_results,
     read_spec,
     run_suite,
 )
-from neural.suite.steps import run_search
+from neural.suite.judges import JUDGES
+from neural.suite.steps import run_judge
+from neural.testing import PlantedVerifier
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -230,40 +231,79 @@ def test_rerun_runs_nothing_and_another_spec_is_refused(finished, tmp_path: Path
     assert "another spec (seeds key differs)" in capsys.readouterr().err
 
 
-def test_missing_optional_step_leaves_its_columns_out(tmp_path: Path, monkeypatch) -> None:
-    from neural.suite import spec as spec_module
-
-    monkeypatch.setitem(spec_module.OPTIONAL_STEPS, "search", ("neural.no_such_search", "search"))
+def test_a_judge_not_asked_for_leaves_its_columns_out(tmp_path: Path) -> None:
     spec = parse_spec(GOOD.replace("seeds = [0, 1]", "seeds = [0]").replace(
-        '["parity", "tomita-2"]', '["parity"]') + "\n[search]\nmax_length = 6\n")
-    assert spec.search == {"max_length": 6, "budget": 10.0}
-    assert spec.notes[0].startswith("search asked for, but neural.no_such_search is not")
+        '["parity", "tomita-2"]', '["parity"]'))
+    assert spec.search is None and spec.judges == {} and spec.notes == []
     (row,) = run_suite(spec, tmp_path / "s", progress=False)
-    assert not set(SEARCH_COLUMNS) & set(row)
-    assert not set(SEARCH_COLUMNS) & set(read_results(tmp_path / "s")["columns"])
+    for judge in JUDGES.values():
+        assert not set(judge.columns) & set(row)
+        assert not set(judge.columns) & set(read_results(tmp_path / "s")["columns"])
+        assert not (tmp_path / "s" / RUNS / row["run"] / judge.file).exists()
 
 
-def test_search_columns_come_from_the_search_result(tmp_path: Path) -> None:
-    class Finding:
-        word, length = ("ab", "cd"), 2
+def test_search_columns_come_from_the_search_result(tmp_path: Path, monkeypatch) -> None:
+    import neural.judge.search as search_package
 
-    class Result:
-        disagreements, n_disagreements = [Finding()], 3
+    real, seen = search_package.search, {}
 
-        def to_dict(self):
-            return {"verdict": "wrong on 3 words"}
+    def spy(verifier, g, **options):
+        seen.update(options)
+        return real(verifier, g, **options)
 
-    seen = {}
+    monkeypatch.setattr(search_package, "search", spy)
+    g = library.tomita(1)  # 1*: the planted 0 and 110 are non-members the network accepts
+    columns = run_judge(JUDGES["search"], PlantedVerifier(g, ["110", "0"]), g,
+                        {"max_length": 4, "budget": 10.0}, tmp_path)
+    assert columns == {"counterexample": "0", "counterexample_length": 1,
+                       "counterexample_shortest": True, "search_disagreements": 2}
+    assert seen == {"max_length": 4, "budget": 10.0, "progress": False}
+    saved = json.loads((tmp_path / "search.json").read_text())
+    assert saved["verdict"] == "counterexample" and saved["words"] == 31
+    assert [d["word"] for d in saved["disagreements"]] == ["0", "110"]
 
-    def fake_search(verifier, g, *, max_length, budget, progress):
-        seen.update(max_length=max_length, budget=budget, progress=progress)
-        return Result()
 
-    columns = run_search(fake_search, None, None, {"max_length": 4, "budget": 1.0}, tmp_path)
-    assert columns == {"counterexample": "ab cd", "counterexample_length": 2,
-                       "search_disagreements": 3}
-    assert seen == {"max_length": 4, "budget": 1.0, "progress": False}
-    assert json.loads((tmp_path / "search.json").read_text()) == {"verdict": "wrong on 3 words"}
+def test_adding_a_judge_is_one_registry_entry(tmp_path: Path, monkeypatch) -> None:
+    from neural.judge.common import Verdict
+    from neural.report import render_report
+    from neural.suite.judges import Judge
+
+    class Members:  # a judge's result: a verdict, and itself as JSON-able data
+        def __init__(self, wrong: list[str], checked: int) -> None:
+            self.wrong, self.checked = wrong, checked
+            self.verdict = (Verdict("counterexample", f"wrong on {len(wrong)} members")
+                            if wrong else
+                            Verdict("agrees", f"right on all {checked} members", words=checked))
+
+        def to_dict(self) -> dict:
+            return {"verdict": self.verdict.name, "summary": self.verdict.text,
+                    "wrong": self.wrong}
+
+    def members(verifier, g, options):
+        words = list(g.strings(options["max_length"]))
+        said = verifier.predict(words) > 0.5
+        return Members([w for w, yes in zip(words, said, strict=True) if not yes], len(words))
+
+    judge = Judge("members", "Members", members, ("members_wrong",),
+                  lambda result, run_dir: {"members_wrong": len(result.wrong)},
+                  options={"max_length": 4}, lows={"max_length": 0})
+    monkeypatch.setitem(JUDGES, "members", judge)
+    with pytest.raises(SpecError, match="members.max_length: must be >= 0"):
+        parse_spec(GOOD + "\n[members]\nmax_length = -1\n")
+    spec = parse_spec(GOOD.replace("seeds = [0, 1]", "seeds = [0]").replace(
+        '["parity", "tomita-2"]', '["tomita-1"]') + "\n[members]\n")
+    assert spec.judges == {"members": {"max_length": 4}}
+    (row,) = run_suite(spec, tmp_path / "s", progress=False)
+    run_dir = tmp_path / "s" / RUNS / row["run"]
+    v = Verifier.load(run_dir)
+    # The oracle: tomita-1 (1*) has one member per length, 0 to 4.
+    truth = ["1" * n for n in range(5)]
+    assert row["members_wrong"] == sum(p <= 0.5 for p in v.predict(truth))
+    assert read_results(tmp_path / "s")["columns"][-1] == "members_wrong"
+    saved = json.loads((run_dir / "members.json").read_text())
+    assert saved["verdict"] == ("agrees" if row["members_wrong"] == 0 else "counterexample")
+    html = render_report(tmp_path / "s")
+    assert "<h3>Members</h3>" in html and saved["summary"] in html
 
 
 # -- kill -9 and resume ----------------------------------------------------------------------------
