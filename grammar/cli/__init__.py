@@ -45,15 +45,9 @@ BTSSXSE: accepted
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 
-from grammar.cli.generators import (
-    NEAR_MISS_DEFAULT,
-    NEAR_MISS_KINDS,
-    cmd_dataset,
-    cmd_near_miss,
-    cmd_sample,
-)
 from grammar.cli.queries import cmd_check, cmd_count, cmd_equiv, cmd_list, cmd_show
 from grammar.commandline import (
     MAX_LENGTH,
@@ -72,7 +66,33 @@ __all__ = ["main", "length_range"]
 _LENGTHS = f"L or LO-HI, lengths 0 to {MAX_LENGTH}"
 
 
-def _build_parser() -> CommandParser:
+def _generator(name: str) -> Callable[[argparse.Namespace], int]:
+    """The generator command `name`, imported when it runs (the queries start without it)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from grammar.cli import generators
+
+        return getattr(generators, name)(args)
+
+    return run
+
+
+def _chosen(argv: Sequence[str] | None) -> str | None:
+    """The command an argument list names: its first argument that is not an option.
+
+    (The program's own options, --help and --version, take no value.)
+    """
+    return next((arg for arg in argv if not arg.startswith("-")), None) if argv else None
+
+
+def _build_parser(chosen: str | None = None) -> CommandParser:
+    """The parser; with `chosen`, only that command's options are declared.
+
+    Declaring every command's options costs a command that needs one of them
+    most of its start-up beside the interpreter's (argparse formats and
+    translates each help text). An unknown or absent command gets them all,
+    for the help and the error messages.
+    """
     from grammar import __version__
 
     common = argparse.ArgumentParser(add_help=False)
@@ -87,14 +107,21 @@ def _build_parser() -> CommandParser:
     parser.add_argument("--version", action="version", version=f"grammarlab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    names = ("list", "show", "check", "count", "equiv", "sample", "near-miss", "dataset")
+    everything = chosen not in names
+
     def command(
         name: str, handler: Callable[[argparse.Namespace], int], help: str, epilog: str = ""
     ) -> CommandParser:
         sub = commands.add_parser(
-            name, parents=[common], help=help, description=help, epilog=epilog or None
+            name, parents=[common] if everything or name == chosen else [], help=help,
+            description=help, epilog=epilog or None
         )
         sub.set_defaults(handler=handler)
         return sub
+
+    def declared(name: str) -> bool:
+        return everything or name == chosen
 
     def seed_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -104,21 +131,24 @@ def _build_parser() -> CommandParser:
     command("list", cmd_list, "list the built-in grammars")
 
     sub = command("show", cmd_show, "describe a grammar, or print it as DOT, JSON or SVG")
-    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
-    sub.add_argument("--format", choices=("text", "dot", "json", "svg"), default="text",
-                     help="svg: the minimal DFA drawn by Graphviz (needs its dot program)")
+    if declared("show"):
+        sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
+        sub.add_argument("--format", choices=("text", "dot", "json", "svg"), default="text",
+                         help="svg: the minimal DFA drawn by Graphviz (needs its dot program)")
 
     sub = command("check", cmd_check, "check words (arguments, --file, or stdin lines)")
-    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
-    sub.add_argument("words", metavar="WORD", nargs="*", help="words to check")
-    sub.add_argument("--file", "-f", metavar="F", help="newline-separated words; '-' is stdin")
-    sub.add_argument("--count", "-c", action="store_true", help="print only the counts")
+    if declared("check"):
+        sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
+        sub.add_argument("words", metavar="WORD", nargs="*", help="words to check")
+        sub.add_argument("--file", "-f", metavar="F",
+                         help="newline-separated words; '-' is stdin")
+        sub.add_argument("--count", "-c", action="store_true", help="print only the counts")
 
     sub = command("count", cmd_count, "count the members of a length, printed in full")
-    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
-    sub.add_argument(
-        "--length", "-l", type=length_range, required=True, metavar="L|LO-HI", help=_LENGTHS
-    )
+    if declared("count"):
+        sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
+        sub.add_argument("--length", "-l", type=length_range, required=True, metavar="L|LO-HI",
+                         help=_LENGTHS)
 
     sub = command(
         "equiv",
@@ -126,52 +156,59 @@ def _build_parser() -> CommandParser:
         "compare two languages; print a shortest counterexample",
         epilog="Exit status: 0 equivalent, 1 the languages differ, 2 usage or input error.",
     )
-    sub.add_argument("first", metavar="A", help=NAME_HELP)
-    sub.add_argument("second", metavar="B", help=NAME_HELP)
+    if declared("equiv"):
+        sub.add_argument("first", metavar="A", help=NAME_HELP)
+        sub.add_argument("second", metavar="B", help=NAME_HELP)
 
-    sub = command("sample", cmd_sample, "random members: weighted walks, or exactly uniform")
-    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
-    sub.add_argument("-n", type=non_negative, default=10, help="how many (default 10)")
-    sub.add_argument("--uniform", action="store_true", help="uniform among the members of --length")
-    sub.add_argument("--length", "-l", type=length_range, metavar="L|LO-HI", help=_LENGTHS)
-    sub.add_argument("--min-length", type=length, metavar="A", help="shortest walk")
-    sub.add_argument("--max-length", type=length, metavar="B", help="longest walk")
-    seed_option(sub)
+    sub = command("sample", _generator("cmd_sample"),
+                  "random members: weighted walks, or exactly uniform")
+    if declared("sample"):
+        sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
+        sub.add_argument("-n", type=non_negative, default=10, help="how many (default 10)")
+        sub.add_argument("--uniform", action="store_true",
+                         help="uniform among the members of --length")
+        sub.add_argument("--length", "-l", type=length_range, metavar="L|LO-HI", help=_LENGTHS)
+        sub.add_argument("--min-length", type=length, metavar="A", help="shortest walk")
+        sub.add_argument("--max-length", type=length, metavar="B", help="longest walk")
+        seed_option(sub)
 
-    sub = command("near-miss", cmd_near_miss, "rejected words one edit away from members")
-    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
-    sub.add_argument("-n", type=non_negative, default=10, help="how many (default 10)")
-    sub.add_argument(
-        "--kinds",
-        nargs="+",
-        choices=NEAR_MISS_KINDS,
-        default=list(NEAR_MISS_DEFAULT),
-        metavar="KIND",
-        help=f"edit kinds among {', '.join(NEAR_MISS_KINDS)}",
-    )
-    sub.add_argument(
-        "--length", "-l", type=length_range, metavar="L|LO-HI", help=f"the words' {_LENGTHS}"
-    )
-    sub.add_argument(
-        "--long-range",
-        type=fraction,
-        default=0.0,
-        metavar="F",
-        help="fraction (0 to 1) made so that only far-away context shows them rejected",
-    )
-    seed_option(sub)
+    sub = command("near-miss", _generator("cmd_near_miss"),
+                  "rejected words one edit away from members")
+    if declared("near-miss"):
+        from grammar.cli.generators import NEAR_MISS_DEFAULT, NEAR_MISS_KINDS
 
-    sub = command("dataset", cmd_dataset, "write a balanced labelled data set (.jsonl or .npz)")
-    sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
-    sub.add_argument("--out", "-o", required=True, metavar="FILE")
-    sub.add_argument("-n", type=non_negative, default=10_000, help="words (default 10000)")
-    sub.add_argument(
-        "--lengths", type=length_range, default=(1, 30), metavar="LO-HI", help="default 1-30"
-    )
-    sub.add_argument(
-        "--long-range", type=fraction, default=0.0, metavar="F", help="as for near-miss"
-    )
-    seed_option(sub)
+        sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
+        sub.add_argument("-n", type=non_negative, default=10, help="how many (default 10)")
+        sub.add_argument(
+            "--kinds",
+            nargs="+",
+            choices=NEAR_MISS_KINDS,
+            default=list(NEAR_MISS_DEFAULT),
+            metavar="KIND",
+            help=f"edit kinds among {', '.join(NEAR_MISS_KINDS)}",
+        )
+        sub.add_argument("--length", "-l", type=length_range, metavar="L|LO-HI",
+                         help=f"the words' {_LENGTHS}")
+        sub.add_argument(
+            "--long-range",
+            type=fraction,
+            default=0.0,
+            metavar="F",
+            help="fraction (0 to 1) made so that only far-away context shows them rejected",
+        )
+        seed_option(sub)
+
+    sub = command("dataset", _generator("cmd_dataset"),
+                  "write a balanced labelled data set (.jsonl or .npz)")
+    if declared("dataset"):
+        sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
+        sub.add_argument("--out", "-o", required=True, metavar="FILE")
+        sub.add_argument("-n", type=non_negative, default=10_000, help="words (default 10000)")
+        sub.add_argument("--lengths", type=length_range, default=(1, 30), metavar="LO-HI",
+                         help="default 1-30")
+        sub.add_argument("--long-range", type=fraction, default=0.0, metavar="F",
+                         help="as for near-miss")
+        seed_option(sub)
     return parser
 
 
@@ -190,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
 
     def body() -> int:
-        parser = _build_parser()
+        parser = _build_parser(_chosen(argv if argv is not None else sys.argv[1:]))
         args, extra = parser.parse_known_args(argv)
         # argparse stops filling WORD... at the first option, so `check NAME --json W1 W2`
         # leaves W1 W2 over; they are words too.
