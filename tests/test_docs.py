@@ -39,7 +39,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted((ROOT / "docs").rglob("*.md"))
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^`\n]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
                    re.M | re.S)
@@ -169,9 +169,22 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
 
 
 def test_the_pages_have_examples():
-    run = [b for p in PAGES for b in blocks(p.read_text(encoding="utf-8"))
+    """The README shows both sides and the command line; the docs pages hold many examples."""
+    readme = [b for b in blocks(PAGES[0].read_text(encoding="utf-8")) if "notest" not in b.classes]
+    assert {"python", "pycon", "console"} <= {b.lang for b in readme}
+    assert any("from neural import" in b.body for b in readme)
+    assert any("@given" in b.body for b in readme)
+    run = [b for p in PAGES[1:] for b in blocks(p.read_text(encoding="utf-8"))
            if b.lang in ("python", "pycon", "console") and "notest" not in b.classes]
     assert len(run) >= 30
+
+
+def test_the_readme_links_to_files_that_exist():
+    """The README is not part of the site, so mkdocs does not check its links: this does."""
+    links = re.findall(r"\]\(([^)#]+)", PAGES[0].read_text(encoding="utf-8"))
+    local = [link for link in links if "://" not in link]
+    assert len(local) >= 8
+    assert [link for link in local if not (ROOT / link).is_file()] == []
 
 
 def test_the_synopsis_lists_every_option_and_no_other(capsys):
