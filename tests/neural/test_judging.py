@@ -103,12 +103,12 @@ def test_a_search_whose_findings_predict_does_not_confirm_is_undecided():
 # -- one Disagreement ----------------------------------------------------------------------------
 
 
-def test_compare_search_and_extract_give_one_disagreement_type_with_one_kind_vocabulary():
-    g = library.tomita(2)  # (10)*
-    untrained = neural.Verifier.untrained(g, seed=0)
-    comparison = neural.compare(untrained, g, n_per_set=40, seed=0)
-    search = neural.search(untrained, g, max_length=6, progress=False)
-    ex = neural.extract(PlantedVerifier(g, ["1011"]), g, budget=3, progress=False)
+def test_compare_search_and_extract_give_one_disagreement_type_with_one_kind_vocabulary(
+        parity_verifier):
+    g = library.tomita(4)  # no 000; the network learnt parity, so it is wrong both ways
+    comparison = neural.compare(parity_verifier, g, n_per_set=20, seed=0)
+    search = neural.search(parity_verifier, g, max_length=6, progress=False)
+    ex = neural.extract(PlantedVerifier(g, ["01101"]), g, budget=3, progress=False)
     found = [*comparison.disagreements, *search.disagreements, ex.counterexample]
     assert comparison.disagreements and search.disagreements
     for d in found:
@@ -118,6 +118,7 @@ def test_compare_search_and_extract_give_one_disagreement_type_with_one_kind_voc
         expected = ("member" if member else
                     "near_miss" if _one_edit_from_a_member(g, word) else "other")
         assert (d.member, d.kind) == (member, expected), d
+    assert {d.kind for d in found} >= {"member", "near_miss"}
     for d in comparison.disagreements:
         assert d.set in comparison.sets and d.made_by is not None and d.confirmed
     assert all(d.set is None and d.made_by is None for d in search.disagreements)
