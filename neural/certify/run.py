@@ -13,7 +13,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import numbers
 import time
 from typing import Any
 
@@ -30,8 +29,9 @@ from neural.certify.network import GRUWeights, sigmoid
 from neural.certify.pumping import first_wrong, pumped_words, random_words
 from neural.certify.result import Certificate
 from neural.device import cpu_threads
-from neural.extract import recorded_grammar
-from neural.search import search
+from neural.judge.common import check_budget
+from neural.judge.extract import recorded_grammar
+from neural.judge.search import search
 
 __all__ = ["certify", "automaton"]
 
@@ -77,14 +77,6 @@ def automaton(g: Grammar, alphabet: tuple[str, ...]) -> tuple[np.ndarray, np.nda
     out = np.array([[table[q, column[s]] if s in column else sink for s in alphabet]
                     for q in range(len(table))], dtype=np.int64).reshape(len(table), -1)
     return out, accepting, int(dfa.start)
-
-
-def _check_budget(budget: Any) -> float:
-    if isinstance(budget, bool) or not isinstance(budget, numbers.Real):
-        raise TypeError(f"budget must be a number of seconds, not {type(budget).__name__}")
-    if not np.isfinite(budget) or budget <= 0:
-        raise GrammarError(f"budget must be a positive number of seconds, got {budget!r}")
-    return float(budget)
 
 
 def _covered(verifier: Any) -> str | None:
@@ -177,7 +169,7 @@ def certify(
     'counterexample'
     """
     started = time.perf_counter()
-    budget = _check_budget(budget)
+    budget = check_budget(budget)
     deadline = started + budget
     max_length = check_count(max_length, "max_length")
     if g is None:

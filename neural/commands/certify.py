@@ -65,7 +65,7 @@ def _seconds(text: str) -> float:
 def cmd_certify(args: argparse.Namespace) -> int:
     """``neural certify``: write ``certificate.json``; exit 0, 1 or 3 by the verdict."""
     from neural.certify import certify
-    from neural.extract import recorded_grammar
+    from neural.judge.extract import recorded_grammar
     from neural.verifier import Verifier
 
     verifier = Verifier.load(args.dir, device="cpu")
