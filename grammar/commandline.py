@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ERROR", "INTERRUPTED", "MAX_LENGTH", "OK", "CommandParser", "at_least", "digits", "emit",
     "NAME_HELP", "emit_json", "fraction", "length", "length_range", "load_grammar", "non_negative",
-    "one_line", "run_main", "seed", "show_word", "word_line",
+    "one_line", "run_main", "seconds", "seed", "show_word", "word_line",
 ]  # fmt: skip
 
 # Exit statuses shared by both command lines (1 is each command's own "no").
@@ -301,6 +302,27 @@ def fraction(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a number") from None
     if not 0.0 <= value <= 1.0:  # NaN fails too
         raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a fraction from 0 to 1")
+    return value
+
+
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds (an argparse type), such as a budget.
+
+    Examples
+    --------
+    >>> seconds("2.5")
+    2.5
+    >>> seconds("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '0' is not a positive number of seconds
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a number of seconds") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a positive number of seconds")
     return value
 
 

@@ -33,12 +33,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from pathlib import Path
 from typing import Any
 
-from grammar.commandline import OK, at_least, load_grammar
+from grammar.commandline import OK, at_least, load_grammar, seconds
 from grammar.errors import GrammarError
 
 __all__ = ["add_parsers", "cmd_certify", "cmd_check", "FOUND", "UNDECIDED", "CERTIFY_BUDGET"]
@@ -49,17 +48,6 @@ FOUND = 1
 UNDECIDED = 3
 #: :data:`neural.certify.DEFAULT_BUDGET`, written out so that parsing needs no import of it.
 CERTIFY_BUDGET = 60.0
-
-
-def _seconds(text: str) -> float:
-    """A positive, finite number of seconds (an argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
 
 
 def cmd_certify(args: argparse.Namespace) -> int:
@@ -135,7 +123,7 @@ def add_parsers(subparsers: Any) -> list[Any]:
         "the verifier gives the grammar's answer on every word; write certificate.json. Exit "
         "0 proved, 1 counterexample, 3 undecided.")
     certify.add_argument("dir", metavar="DIR", help="a directory saved by 'neural train'")
-    certify.add_argument("--budget", type=_seconds, default=CERTIFY_BUDGET, metavar="SECONDS",
+    certify.add_argument("--budget", type=seconds, default=CERTIFY_BUDGET, metavar="SECONDS",
                          help=f"time allowed (default {CERTIFY_BUDGET:g})")
     certify.add_argument("--grammar", metavar="NAME",
                          help="judge against this grammar (default: the one it was trained on)")

@@ -36,12 +36,11 @@ Examples
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 from typing import Any
 
 from grammar.atomic import atomic_write
-from grammar.commandline import OK, at_least, length, load_grammar
+from grammar.commandline import OK, at_least, length, load_grammar, seconds
 from grammar.errors import GrammarError
 
 __all__ = ["add_parsers", "cmd_search", "cmd_extract", "FOUND", "SEARCH_BUDGET"]
@@ -53,17 +52,6 @@ SEARCH_BUDGET = 60.0
 # The extraction's default, written out here so that parsing needs no torch
 # (neural.judge.extract.DEFAULT_BUDGET; a test checks that they agree).
 EXTRACT_BUDGET = 30.0
-
-
-def _seconds(text: str) -> float:
-    """A positive, finite number of seconds (an argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
 
 
 def _load(args: argparse.Namespace, device: Any = None) -> tuple[Any, Any]:
@@ -139,7 +127,7 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser]) 
     _shared(search)
     search.add_argument("--max-length", type=length, required=True, metavar="N",
                         help="the longest words checked")
-    search.add_argument("--budget", type=_seconds, default=SEARCH_BUDGET, metavar="SECONDS",
+    search.add_argument("--budget", type=seconds, default=SEARCH_BUDGET, metavar="SECONDS",
                         help=f"time allowed (default {SEARCH_BUDGET:g})")
     search.add_argument("--exhaustive", type=at_least(0), metavar="N",
                         help="check every word up to this length, whatever the budget")
@@ -152,7 +140,7 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser]) 
         "the exact grammar, and say whether the network computes its language.")
     _shared(extract)
     extract.add_argument("--dot", metavar="FILE", help="save the learnt automaton as DOT")
-    extract.add_argument("--budget", type=_seconds, default=EXTRACT_BUDGET, metavar="SECONDS",
+    extract.add_argument("--budget", type=seconds, default=EXTRACT_BUDGET, metavar="SECONDS",
                          help=f"time allowed, learning and checking (default {EXTRACT_BUDGET:g})")
     extract.add_argument("--max-length", type=length, metavar="N",
                          help="longest members and near misses checked (default: the "
