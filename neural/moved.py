@@ -83,10 +83,21 @@ class MovedModule(types.ModuleType):
         return getattr(self._target(), name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._target(), name, value)  # monkeypatching the old path patches the new
+        # Monkeypatching the old path patches the new; the first value replaced is kept, so
+        # that deleting the name here (as a patch's undo does, seeing nothing in this
+        # module's own namespace) puts it back instead of deleting it from the new module.
+        target = self._target()
+        replaced = self.__dict__.setdefault("_replaced", {})
+        if name not in replaced and hasattr(target, name):
+            replaced[name] = getattr(target, name)
+        setattr(target, name, value)
 
     def __delattr__(self, name: str) -> None:
-        delattr(self._target(), name)
+        replaced = self.__dict__.get("_replaced", {})
+        if name in replaced:
+            setattr(self._target(), name, replaced.pop(name))
+        else:
+            delattr(self._target(), name)
 
     def __dir__(self) -> list[str]:
         return dir(importlib.import_module(self.__dict__["_new"]))

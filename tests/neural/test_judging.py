@@ -196,10 +196,15 @@ def test_monkeypatching_an_old_path_patches_the_new_module(monkeypatch):
     import neural.training.loop as loop
 
     old = sys.modules["neural.train"]
+    real = loop.batch_loss
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        monkeypatch.setattr(old, "batch_loss", "patched")
-    assert loop.batch_loss == "patched"
+        with monkeypatch.context() as patch:
+            patch.setattr(old, "batch_loss", "patched")
+            assert loop.batch_loss == "patched"
+    # The patch's undo (which finds nothing in the stand-in's own namespace, so deletes
+    # the name there) puts the function back in the new module.
+    assert loop.batch_loss is real
 
 
 @pytest.mark.parametrize("old, new", [

@@ -36,7 +36,7 @@ def test_train_is_the_function_whichever_import_comes_first():
         assert _run(script) == "True True", name
     assert _run("from neural import train; import types; print(type(train).__name__)") == (
         "function")
-    module = importlib.import_module("neural.train")
+    module = importlib.import_module("neural.training.loop")
     assert module.train is neural.train and callable(neural.train)
 
 
