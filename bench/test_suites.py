@@ -4,7 +4,9 @@ The comparison sets of ``neural train`` and ``neural eval`` (MLRegTest's four
 test sets, 2,000 words each at the README's default lengths) are drawn by
 this call. Each side runs in its own process on one thread (the other
 checkout's packages put first on ``PYTHONPATH``); every figure is the median
-of ``--repeat`` calls with seeds 0, 1, ... Run from the repository root::
+of ``--repeat`` calls with seeds 0, 1, ..., in CPU seconds of the process
+(``time.process_time``: one thread, so it is the call's own work, whatever else
+the machine runs). Run from the repository root::
 
     python bench/test_suites.py --repeat 3 --baseline /path/to/old/checkout
 """
@@ -14,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -31,9 +32,9 @@ for name in library.names():
     g = library.get(name)
     times = []
     for seed in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         datasets.test_suite(g, n, seed=seed)
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     out[name] = statistics.median(times)
 print(json.dumps(out))
 """
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     theirs = timings(os.path.abspath(args.baseline), args.repeat, args.n)
     shown = " ".join(["python bench/test_suites.py", *(argv or sys.argv[1:])])
     print(f"`{shown}`; load average at the end: {os.getloadavg()[0]:.1f}\n")
-    print("| grammar | this checkout | baseline | baseline / this |")
+    print("| grammar | this checkout (CPU) | baseline (CPU) | baseline / this |")
     print("|---|---|---|---|")
     for name, seconds in ours.items():
         base = theirs.get(name)

@@ -10,9 +10,10 @@ a live state (exactly :meth:`grammar.Grammar.next_symbols`).
 
 :func:`solved` (from :mod:`neural.prefixes`, re-exported here) says which
 words a network solves: at every step, from the empty prefix to the whole
-word, each output thresholded at 0.5 equals its target. :func:`score_next_symbols` reports the fraction solved on fresh
-members at the training lengths and beyond them (from
-:func:`grammar.datasets.test_suite`, disjoint from the training words),
+word, each output thresholded at 0.5 equals its target.
+:func:`score_next_symbols` reports the fraction solved on fresh members at
+the training lengths and beyond them (from :func:`grammar.datasets.test_suite`,
+disjoint from the training words),
 with generation scored by :func:`neural.generate.generation_report`.
 
 Examples
