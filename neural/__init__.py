@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +105,8 @@ def __getattr__(name: str) -> Any:
         return __getattr__(new)
     home = _HOMES.get(name)
     if home is None:
+        if f"neural.{name}" in moved.MOVED:  # an old module path (neural.report): its stand-in
+            return sys.modules[f"neural.{name}"]
         raise AttributeError(f"module 'neural' has no attribute {name!r}")
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value

@@ -3,7 +3,9 @@
 The judges live under :mod:`neural.judge` and the training loop under
 :mod:`neural.training`, so that no module shares its name with the function
 that :mod:`neural` exports (``neural.search`` is the function, and
-:mod:`neural.judge.search` its package). The old paths in :data:`MOVED`
+:mod:`neural.judge.search` its package); the command line's modules live in one package,
+:mod:`neural.cli` (once ``neural/cli.py`` and ``neural/commands/``). The old
+paths in :data:`MOVED`
 (``from neural.search import search``, ``import neural.train``) are served by
 stand-ins that :func:`register` puts into ``sys.modules`` when :mod:`neural`
 is imported: each forwards every name, read or set, to the module's new home
@@ -57,6 +59,11 @@ MOVED = {
     "neural.compare": "neural.judge.compare",
     "neural.compare.report": "neural.judge.compare.result",
     "neural.compare.run": "neural.judge.compare.run",
+    # the command line: one package, neural.cli, beside grammar.cli
+    "neural.commands": "neural.cli",
+    "neural.commands.certify": "neural.cli.certify",
+    "neural.commands.forensics": "neural.cli.forensics",
+    "neural.commands.suite": "neural.cli.suite",
 }
 #: Packages whose name is still that of a function of :mod:`neural`: loaded lazily.
 LAZY = ("neural.certify",)

@@ -17,7 +17,7 @@ percentage and the budget check.
 Adding a judge takes one new package here and one entry in
 :data:`neural.suite.judges.JUDGES` (for suites, whose rows and report page
 read that registry); a line in ``neural/__init__.py`` exports its function, and a
-``neural`` subcommand, if wanted, goes in :mod:`neural.commands`.
+``neural`` subcommand, if wanted, goes in :mod:`neural.cli.forensics`.
 
 Examples
 --------

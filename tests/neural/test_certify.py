@@ -40,7 +40,7 @@ from neural.certify.network import GRUWeights
 from neural.certify.run import automaton
 from neural.checkpoint import grammar_info
 from neural.cli import main
-from neural.commands.certify import CERTIFY_BUDGET, UNDECIDED
+from neural.cli.certify import CERTIFY_BUDGET, UNDECIDED
 from neural.data import Vocabulary
 from neural.model import ModelConfig, RecurrentClassifier
 from neural.verifier import Verifier

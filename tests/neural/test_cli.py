@@ -183,3 +183,25 @@ def test_help_and_usage_errors_do_not_import_torch():
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[0, 0, 2] False"
+
+
+@pytest.mark.parametrize("old, name, new", [
+    ("neural.commands.certify", "CERTIFY_BUDGET", "neural.cli.certify"),
+    ("neural.commands.forensics", "EXTRACT_BUDGET", "neural.cli.forensics"),
+    ("neural.commands.suite", "cmd_suite", "neural.cli.suite"),
+])
+def test_the_old_command_modules_warn_and_serve_the_new_ones(old, name, new):
+    import importlib
+
+    with pytest.warns(DeprecationWarning, match=f"{old} is deprecated; use {new}"):
+        value = getattr(importlib.import_module(old), name)
+    assert value is getattr(importlib.import_module(new), name)
+
+
+def test_every_subcommand_is_registered_once(capsys):
+    # the oracle: the subcommands the neural.cli docstring and docs/cli.md list
+    assert main(["--help"]) == 0
+    usage = capsys.readouterr().out.split("}")[0].split("{")[1]
+    assert sorted(usage.split(",")) == sorted(["train", "eval", "predict", "suite", "report",
+                                               "search", "extract", "certify",
+                                               "check-certificate"])

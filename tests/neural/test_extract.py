@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from grammar import Grammar, GrammarError, library
 from neural import TrainConfig, train
 from neural.cli import main
-from neural.commands.forensics import EXTRACT_BUDGET
+from neural.cli.forensics import EXTRACT_BUDGET
 from neural.judge.extract import DEFAULT_BUDGET, Table, extract, recorded_grammar
 from neural.testing import PlantedVerifier
 from neural.verifier import Verifier
