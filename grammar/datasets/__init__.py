@@ -9,7 +9,9 @@ non-members, in the proportions asked for. Nothing is repeated.
 
 :func:`split` cuts a data set into disjoint parts (no word in two parts),
 stratified by kind. :func:`test_suite` builds the MLRegTest-style test sets:
-random and adversarial (near-miss pairs), at training lengths and beyond.
+random and adversarial (near-miss pairs, :func:`adversarial_pairs`), at
+training lengths and beyond. :func:`mlregtest_sets` follows MLRegTest's own
+protocol: its training sizes, lengths and four test sets (SR, SA, LR, LA).
 
 A :class:`Dataset` saves to and loads from JSON lines (``.jsonl``) or numpy
 (``.npz``) files that record the grammar's name and fingerprint and the seed.
@@ -24,8 +26,9 @@ The modules, by idea: :mod:`~grammar.datasets.record` (the :class:`Dataset`),
 :mod:`~grammar.datasets.kinds` (row kinds and the negatives mix),
 :mod:`~grammar.datasets.draw` (distinct words, length by length),
 :mod:`~grammar.datasets.balanced` (:func:`make_dataset`),
-:mod:`~grammar.datasets.splits` (:func:`split`) and
-:mod:`~grammar.datasets.suite` (:func:`test_suite`).
+:mod:`~grammar.datasets.splits` (:func:`split`),
+:mod:`~grammar.datasets.suite` (:func:`test_suite`) and
+:mod:`~grammar.datasets.mlregtest` (:func:`mlregtest_sets`).
 
 Examples
 --------
@@ -46,15 +49,30 @@ set()
 
 from grammar.datasets.balanced import make_dataset
 from grammar.datasets.kinds import LONG_RANGE_SUFFIX, NEGATIVE_KINDS, ROW_KINDS
+from grammar.datasets.mlregtest import (
+    MLREGTEST_EDITS,
+    MLREGTEST_LONG,
+    MLREGTEST_SETS,
+    MLREGTEST_SHORT,
+    MLREGTEST_SIZES,
+    mlregtest_sets,
+)
 from grammar.datasets.record import Dataset
 from grammar.datasets.splits import split
-from grammar.datasets.suite import test_suite
+from grammar.datasets.suite import adversarial_pairs, test_suite
 
 __all__ = [
     "Dataset",
     "make_dataset",
     "split",
     "test_suite",
+    "adversarial_pairs",
+    "mlregtest_sets",
+    "MLREGTEST_EDITS",
+    "MLREGTEST_LONG",
+    "MLREGTEST_SETS",
+    "MLREGTEST_SHORT",
+    "MLREGTEST_SIZES",
     "NEGATIVE_KINDS",
     "ROW_KINDS",
     "LONG_RANGE_SUFFIX",
