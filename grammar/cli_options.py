@@ -2,7 +2,7 @@
 
 Each is an argparse ``type=``: it turns one argument into a value or raises
 :class:`argparse.ArgumentTypeError` with a message that argparse puts after
-the option's name. :mod:`grammar.commandline` re-exports them with the rest
+the option's name. :mod:`grammar.cli_shared` re-exports them with the rest
 of what the two command lines share (the parser class, error handling,
 output helpers).
 

@@ -26,7 +26,7 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
-from grammar.commandline import ERROR
+from grammar.cli_shared import ERROR
 
 __all__ = ["EXTRA_MODULES", "INSTALL_HINT", "main", "missing", "needed"]
 

@@ -18,7 +18,7 @@ suffix is in :data:`grammar.io.FILE_SUFFIXES`, or ``re:PATTERN`` (see
 :func:`grammar.load`). In a token grammar a word is one argument or
 one line holding whitespace-separated tokens. Every command takes
 ``--json`` for machine-readable output on stdout. Lengths go up to
-:data:`grammar.commandline.MAX_LENGTH` (100000); counts are printed in full,
+:data:`grammar.cli_shared.MAX_LENGTH` (100000); counts are printed in full,
 however many digits they have.
 
 Exit status: 0 when all is well; 1 when ``check`` rejects a word or
@@ -30,7 +30,7 @@ Heavy modules (Hypothesis, tqdm, the generators) are imported only by the
 commands that need them, so a single ``grammar check`` starts fast. The
 commands live in :mod:`grammar.cli.queries` and :mod:`grammar.cli.generators`;
 the parser, option types and error handling shared with the ``neural``
-command line in :mod:`grammar.commandline`.
+command line in :mod:`grammar.cli_shared`.
 
 Examples
 --------
@@ -49,7 +49,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from grammar.cli.queries import cmd_check, cmd_count, cmd_equiv, cmd_list, cmd_show
-from grammar.commandline import (
+from grammar.cli_shared import (
     MAX_LENGTH,
     NAME_HELP,
     CommandParser,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from grammar.commandline import OK, emit, emit_json, load_grammar, word_line
+from grammar.cli_shared import OK, emit, emit_json, load_grammar, word_line
 from grammar.edit_kinds import DEFAULT_KINDS, KINDS
 
 __all__ = ["NEAR_MISS_DEFAULT", "NEAR_MISS_KINDS", "cmd_dataset", "cmd_near_miss", "cmd_sample"]

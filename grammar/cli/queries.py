@@ -18,7 +18,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from grammar.commandline import (
+from grammar.cli_shared import (
     OK,
     digits,
     emit,

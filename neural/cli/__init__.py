@@ -33,7 +33,7 @@ the commands live one group to a module: :mod:`neural.cli.verifiers`
 (certify, check-certificate). Torch is imported only by a command that runs
 a network, so ``neural --help`` and usage errors answer at once. The parser
 class, option types and error handling are shared with the ``grammar``
-command line (:mod:`grammar.commandline`).
+command line (:mod:`grammar.cli_shared`).
 
 Examples
 --------
@@ -47,7 +47,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from grammar.commandline import run_main
+from grammar.cli_shared import run_main
 from neural.cli.parser import build_parser
 from neural.cli.verifiers import MIN_EXAMPLES
 

@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grammar.commandline import OK, at_least, load_grammar, seconds
+from grammar.cli_shared import OK, at_least, load_grammar, seconds
 from grammar.errors import GrammarError
 
 __all__ = ["add_parsers", "cmd_certify", "cmd_check", "FOUND", "UNDECIDED", "CERTIFY_BUDGET"]

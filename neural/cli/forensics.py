@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from grammar.atomic import atomic_write
-from grammar.commandline import OK, at_least, length, load_grammar, seconds
+from grammar.cli_shared import OK, at_least, length, load_grammar, seconds
 from grammar.errors import GrammarError
 
 __all__ = ["add_parsers", "cmd_search", "cmd_extract", "FOUND", "SEARCH_BUDGET"]

@@ -1,7 +1,7 @@
 """The ``neural`` command line's parser: the options every subcommand shares, and each group's.
 
 :func:`build_parser` makes the top-level parser (a
-:class:`grammar.commandline.CommandParser`, whose usage errors are one line)
+:class:`grammar.cli_shared.CommandParser`, whose usage errors are one line)
 and lets each module of commands register its subcommands, with the
 handler that runs them:
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 
-from grammar.commandline import CommandParser, at_least, seed
+from grammar.cli_shared import CommandParser, at_least, seed
 from neural.cli import certify, forensics, suite, verifiers
 
 __all__ = ["build_parser"]

@@ -30,7 +30,7 @@ import json
 import sys
 from typing import Any
 
-from grammar.commandline import OK, at_least
+from grammar.cli_shared import OK, at_least
 
 __all__ = ["add_suite_parser", "add_report_parser", "cmd_suite", "cmd_report"]
 

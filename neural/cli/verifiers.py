@@ -32,7 +32,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from grammar.commandline import (
+from grammar.cli_shared import (
     OK,
     at_least,
     emit,

@@ -43,7 +43,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from grammar.commandline import show_word
+from grammar.cli_shared import show_word
 from grammar.errors import GrammarError
 
 if TYPE_CHECKING:

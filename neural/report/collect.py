@@ -203,7 +203,7 @@ def verifier_view(g: Grammar, report: dict[str, Any], run_dir: Path | None, *, a
 
 
 def _grammar_of(directory: Path, config: dict[str, Any], name: str | None) -> Grammar:
-    from grammar.commandline import load_grammar
+    from grammar.cli_shared import load_grammar
     from grammar.errors import GrammarError
     from neural.suite import GRAMMAR_FILE
 

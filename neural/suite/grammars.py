@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from grammar import Grammar, GrammarError, library, random_grammar
-from grammar.commandline import load_grammar
+from grammar.cli_shared import load_grammar
 from neural.suite.checks import KeyChecker
 
 __all__ = ["GrammarEntry", "read_grammars"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from grammar.commandline import MAX_LENGTH
+from grammar.cli_shared import MAX_LENGTH
 
 if TYPE_CHECKING:
     from grammar import Grammar

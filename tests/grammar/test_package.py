@@ -106,6 +106,25 @@ def test_from_import_of_an_old_io_name_works_with_a_warning():
     assert load("re:(ab)*").accepts("abab") and not load("re:(ab)*").accepts("aba")
 
 
+# the names grammar.commandline had before it became grammar.cli_shared, listed by hand
+_COMMANDLINE_NAMES = [
+    "ERROR", "INTERRUPTED", "MAX_LENGTH", "OK", "CommandParser", "at_least", "digits", "emit",
+    "NAME_HELP", "emit_json", "fraction", "length", "length_range", "load_grammar",
+    "non_negative", "one_line", "run_main", "seconds", "seed", "show_word", "word_line",
+]
+
+
+@pytest.mark.parametrize("name", _COMMANDLINE_NAMES)
+def test_grammar_commandline_names_warn_and_are_the_cli_shared_ones(name):
+    import grammar.cli_shared
+    import grammar.commandline
+
+    with pytest.warns(DeprecationWarning, match=rf"grammar\.commandline\.{name} is deprecated; "
+                                                rf"use grammar\.cli_shared\.{name}"):
+        old = getattr(grammar.commandline, name)
+    assert old is getattr(grammar.cli_shared, name)
+
+
 def test_deprecated_generator_methods_warn_and_give_the_plain_functions_results():
     from grammar.walks import expected_walk_length
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from grammar import Grammar, GrammarError, library, random_grammar
-from grammar.commandline import MAX_LENGTH
+from grammar.cli_shared import MAX_LENGTH
 from neural.cli import main
 from neural.judge.extract import extract
 from neural.judge.extract.sampling import check_long

@@ -253,7 +253,7 @@ def test_one_symbol_grammar_is_refused_with_the_reason(tmp_path: Path, capsys) -
     import itertools
     import re
 
-    from grammar.commandline import load_grammar
+    from grammar.cli_shared import load_grammar
 
     g = load_grammar("re:(aa)*")
     # The oracle: one symbol gives one word per length, so no length has both kinds.

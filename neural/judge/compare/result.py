@@ -22,7 +22,7 @@ __all__ = ["Comparison", "SetScore", "SET_NAMES", "N_SHORTEST"]
 # Old names, still served with a DeprecationWarning: name -> (what it is now, where).
 _DEPRECATED = {"Report": ("Comparison", "neural.Comparison"),
                "Disagreement": ("Disagreement", "neural.Disagreement"),
-               "show_word": ("show_word", "grammar.commandline.show_word")}
+               "show_word": ("show_word", "grammar.cli_shared.show_word")}
 
 
 def __getattr__(name: str) -> Any:

@@ -2,7 +2,7 @@
 
 A search plans its walk from these counts and reports its coverage with
 them, so they must be cheap at any length up to the longest one allowed
-(:data:`grammar.commandline.MAX_LENGTH`) and must never overflow. Each count
+(:data:`grammar.cli_shared.MAX_LENGTH`) and must never overflow. Each count
 is a float64 that is exact below :data:`COUNT_CAP` (2**53, where float64
 integers stop being exact) and saturates there: a count equal to the cap
 means "at least that many". Saturation commutes with the sums the pass

@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from grammar import Grammar
 from grammar.checks import check_count, check_length
-from grammar.commandline import MAX_LENGTH
+from grammar.cli_shared import MAX_LENGTH
 from grammar.errors import GrammarError
 from grammar.negatives.automaton import MAX_STATES
 from neural import distributed as ranks
