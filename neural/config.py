@@ -28,6 +28,7 @@ from typing import Any
 from neural.cells import CELLS
 from neural.device import PRECISIONS
 from neural.model import ModelConfig
+from neural.recipes import RECIPES, recipe_changes
 
 __all__ = ["TrainConfig", "with_overrides", "MIN_EXAMPLES", "TASKS"]
 
@@ -69,7 +70,8 @@ class TrainConfig:
         AdamW learning rate and weight decay; gradient-norm clip. The default
         clip is small enough to act on nearly every step, so each step's
         gradient reaches AdamW at the same norm and rare large gradients do
-        not inflate its second-moment estimates.
+        not inflate its second-moment estimates. ``grad_clip=None`` does not
+        clip. (The recipe names the optimiser: see `recipe`.)
     prefix_weight : float
         Weight of the per-prefix loss (member, and which symbols may come next,
         labelled by the automaton) against the whole-word loss; 0 trains on
@@ -79,9 +81,11 @@ class TrainConfig:
         Passes over the training split at most.
     max_steps : int or None
         Optimiser steps at most; None for no limit.
-    target_accuracy : float
+    target_accuracy : float or None
         Stop once validation accuracy reaches this (for the
         ``"next_symbols"`` task: the fraction of validation words solved)...
+        None never stops early: the run goes on to `max_epochs` (or
+        `max_steps`).
     min_samples : int
         ...but not before this many training samples were seen: a language
         with few members per length (Tomita 1 and 2) gives a data set of a few
@@ -115,6 +119,15 @@ class TrainConfig:
         `n_examples`; only one epoch's words are held at a time. None (the
         default) trains on the fixed split. The validation and test splits
         come from `n_examples` either way, and are never streamed.
+    recipe : str
+        A named recipe of :mod:`neural.recipes`: ``"default"`` (grammarlab's,
+        the defaults above) or ``"mlregtest"`` (the MLRegTest benchmark's
+        network, optimiser and schedule). The recipe sets every field it
+        names that was left at its default; a field given another value
+        keeps it, but a field the recipe's network cannot do without (for
+        ``"mlregtest"``: ``task``, ``prefix_weight``, ``weight_decay``)
+        raises on a conflicting value. The config holds the values the run
+        uses.
 
     Raises
     ------
@@ -154,11 +167,11 @@ class TrainConfig:
     batch_size: int = 32
     lr: float = 0.02
     weight_decay: float = 0.01
-    grad_clip: float = 0.01
+    grad_clip: float | None = 0.01
     prefix_weight: float = 100.0
     max_epochs: int = 1000
     max_steps: int | None = 10_000
-    target_accuracy: float = 0.999
+    target_accuracy: float | None = 0.999
     min_samples: int = 8000
     seed: int = 0
     threads: int | None = None
@@ -166,8 +179,15 @@ class TrainConfig:
     cell: str = "gru"
     precision: str = "auto"
     stream: int | None = None
+    recipe: str = "default"
 
     def __post_init__(self) -> None:
+        _check_choice("recipe", self.recipe, RECIPES)
+        if self.recipe != "default" and self.cell in CELLS:  # a bad cell is named below
+            defaults = {f.name: f.default for f in fields(self) if f.init}
+            for name, value in recipe_changes(self.recipe, self.cell, asdict(self),
+                                              defaults).items():
+                object.__setattr__(self, name, value)
         for name in ("n_examples", "batch_size", "max_epochs", "embedding", "hidden", "layers"):
             _check_int(name, getattr(self, name), low=1)
         if self.n_examples < MIN_EXAMPLES:
@@ -188,9 +208,11 @@ class TrainConfig:
         _check_float("update_bias", self.update_bias)
         _check_float("lr", self.lr, 0.0, open_low=True)
         _check_float("weight_decay", self.weight_decay, 0.0)
-        _check_float("grad_clip", self.grad_clip, 0.0, open_low=True)
+        if self.grad_clip is not None:
+            _check_float("grad_clip", self.grad_clip, 0.0, open_low=True)
         _check_float("prefix_weight", self.prefix_weight, 0.0)
-        _check_float("target_accuracy", self.target_accuracy, 0.0, 1.0, open_low=True)
+        if self.target_accuracy is not None:
+            _check_float("target_accuracy", self.target_accuracy, 0.0, 1.0, open_low=True)
         _check_choice("task", self.task, TASKS)
         _check_choice("cell", self.cell, CELLS)
         _check_choice("precision", self.precision, PRECISIONS)
@@ -235,7 +257,7 @@ class TrainConfig:
         16
         """
         return ModelConfig(vocab_size, self.embedding, self.hidden, self.layers, self.dropout,
-                           self.update_bias, self.cell)
+                           self.update_bias, self.cell, self.recipe)
 
 
 def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:

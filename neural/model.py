@@ -11,6 +11,14 @@ checkpoints store :class:`ModelConfig`, cell included, as JSON next to the
 weights. :class:`RecurrentClassifier` was called ``GRUClassifier`` before it
 built LSTMs too; that name still works, with a :class:`DeprecationWarning`.
 
+A recipe other than grammarlab's (``ModelConfig.recipe``, see
+:mod:`neural.recipes`) may give the network another head, input dropout and
+init: MLRegTest's ends in dense layers and a 2-way softmax
+(:class:`~neural.recipe_parts.DenseHead`), whose only output per prefix is
+the membership logit (the member class's logit minus the other's), so
+:meth:`RecurrentClassifier.prefix_logits` gives one column and no
+next-symbol logits.
+
 Examples
 --------
 >>> import torch
@@ -36,6 +44,8 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from neural.cells import CELLS, get_cell
+from neural.recipe_parts import DenseHead, StepDropout, keras_init
+from neural.recipes import RECIPES, get_recipe
 
 __all__ = ["ModelConfig", "RecurrentClassifier", "CELLS"]
 
@@ -56,7 +66,9 @@ class ModelConfig:
     layers : int
         Stacked recurrent layers.
     dropout : float
-        Dropout between recurrent layers (ignored by torch for one layer).
+        Dropout between recurrent layers (ignored by torch for one layer);
+        in a recipe with input dropout and a dense head (``"mlregtest"``),
+        also on the recurrent layer's input and after the dense layers.
     update_bias : float
         At initialisation the biases of the gate that keeps the state (the
         GRU's update gate, the LSTM's forget gate) are raised by amounts
@@ -69,12 +81,17 @@ class ModelConfig:
         The recurrent cell, one of :data:`~neural.cells.CELLS`. An LSTM of
         the same hidden size has a third more weights than the GRU (four
         gates to three).
+    recipe : str
+        The recipe of :mod:`neural.recipes` whose network this is: its head,
+        input dropout and init. ``"default"`` is grammarlab's linear head on
+        every prefix with the "chrono" init; ``"mlregtest"`` the benchmark's
+        dense head and Keras' init (`update_bias` unused).
 
     Examples
     --------
     >>> ModelConfig(vocab_size=9, hidden=16)  # doctest: +NORMALIZE_WHITESPACE
     ModelConfig(vocab_size=9, embedding=8, hidden=16, layers=1, dropout=0.0, update_bias=5.0,
-                cell='gru')
+                cell='gru', recipe='default')
     >>> ModelConfig(vocab_size=9, hidden=0)
     Traceback (most recent call last):
     ...
@@ -92,6 +109,7 @@ class ModelConfig:
     dropout: float = 0.0
     update_bias: float = 5.0
     cell: str = "gru"
+    recipe: str = "default"
 
     def __post_init__(self) -> None:
         for field in ("vocab_size", "embedding", "hidden", "layers"):
@@ -110,6 +128,11 @@ class ModelConfig:
         if self.cell not in CELLS:
             raise ValueError(f"ModelConfig.cell must be one of {', '.join(map(repr, CELLS))}, "
                              f"got {self.cell!r}")
+        if not isinstance(self.recipe, str):
+            raise TypeError(f"ModelConfig.recipe must be a str, not {type(self.recipe).__name__}")
+        if self.recipe not in RECIPES:
+            raise ValueError(f"ModelConfig.recipe must be one of "
+                             f"{', '.join(map(repr, RECIPES))}, got {self.recipe!r}")
 
 
 class RecurrentClassifier(nn.Module):
@@ -149,9 +172,20 @@ class RecurrentClassifier(nn.Module):
             batch_first=True,
         )
         setattr(self, config.cell, rnn)
-        # Column 0: the prefix is a member; column 1 + j: symbol j may come next.
-        self.head = nn.Linear(config.hidden, config.vocab_size - 1)
-        if cell.keeper is not None:
+        recipe = get_recipe(config.recipe)
+        #: Keras-style dropout of the recurrent layer's input, or None.
+        self.input_dropout = StepDropout(config.dropout) if recipe.input_dropout else None
+        self.head: nn.Module
+        if recipe.head:
+            # The membership logit only: the member's minus the other class's.
+            self.head = DenseHead(config.hidden, recipe.head, config.dropout,
+                                  recipe.layer_norm_eps)
+        else:
+            # Column 0: the prefix is a member; column 1 + j: symbol j may come next.
+            self.head = nn.Linear(config.hidden, config.vocab_size - 1)
+        if recipe.init == "keras":
+            keras_init(self.embed, rnn, self.head)
+        elif cell.keeper is not None:
             # bias_hh holds the cell's gate blocks; raise the one that keeps the state.
             h = config.hidden
             block = slice(cell.keeper * h, (cell.keeper + 1) * h)
@@ -165,8 +199,12 @@ class RecurrentClassifier(nn.Module):
         """The recurrent module (``self.gru`` or ``self.lstm``)."""
         return getattr(self, self.config.cell)
 
+    def _embed(self, ids: torch.Tensor) -> torch.Tensor:
+        x = self.embed(ids)
+        return x if self.input_dropout is None else self.input_dropout(x)
+
     def _packed(self, ids: torch.Tensor, lengths: torch.Tensor) -> nn.utils.rnn.PackedSequence:
-        x = self.embed(ids)  # (B, T, E)
+        x = self._embed(ids)  # (B, T, E)
         # lengths stay on the CPU, as pack_padded_sequence requires.
         return pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
 
@@ -197,11 +235,12 @@ class RecurrentClassifier(nn.Module):
         torch.Tensor
             ``(B, T, 1 + n_symbols)``; step ``t`` has read BOS and ``t``
             symbols. Steps at or past a row's length are padding and must be
-            masked.
+            masked. A dense head (``recipe="mlregtest"``) gives ``(B, T, 1)``:
+            membership only.
         """
         # The network is causal, so padding after a row's end cannot change its earlier
         # steps: no packing needed here, and bucketed batches carry little padding.
-        out, _ = self.rnn(self.embed(ids))  # (B, T, H)
+        out, _ = self.rnn(self._embed(ids))  # (B, T, H)
         return self.head(out)  # (B, T, 1 + n_symbols)
 
     def step(self, ids: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
@@ -231,7 +270,7 @@ class RecurrentClassifier(nn.Module):
         >>> torch.allclose(logits, model.prefix_logits(ids)[:, -1])
         True
         """
-        out, state = self.rnn(self.embed(ids)[:, None, :], state)  # (B, 1, H)
+        out, state = self.rnn(self._embed(ids)[:, None, :], state)  # (B, 1, H)
         return self.head(out[:, 0]), state
 
 

@@ -203,6 +203,9 @@ def check_verifier_config(config: Mapping[str, Any], path: str | os.PathLike) ->
         if train_config.cell != model_config.cell:
             raise bad("train_config", f"has cell {train_config.cell!r}, but the model is "
                       f"{model_config.cell!r}")
+        if train_config.recipe != model_config.recipe:
+            raise bad("train_config", f"has recipe {train_config.recipe!r}, but the model "
+                      f"was built by {model_config.recipe!r}")
     if "metrics" in config:
         _mapping(config["metrics"], "metrics", bad)
     if "history" in config:

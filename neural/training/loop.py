@@ -45,6 +45,8 @@ from neural.config import TrainConfig, with_overrides
 from neural.data import Vocabulary, bucket_batches
 from neural.device import autocast, cpu_threads, resolve_device, resolve_precision, to_device
 from neural.model import RecurrentClassifier
+from neural.optimizers import make_optimizer
+from neural.recipes import get_recipe
 from neural.stopping import accuracy, measure, stop_reason
 from neural.stream import streamed_tensors
 from neural.targets import (
@@ -199,9 +201,7 @@ def _run(
 
     torch.manual_seed(config.seed)
     model = RecurrentClassifier(config.model_config(vocab.size)).to(dev)
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-    )
+    optimizer = make_optimizer(model, config)  # the recipe's: AdamW, or Keras' RMSprop
     precision = resolve_precision(config.precision, dev, lambda: _probe(model, data, config),
                                   what="TrainConfig.precision")
     info = {"grammar": grammar_info(g, source), "train_config": config.to_dict(), "metrics": {}}
@@ -296,9 +296,10 @@ def _progress_bar(g: Grammar, config: TrainConfig, samples: int, progress: bool)
 def _show_epoch(bar: Any, config: TrainConfig, row: dict) -> None:
     valid = row["valid_accuracy"]
     val = "-" if valid is None else f"{valid:.4f}"
+    target = config.target_accuracy
+    goal = "no early stop" if target is None else f"target {target:g}"
     bar.set_postfix({"epoch": row["epoch"], "loss": f"{row['train_loss']:.4f}",
-                     "acc": f"{row['train_accuracy']:.4f}",
-                     "val": f"{val} (target {config.target_accuracy:g})"})
+                     "acc": f"{row['train_accuracy']:.4f}", "val": f"{val} ({goal})"})
 
 
 def _batch(data: TrainingTensors, index: np.ndarray, rows: torch.Tensor) -> dict[str, Any]:
@@ -354,7 +355,8 @@ def _epoch(
     device = data.ids.device
     rng = np.random.default_rng([config.seed, epoch])  # the same batches after a resume
     torch.manual_seed(config.seed * 100_003 + epoch)
-    batches = list(bucket_batches(data.lengths, config.batch_size, rng=rng))
+    batches = list(bucket_batches(data.lengths, config.batch_size, rng=rng,
+                                  bucket_factor=get_recipe(config.recipe).bucket_factor))
     if sharded:  # streamed data is each rank's own already
         batches = list(ranks.even_shard(batches))
     if config.max_steps is not None:
@@ -372,7 +374,8 @@ def _epoch(
             loss, right = forward(batch) if forward else _loss(model, batch, config)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        if config.grad_clip is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         optimizer.step()
         totals += torch.stack([loss.detach().float() * len(index), right.float()])
         if (k + 1) % _SYNC == 0 or k + 1 == len(batches):
