@@ -4,8 +4,8 @@
 
     neural train NAME --out DIR [--device auto|cpu|cuda] [--target 0.999] [--max-epochs N]
                       [--max-steps N] [--seed S] [--resume] [--examples N] [--lengths LO-HI]
-                      [--hidden N] [--threads N] [--stream N] [--n-per-set N] [--plot FILE]
-                      [--quiet] [--json]
+                      [--hidden N] [--threads N] [--stream N] [--recipe default|mlregtest]
+                      [--n-per-set N] [--plot FILE] [--quiet] [--json]
     neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--search] [--plot FILE]
                     [--json]
     neural predict DIR WORD... [--json]
@@ -44,6 +44,7 @@ from grammar.cli_shared import (
 )
 from grammar.errors import GrammarError
 from neural.cells import CELLS
+from neural.recipes import RECIPES
 
 __all__ = ["MIN_EXAMPLES", "add_parsers", "cmd_eval", "cmd_predict", "cmd_train"]
 
@@ -115,6 +116,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         cell=args.cell,
         precision=args.precision,
         stream=args.stream,
+        recipe=args.recipe,
     )
     verifier = train(g, config, device=args.device, out=args.out, resume=args.resume,
                      progress=not args.quiet, source=source)
@@ -247,6 +249,10 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser],
     train.add_argument("--stream", type=_positive, metavar="N",
                        help="train on N fresh words per epoch drawn from the grammar (over all "
                        "ranks) instead of a fixed training set")
+    train.add_argument("--recipe", choices=RECIPES,
+                       help="default (grammarlab's), or mlregtest: the MLRegTest benchmark's "
+                       "network and training (RMSprop, batch 64, 64 epochs, no early stop); "
+                       "options given here override the recipe's")
     train.add_argument("--resume", action="store_true",
                        help="continue the interrupted run in DIR")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
