@@ -1,4 +1,19 @@
-"""The grammars of a suite spec: built-in names, grammar files, random families.
+"""The grammars of a suite spec: built-in names, grammar files, directories, random families.
+
+The ``[grammars]`` table::
+
+    builtin = ["tomita-1"]                            # grammar.library names
+    files = ["my.dot"]                                # grammar files
+    directories = ["mlregtest"]                       # every .att file of a directory
+    directories = [{path = "dfas", pattern = "*.dot"}]  # or the files a glob pattern picks
+    random = [{states = [5, 20], alphabet = [2, 4], count = 10}]
+
+Files and directories are relative to the spec. A directory gives its
+files in name order, each labelled with its grammar's name (for an AT&T
+file, its name without the suffix), so that a copy of MLRegTest's
+``att_format`` directory runs all 1,800 of its languages. A directory that
+is missing or matches no file, and a file that cannot be loaded, fail the
+spec with the key and the path.
 
 Examples
 --------
@@ -7,6 +22,10 @@ Examples
 >>> [e.label for e in entries]
 ['parity', 'random-dfa-5x2-seed0', 'random-dfa-5x2-seed1', 'random-dfa-5x3-seed0', \
 'random-dfa-5x3-seed1']
+>>> mlregtest = read_grammars({"directories": ["mlregtest"]}, KeyChecker("x.toml"),
+...                           Path(__file__).parents[2] / "suites")
+>>> len(mlregtest), mlregtest[0].label, len(mlregtest[0].grammar.alphabet)
+(47, '04.03.TLT.4.1.9', 4)
 """
 
 from __future__ import annotations
@@ -19,9 +38,12 @@ from grammar import Grammar, GrammarError, library, random_grammar
 from grammar.cli_shared import load_grammar
 from neural.suite.checks import KeyChecker
 
-__all__ = ["GrammarEntry", "read_grammars"]
+__all__ = ["DIRECTORY_PATTERN", "GrammarEntry", "read_grammars"]
 
 _RANDOM_KEYS = ("states", "alphabet", "count", "seed", "kind", "accepting")
+_DIRECTORY_KEYS = ("path", "pattern")
+#: The files a ``directories`` entry loads unless it names a pattern: AT&T acceptors.
+DIRECTORY_PATTERN = "*.att"
 _SYMBOLS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -36,7 +58,7 @@ class GrammarEntry:
 
 def read_grammars(table: Any, fail: KeyChecker, base: Path) -> list[GrammarEntry]:
     fail.type(table, dict, "grammars")
-    fail.unknown(table, ("builtin", "files", "random"), "grammars.")
+    fail.unknown(table, ("builtin", "files", "directories", "random"), "grammars.")
     entries: list[GrammarEntry] = []
     names = table.get("builtin", [])
     fail.type(names, list, "grammars.builtin")
@@ -55,11 +77,11 @@ def read_grammars(table: Any, fail: KeyChecker, base: Path) -> list[GrammarEntry
         path = (base / file).resolve()
         if not path.is_file():
             fail(key, f"no such file {str(path)!r}")
-        try:
-            g = load_grammar(str(path))
-        except (GrammarError, ValueError, TypeError, OSError, ImportError) as err:
-            fail(key, f"cannot load {str(path)!r}: {' '.join(str(err).split())}")
-        entries.append(GrammarEntry(g.name or path.stem, g, str(path)))
+        entries.append(_file_entry(path, key, fail))
+    directories = table.get("directories", [])
+    fail.type(directories, list, "grammars.directories")
+    for k, directory in enumerate(directories):
+        entries += _directory(directory, f"grammars.directories[{k}]", fail, base)
     families = table.get("random", [])
     fail.type(families, list, "grammars.random")
     for k, family in enumerate(families):
@@ -71,6 +93,40 @@ def read_grammars(table: Any, fail: KeyChecker, base: Path) -> list[GrammarEntry
         if labels.count(label) > 1:
             fail("grammars", f"lists {label!r} twice")
     return entries
+
+
+def _file_entry(path: Path, key: str, fail: KeyChecker) -> GrammarEntry:
+    try:
+        g = load_grammar(str(path))
+    except (GrammarError, ValueError, TypeError, OSError, ImportError) as err:
+        fail(key, f"cannot load {str(path)!r}: {' '.join(str(err).split())}")
+    return GrammarEntry(g.name or path.stem, g, str(path))
+
+
+def _directory(entry: Any, key: str, fail: KeyChecker, base: Path) -> list[GrammarEntry]:
+    """The grammars of one ``directories`` entry: a path, or a table of path and pattern."""
+    if isinstance(entry, str):
+        path, pattern = entry, DIRECTORY_PATTERN
+    else:
+        fail.type(entry, dict, key)
+        fail.unknown(entry, _DIRECTORY_KEYS, f"{key}.")
+        if "path" not in entry:
+            fail(f"{key}.path", "missing")
+        path, pattern = entry["path"], entry.get("pattern", DIRECTORY_PATTERN)
+        fail.type(path, str, f"{key}.path")
+        fail.type(pattern, str, f"{key}.pattern")
+        if not pattern:
+            fail(f"{key}.pattern", "must not be empty")
+    folder = (base / path).resolve()
+    if not folder.is_dir():
+        fail(key, f"no such directory {str(folder)!r}")
+    try:
+        files = sorted(p for p in folder.glob(pattern) if p.is_file())
+    except (ValueError, NotImplementedError) as err:  # an absolute or malformed pattern
+        fail(f"{key}.pattern", f"{pattern!r} is not a pattern inside the directory: {err}")
+    if not files:
+        fail(key, f"no file in {str(folder)!r} matches {pattern!r}")
+    return [_file_entry(file, key, fail) for file in files]
 
 
 def _int_list(value: Any, key: str, fail: KeyChecker, low: int) -> list[int]:
