@@ -8,11 +8,13 @@ A spec is a small TOML file::
     [grammars]
     builtin = ["tomita-1", "embedded-reber"]         # grammar.library names
     files = ["my.dot"]                                # grammar files, relative to the spec
+    directories = ["mlregtest"]                       # every .att file there (see grammars)
     random = [{states = [5, 20], alphabet = [2, 4], count = 10, seed = 0}]
 
     [[models]]
     name = "gru-16"
     cell = "gru"                                      # or "lstm": any of neural.cells.CELLS
+    size = "small"                                    # optional: MLRegTest's data, see below
     hidden = 16                                       # any TrainConfig field may follow
 
     [train]                                           # TrainConfig fields, for every model
@@ -32,6 +34,10 @@ A spec is a small TOML file::
 
     [certify]                                         # optional: neural.certify
     budget = 60.0
+
+``size`` (in a ``[[models]]`` table or in ``[train]``: ``"small"``, ``"mid"``
+or ``"large"``) draws the data as MLRegTest does at that size; it stands for
+the TrainConfig fields :mod:`neural.suite.sizes` names.
 
 Every key is checked when the spec is read, and the grammars are built and
 the training configs made, so that a bad spec fails at once, before any
@@ -75,6 +81,7 @@ from neural.config import TrainConfig
 from neural.suite.checks import KeyChecker, SpecError, top_keys
 from neural.suite.grammars import GrammarEntry, read_grammars
 from neural.suite.judges import JUDGES
+from neural.suite.sizes import size_fields
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -84,7 +91,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["SpecError", "SuiteSpec", "GrammarEntry", "ModelEntry", "Run", "parse_spec",
            "read_spec", "optional_step"]
 
-_MODEL_KEYS = ("name", "cell")
+_MODEL_KEYS = ("name", "cell", "size")
 
 
 def __getattr__(name: str) -> Any:
@@ -97,11 +104,13 @@ def __getattr__(name: str) -> Any:
 
 @dataclass(frozen=True)
 class ModelEntry:
-    """One model of a suite: its name, cell and the training config (seed aside)."""
+    """One model of a suite: its name, cell, the training config (seed aside), and the
+    MLRegTest size its data follows (None for the config's own)."""
 
     name: str
     cell: str
     config: TrainConfig = field(repr=False)
+    size: str | None = None
 
 
 @dataclass(frozen=True)
@@ -287,8 +296,12 @@ def _models(models: Any, train: dict, fail: KeyChecker) -> list[ModelEntry]:
         fail("models", "lists no model")
     known = tuple(f.name for f in fields(TrainConfig) if f.name != "seed")
     has_cell = "cell" in known
+    train = dict(train)
+    train_size = train.pop("size", None)
     for key, value in train.items():
         _check_field(key, value, f"train.{key}", known, fail)
+    if train_size is not None:
+        size_fields(train_size, "train.size", train, fail)
     entries = []
     for k, model in enumerate(models):
         fail.type(model, dict, f"models[{k}]")
@@ -297,6 +310,10 @@ def _models(models: Any, train: dict, fail: KeyChecker) -> list[ModelEntry]:
             if key not in _MODEL_KEYS:
                 _check_field(key, value, f"models[{k}].{key}", known, fail)
                 settings[key] = value
+        size = model.get("size", train_size)
+        if size is not None:
+            where = f"models[{k}]" + (".size" if "size" in model else " (with train.size)")
+            settings.update(size_fields(size, where, settings, fail))
         cell = model.get("cell", "gru")
         if cell not in CELLS:
             fail(f"models[{k}].cell", f"must be one of {', '.join(CELLS)}, not {cell!r}")
@@ -312,7 +329,7 @@ def _models(models: Any, train: dict, fail: KeyChecker) -> list[ModelEntry]:
             fail(f"models[{k}]", f"with [train]: {err}")
         name = model.get("name", f"{cell}-{config.hidden}")
         fail.type(name, str, f"models[{k}].name")
-        entries.append(ModelEntry(name, cell, config))
+        entries.append(ModelEntry(name, cell, config, size))
     names = [m.name for m in entries]
     for name in names:
         if names.count(name) > 1:
