@@ -4,7 +4,8 @@ The judges live under :mod:`neural.judge` and the training loop under
 :mod:`neural.training`, so that no module shares its name with the function
 that :mod:`neural` exports (``neural.search`` is the function, and
 :mod:`neural.judge.search` its package); the command line's modules live in one package,
-:mod:`neural.cli` (once ``neural/cli.py`` and ``neural/commands/``). The old
+:mod:`neural.cli` (once ``neural/cli.py`` and ``neural/commands/``), and the
+HTML page is :mod:`neural.page` (once ``neural.report``). The old
 paths in :data:`MOVED`
 (``from neural.search import search``, ``import neural.train``) are served by
 stand-ins that :func:`register` puts into ``sys.modules`` when :mod:`neural`
@@ -64,6 +65,11 @@ MOVED = {
     "neural.commands.certify": "neural.cli.certify",
     "neural.commands.forensics": "neural.cli.forensics",
     "neural.commands.suite": "neural.cli.suite",
+    # the HTML page: "report" named five things
+    "neural.report": "neural.page",
+    "neural.report.checks": "neural.page.checks",
+    "neural.report.collect": "neural.page.collect",
+    "neural.report.plots": "neural.page.plots",
 }
 #: Packages whose name is still that of a function of :mod:`neural`: loaded lazily.
 LAZY = ("neural.certify",)

@@ -13,7 +13,7 @@ after an interruption resumes. ``--shard i/n`` runs part i of n (for job
 arrays; each part prints the rows finished so far, and a last plain run
 prints the whole table); under ``torchrun`` the ranks share the runs, one
 device each, and rank 0 prints the table. ``report`` writes the self-contained HTML
-page of a suite directory or a training directory (:mod:`neural.report`).
+page of a suite directory or a training directory (:mod:`neural.page`).
 
 Examples
 --------
@@ -84,10 +84,10 @@ def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``neural report``: write the HTML page of a suite or training directory."""
-    from neural.report import write_report
+    from neural.page import write_page
 
-    path = write_report(args.dir, args.html, n_per_set=args.n_per_set, grammar=args.grammar,
-                        device=args.device)
+    path = write_page(args.dir, args.html, n_per_set=args.n_per_set, grammar=args.grammar,
+                      device=args.device)
     print(f"report: {path}")
     return OK
 

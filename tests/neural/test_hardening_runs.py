@@ -21,7 +21,7 @@ from grammar import Grammar
 from neural import TrainConfig, train
 from neural.cli import main
 from neural.judge.compare import compare
-from neural.report.collect import dfa_view
+from neural.page.collect import dfa_view
 from neural.suite import ROW, RUNS, parse_spec, run_suite
 
 from .conftest import needs_torchrun

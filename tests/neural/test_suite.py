@@ -265,7 +265,7 @@ def test_search_columns_come_from_the_search_result(tmp_path: Path, monkeypatch)
 
 def test_adding_a_judge_is_one_registry_entry(tmp_path: Path, monkeypatch) -> None:
     from neural.judge.common import Verdict
-    from neural.report import render_report
+    from neural.page import page_html
     from neural.suite.judges import Judge
 
     class Members:  # a judge's result: a verdict, and itself as JSON-able data
@@ -302,7 +302,7 @@ def test_adding_a_judge_is_one_registry_entry(tmp_path: Path, monkeypatch) -> No
     assert read_results(tmp_path / "s")["columns"][-1] == "members_wrong"
     saved = json.loads((run_dir / "members.json").read_text())
     assert saved["verdict"] == ("agrees" if row["members_wrong"] == 0 else "counterexample")
-    html = render_report(tmp_path / "s")
+    html = page_html(tmp_path / "s")
     assert "<h3>Members</h3>" in html and saved["summary"] in html
 
 

@@ -1,9 +1,10 @@
-"""The report page: one self-contained HTML file for a suite or a training directory.
+"""The page: one self-contained HTML file for a suite or a training directory.
 
-:func:`write_report` renders the page with Jinja2 (autoescape on: every word,
-symbol and grammar name is escaped) from the data that
-:mod:`~neural.report.collect` gathers, with the plots drawn by matplotlib
-(:mod:`~neural.report.plots`) and the DFA by Graphviz, all inline. The page
+``neural report DIR --html FILE`` writes it with :func:`write_page`, which
+renders the page with Jinja2 (autoescape on: every word, symbol and grammar
+name is escaped) from the data that :mod:`~neural.page.collect` gathers,
+with the plots drawn by matplotlib (:mod:`~neural.page.plots`) and the DFA
+by Graphviz, all inline. The page
 loads nothing (its Content-Security-Policy forbids it) and runs only its own
 small script, which sorts the results table.
 
@@ -14,6 +15,10 @@ symbol marked, and the verdict of each judge that ran (search, extraction,
 certificate: ``proved``, ``counterexample``, ``agrees`` or ``undecided``). For a
 suite it adds the sortable results table, whose rows link to their runs'
 sections, and the summary plots.
+
+This package was ``neural.report``, and :func:`write_page` and
+:func:`page_html` were ``write_report`` and ``render_report``; the old
+spellings still work, with a :class:`DeprecationWarning`.
 
 Examples
 --------
@@ -33,7 +38,7 @@ Examples
 ... ''')
 >>> with tempfile.TemporaryDirectory() as d:
 ...     _ = run_suite(spec, os.path.join(d, "suite"), progress=False)
-...     page = write_report(os.path.join(d, "suite"), os.path.join(d, "suite.html"))
+...     page = write_page(os.path.join(d, "suite"), os.path.join(d, "suite.html"))
 ...     html = page.read_text(encoding="utf-8")
 >>> '<table class="sortable results"' in html and "tomita-2" in html
 True
@@ -45,16 +50,29 @@ import base64
 import errno
 import hashlib
 import os
+import warnings
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from neural.checkpoint import atomic_write, package_version
 from neural.judge.common import percent
-from neural.report.checks import check_directory
-from neural.report.collect import cell, is_suite, suite_view, training_view
+from neural.page.checks import check_directory
+from neural.page.collect import cell, is_suite, suite_view, training_view
 
-__all__ = ["render_report", "write_report", "render_page"]
+__all__ = ["page_html", "write_page", "render_page"]
+
+# Old names, still served with a DeprecationWarning: old name -> public name.
+_DEPRECATED = {"render_report": "page_html", "write_report": "write_page"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        new = _DEPRECATED[name]
+        warnings.warn(f"{name} is deprecated; use neural.page.{new} (the same function)",
+                      DeprecationWarning, stacklevel=2)
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
@@ -63,13 +81,13 @@ def _environment() -> Any:
 
     # autoescape=True for every template: nothing reaches the page unescaped except
     # the SVG markup that collect.py marks as such.
-    env = Environment(loader=PackageLoader("neural.report", "templates"), autoescape=True)
+    env = Environment(loader=PackageLoader("neural.page", "templates"), autoescape=True)
     env.globals.update(cell=cell, pct=partial(percent, missing="–"))
     return env
 
 
 def render_page(page: dict[str, Any]) -> str:
-    """The HTML text of a page gathered by :mod:`neural.report.collect`."""
+    """The HTML text of a page gathered by :mod:`neural.page.collect`."""
     from markupsafe import Markup
 
     env = _environment()
@@ -80,9 +98,9 @@ def render_page(page: dict[str, Any]) -> str:
         page=page, script=script, script_hash=f"sha256-{digest}", version=package_version())
 
 
-def render_report(directory: str | os.PathLike, *, n_per_set: int = 2000,
-                  grammar: str | None = None, device: str = "cpu") -> str:
-    """The report page of a suite directory or a training directory, as HTML text.
+def page_html(directory: str | os.PathLike, *, n_per_set: int = 2000,
+              grammar: str | None = None, device: str = "cpu") -> str:
+    """The page of a suite directory or a training directory, as HTML text.
 
     Parameters
     ----------
@@ -116,10 +134,10 @@ def render_report(directory: str | os.PathLike, *, n_per_set: int = 2000,
     return render_page(page)
 
 
-def write_report(directory: str | os.PathLike, html: str | os.PathLike, **options: Any) -> Path:
-    """Write the report page of `directory` to `html`, atomically; return its path.
+def write_page(directory: str | os.PathLike, html: str | os.PathLike, **options: Any) -> Path:
+    """Write the page of `directory` to `html`, atomically; return its path.
 
-    `options` are those of :func:`render_report`.
+    `options` are those of :func:`page_html`.
 
     Raises
     ------
@@ -131,7 +149,7 @@ def write_report(directory: str | os.PathLike, html: str | os.PathLike, **option
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a directory; give the file name of the page "
                                 "to write", str(path))
-    text = render_report(directory, **options)
+    text = page_html(directory, **options)
     try:
         atomic_write(path, text.encode("utf-8"))
     except OSError as err:  # it names the temporary file beside the page

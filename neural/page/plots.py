@@ -1,4 +1,4 @@
-"""The report's plots, drawn by matplotlib as inline SVG text.
+"""The page's plots, drawn by matplotlib as inline SVG text.
 
 matplotlib's SVG canvas is used directly (no pyplot state, no display).
 Text stays text (``svg.fonttype = none``), escaped by matplotlib; no grammar

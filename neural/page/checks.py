@@ -1,7 +1,8 @@
-"""What the report reads, checked: the directory it is given and each run's ``report.json``.
+"""What the page reads, checked: the directory it is given and each run's ``report.json``.
 
-A ``report.json`` written by hand, by another version or damaged can hold
-JSON of the wrong shape; the report refuses it with one
+A ``report.json`` (a comparison, as :meth:`neural.Comparison.to_dict`
+writes it) written by hand, by another version or damaged can hold JSON of
+the wrong shape; the page refuses it with one
 :class:`~neural.checkpoint.CheckpointError` naming the file and the field,
 instead of failing deep inside the page. Fields that are absent are left
 to the page's defaults; those present must have the shape that

@@ -1,4 +1,4 @@
-"""The report page, in a real headless Chromium; the DFA pictures; ``neural report``.
+"""The page that ``neural report`` writes, in a real headless Chromium; the DFA pictures.
 
 The browser tests open the page, take a screenshot, and check the key elements
 against independent oracles: the grammar's own DFA (states drawn), the suite's
@@ -26,7 +26,7 @@ from grammar import Grammar, library
 from grammar.display import DisplayMethods, dfa_dot, dot_program, svg_of_dot
 from neural import train
 from neural.cli import main
-from neural.report import render_report, write_report
+from neural.page import page_html, write_page
 from neural.suite import GRAMMAR_FILE, RUNS, parse_spec, read_results, run_suite
 
 SCRIPT = "<script>alert(1)</script>"
@@ -120,7 +120,7 @@ def suite_page(tmp_path_factory) -> tuple[Path, Path]:
     spec = parse_spec('[grammars]\nbuiltin = ["tomita-2", "parity"]\nfiles = ["evil.json"]\n'
                       + TRAIN, base=root)
     run_suite(spec, root / "suite", progress=False)
-    html = write_report(root / "suite", root / "suite.html")
+    html = write_page(root / "suite", root / "suite.html")
     return root / "suite", html
 
 
@@ -265,7 +265,7 @@ def test_training_directory_page(browser_page, tmp_path: Path) -> None:
 
     config = TrainConfig(n_examples=200, lengths=(0, 6), hidden=4, max_epochs=1, threads=1)
     train(library.reber(), config, device="cpu", out=tmp_path / "run", progress=False)
-    html = write_report(tmp_path / "run", tmp_path / "run.html", n_per_set=40)
+    html = write_page(tmp_path / "run", tmp_path / "run.html", n_per_set=40)
     page = browser_page(html)
     page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
     assert page.title() == "Verifier for reber"
@@ -292,7 +292,7 @@ def test_training_directory_report_from_the_cli(tmp_path: Path, capsys) -> None:
 def test_fallback_table_without_graphviz(suite_page, monkeypatch) -> None:
     suite, _ = suite_page
     monkeypatch.setenv("PATH", "/nonexistent")
-    html = render_report(suite)
+    html = page_html(suite)
     g = library.tomita(2)
     assert "Graphviz&#39;s dot is not installed" in html or "Graphviz's dot is not" in html
     start = html.index('id="run-000-tomita-2-tiny-s0"')
@@ -382,7 +382,7 @@ def judged_suite(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("judged")
     spec = parse_spec(JUDGED)
     run_suite(spec, root / "suite", progress=False)
-    return root / "suite", write_report(root / "suite", root / "suite.html")
+    return root / "suite", write_page(root / "suite", root / "suite.html")
 
 
 def test_every_judge_has_its_section_and_verdict_on_the_page(browser_page, judged_suite) -> None:
@@ -424,10 +424,27 @@ def test_a_suite_saved_when_agrees_was_called_equivalent_reads_as_agrees(judged_
                                                  '"verdict": "equivalent"'))
     assert '"equivalent"' in (old / "results.json").read_text()
     assert read_results(old)["rows"][0]["verdict"] == "agrees"
-    html = render_report(old)
+    html = page_html(old)
     assert "equivalent" not in html
     assert "agrees: the extracted automaton equals parity" in html
     # Resuming rewrites the table with today's name.
     spec = parse_spec(JUDGED)
     (again,) = run_suite(spec, old, progress=False)
     assert again["verdict"] == "agrees" and '"equivalent"' not in (old / "results.json").read_text()
+
+
+@pytest.mark.parametrize("old, new", [
+    ("from neural.report import write_report", "write_page"),
+    ("from neural.report import render_report", "page_html"),
+    ("from neural.page import write_report", "write_page"),
+    ("from neural.report.collect import dfa_view", "dfa_view"),
+])
+def test_the_old_page_spellings_warn_and_serve_the_new_ones(old, new):
+    import neural.page
+    import neural.page.collect
+
+    space: dict = {}
+    with pytest.warns(DeprecationWarning):
+        exec(old, space)  # noqa: S102 - a fixed import statement
+    home = neural.page.collect if new == "dfa_view" else neural.page
+    assert space[old.split()[-1]] is getattr(home, new)

@@ -1,4 +1,4 @@
-"""What the report page shows, gathered from a suite or a training directory.
+"""What the page shows, gathered from a suite or a training directory.
 
 Everything here is plain data (dicts, lists, str, numbers) for the template,
 which escapes it; only the SVG drawn by Graphviz and matplotlib is passed as
@@ -28,8 +28,8 @@ from grammar.display import dfa_dot, svg_of_dot, too_large_to_draw
 from grammar.words import word_text
 from neural.checkpoint import CONFIG, CheckpointError, read_json
 from neural.judge.common import OLD_VERDICTS, VERDICTS, percent, read_verdict
-from neural.report.checks import check_report
-from neural.report.plots import accuracy_by_length_svg, summary_svg
+from neural.page.checks import check_report
+from neural.page.plots import accuracy_by_length_svg, summary_svg
 
 __all__ = ["suite_view", "training_view", "verifier_view", "highlighted", "dfa_view", "is_suite",
            "cell", "judged"]
