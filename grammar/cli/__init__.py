@@ -12,6 +12,7 @@
     grammar near-miss NAME [-n N] [--kinds K ...] [--length L|LO-HI] [--long-range F]
                            [--seed S]
     grammar dataset NAME --out FILE [-n N] [--lengths LO-HI] [--long-range F] [--seed S]
+    grammar dataset NAME --protocol mlregtest --out DIR [--size small|mid|large] [--seed S]
 
 ``NAME`` is a built-in grammar (``grammar list``), a grammar file whose
 suffix is in :data:`grammar.io.FILE_SUFFIXES`, or ``re:PATTERN`` (see
@@ -199,15 +200,26 @@ def _build_parser(chosen: str | None = None) -> CommandParser:
         seed_option(sub)
 
     sub = command("dataset", _generator("cmd_dataset"),
-                  "write a balanced labelled data set (.jsonl or .npz)")
+                  "write a balanced labelled data set (.jsonl or .npz), or MLRegTest's sets",
+                  epilog="--protocol mlregtest writes MLRegTest's training, development and "
+                  "four test sets (train, dev, SR, SA, LR, LA: grammar.datasets.mlregtest_sets)"
+                  " into the directory --out, one .jsonl file each; the benchmark fixes their "
+                  "lengths and sizes.")
     if declared("dataset"):
         sub.add_argument("grammar", metavar="NAME", help=NAME_HELP)
-        sub.add_argument("--out", "-o", required=True, metavar="FILE")
-        sub.add_argument("-n", type=non_negative, default=10_000, help="words (default 10000)")
-        sub.add_argument("--lengths", type=length_range, default=(1, 30), metavar="LO-HI",
-                         help="default 1-30")
-        sub.add_argument("--long-range", type=fraction, default=0.0, metavar="F",
-                         help="as for near-miss")
+        sub.add_argument("--out", "-o", required=True, metavar="FILE",
+                         help="the data set's file (a directory with --protocol mlregtest)")
+        # None where not given, so that --protocol mlregtest can refuse them.
+        sub.add_argument("-n", type=non_negative, help="words (default 10000)")
+        sub.add_argument("--lengths", type=length_range, metavar="LO-HI", help="default 1-30")
+        sub.add_argument("--long-range", type=fraction, metavar="F", help="as for near-miss")
+        sub.add_argument("--protocol", choices=("balanced", "mlregtest"), default="balanced",
+                         help="balanced (default): -n words at --lengths; mlregtest: the "
+                         "benchmark's six sets")
+        # grammar.datasets.MLREGTEST_SIZES, spelt out: the parser imports no numpy.
+        sub.add_argument("--size", choices=("small", "mid", "large"),
+                         help="with --protocol mlregtest: 1000, 10000 or 100000 words a set "
+                         "(default small)")
         seed_option(sub)
     return parser
 

@@ -129,19 +129,25 @@ def cmd_near_miss(args: argparse.Namespace) -> int:
 
 
 def cmd_dataset(args: argparse.Namespace) -> int:
-    """``grammar dataset``: write a balanced labelled data set (.jsonl or .npz)."""
+    """``grammar dataset``: write a balanced labelled data set (.jsonl or .npz), or with
+    ``--protocol mlregtest`` MLRegTest's six sets into a directory."""
     from grammar.datasets import make_dataset
 
+    if args.protocol == "mlregtest":
+        return _mlregtest(args)
+    if args.size is not None:
+        raise ValueError("--size goes with --protocol mlregtest")
+    n = 10_000 if args.n is None else args.n
     g = load_grammar(args.grammar)
     seed = _seed(args.seed)
     dataset = make_dataset(
         g,
-        args.n,
-        lengths=args.lengths,
+        n,
+        lengths=(1, 30) if args.lengths is None else args.lengths,
         seed=seed,
-        long_range=args.long_range,
+        long_range=0.0 if args.long_range is None else args.long_range,
         # a tqdm bar on stderr, for a person watching a long run
-        progress=args.n >= _PROGRESS_FROM and sys.stderr.isatty(),
+        progress=n >= _PROGRESS_FROM and sys.stderr.isatty(),
     )
     dataset.save(args.out)
     members = int(dataset.labels.sum())
@@ -164,4 +170,41 @@ def cmd_dataset(args: argparse.Namespace) -> int:
                 f"non-members) to {args.out} (seed {seed})"
             ]
         )
+    return OK
+
+
+def _mlregtest(args: argparse.Namespace) -> int:
+    """``grammar dataset --protocol mlregtest``: train, dev, SR, SA, LR and LA, one file each."""
+    from pathlib import Path
+
+    from grammar.datasets import mlregtest_sets
+
+    for option, value in (("-n", args.n), ("--lengths", args.lengths),
+                          ("--long-range", args.long_range)):
+        if value is not None:
+            raise ValueError(f"{option} does not go with --protocol mlregtest: the benchmark "
+                             "fixes its lengths, and --size its words")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {args.out}: not a directory (--protocol mlregtest writes one "
+                         "file per set there)")
+    g = load_grammar(args.grammar)
+    seed = _seed(args.seed)
+    size = args.size or "small"
+    sets = mlregtest_sets(g, size, seed=seed)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, data in sets.items():
+        files[name] = out / f"{name}.jsonl"
+        data.save(files[name])
+    if args.json:
+        emit_json({"grammar": g.name, "seed": seed, "protocol": "mlregtest", "size": size,
+                   "out": args.out,
+                   "sets": {name: {"file": str(files[name]), "words": len(data),
+                                   "members": int(data.labels.sum())}
+                            for name, data in sets.items()}})
+    else:
+        counts = ", ".join(f"{name} {len(data)}" for name, data in sets.items())
+        emit([f"wrote MLRegTest's {size} sets to {args.out} (seed {seed}): {counts} words, "
+              "half of each members"])
     return OK
