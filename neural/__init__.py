@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from neural.judge.common import Disagreement, Verdict
     from neural.judge.compare import Comparison, SetScore, compare
     from neural.judge.extract import Extraction, extract
-    from neural.judge.search import SearchReport, search
+    from neural.judge.search import SearchResult, search
     from neural.model import ModelConfig, RecurrentClassifier
     from neural.training import DivergenceError, train
     from neural.verifier import Predictions, Verifier
@@ -51,7 +51,7 @@ __all__ = [
     "ModelConfig",
     "Predictions",
     "RecurrentClassifier",
-    "SearchReport",
+    "SearchResult",
     "SetScore",
     "TrainConfig",
     "Verdict",
@@ -82,7 +82,7 @@ _HOMES = {
     "compare": "neural.judge.compare",
     "Extraction": "neural.judge.extract",
     "extract": "neural.judge.extract",
-    "SearchReport": "neural.judge.search",
+    "SearchResult": "neural.judge.search",
     "search": "neural.judge.search",
     "ModelConfig": "neural.model",
     "RecurrentClassifier": "neural.model",
@@ -94,7 +94,8 @@ _HOMES = {
 
 
 # Old spellings, still served with a DeprecationWarning: old name -> public name.
-_DEPRECATED = {"GRUClassifier": "RecurrentClassifier", "Report": "Comparison"}
+_DEPRECATED = {"GRUClassifier": "RecurrentClassifier", "Report": "Comparison",
+               "SearchReport": "SearchResult"}
 
 
 def __getattr__(name: str) -> Any:

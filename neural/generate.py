@@ -8,12 +8,13 @@ prefix, pick uniformly among the options the network calls legal
 legal), "end" being one option, until it picks "end" or reaches
 ``max_length``. All words advance together, one batched step at a time.
 
-:func:`generation_report` has the exact automaton score them: the fraction
+:func:`score_generation` has the exact automaton score them: the fraction
 of generated words that are members, and how their lengths compare with the
 grammar's own random walks (:meth:`grammar.Grammar.sample`, with the
 declared weights). The predictor knows which options are legal, not the
 declared weights, so the two length distributions agree only as far as
-those weights are even.
+those weights are even. (``generation_report`` and ``GenerationReport``, their
+old names, still work, with a :class:`DeprecationWarning`.)
 
 Examples
 --------
@@ -27,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +42,19 @@ from grammar.seeds import as_generator
 from neural.device import answering
 from neural.verifier import Verifier
 
-__all__ = ["Generated", "GenerationReport", "generate", "generation_report"]
+__all__ = ["Generated", "GenerationScore", "generate", "score_generation"]
+
+# Old names, still served with a DeprecationWarning: old name -> public name.
+_DEPRECATED = {"GenerationReport": "GenerationScore", "generation_report": "score_generation"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        new = _DEPRECATED[name]
+        warnings.warn(f"{name} is deprecated; use neural.generate.{new} (the same object)",
+                      DeprecationWarning, stacklevel=2)
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Where a generated word is cut when no `max_length` is given.
 DEFAULT_MAX_LENGTH = 200
@@ -67,7 +81,7 @@ class Generated:
 
 
 @dataclass(frozen=True)
-class GenerationReport:
+class GenerationScore:
     """Generated words against the automaton and the grammar's own walks.
 
     Attributes
@@ -179,14 +193,14 @@ def _choose(p: np.ndarray, threshold: float, rng: np.random.Generator) -> np.nda
     return keys.argmax(axis=1)
 
 
-def generation_report(
+def score_generation(
     verifier: Verifier,
     g: Grammar,
     n: int = 1000,
     *,
     seed: Any = 0,
     max_length: int = DEFAULT_MAX_LENGTH,
-) -> GenerationReport:
+) -> GenerationScore:
     """Generate `n` words and have `g`'s automaton judge them.
 
     Raises
@@ -198,12 +212,12 @@ def generation_report(
     --------
     >>> from grammar import library
     >>> g = library.parity()
-    >>> report = generation_report(Verifier.untrained(g, seed=0), g, 50, max_length=10)
-    >>> report.words, 0.0 <= report.members <= 1.0
+    >>> score = score_generation(Verifier.untrained(g, seed=0), g, 50, max_length=10)
+    >>> score.words, 0.0 <= score.members <= 1.0
     (50, True)
     """
     if not isinstance(g, Grammar):
-        raise TypeError(f"generation_report needs a Grammar, not {type(g).__name__}")
+        raise TypeError(f"score_generation needs a Grammar, not {type(g).__name__}")
     if tuple(g.alphabet) != tuple(verifier.alphabet):
         raise GrammarError(f"grammar {g.name!r} has the alphabet {', '.join(g.alphabet)}, "
                            f"the verifier {', '.join(verifier.alphabet)}")
@@ -213,7 +227,7 @@ def generation_report(
     lengths = [len(g.symbols_of(w)) for w in out.words]
     walks = [len(g.symbols_of(w)) for w in g.sample(n, seed=rng)] if n else []
     misses = sorted((lengths[i], i) for i in np.flatnonzero(~member))[:5]
-    return GenerationReport(
+    return GenerationScore(
         words=n,
         members=float(member.mean()) if n else 0.0,
         unfinished=int((~out.finished).sum()),

@@ -14,7 +14,9 @@ word, each output thresholded at 0.5 equals its target.
 :func:`score_next_symbols` reports the fraction solved on fresh members at
 the training lengths and beyond them (from :func:`grammar.datasets.test_suite`,
 disjoint from the training words),
-with generation scored by :func:`neural.generate.generation_report`.
+with generation scored by :func:`neural.generate.score_generation`.
+(:class:`NextSymbolScore` was ``NextSymbolReport``; the old name still works,
+with a :class:`DeprecationWarning`.)
 
 Examples
 --------
@@ -29,17 +31,26 @@ True
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from grammar import Grammar, datasets
-from neural.generate import GenerationReport, generation_report
+from neural.generate import GenerationScore, score_generation
 from neural.judge.common import percent
 from neural.prefixes import check_same_alphabet, next_symbol_sets, solved
 from neural.verifier import Verifier
 
-__all__ = ["SolvedScore", "NextSymbolReport", "solved", "next_symbol_sets",
+__all__ = ["SolvedScore", "NextSymbolScore", "solved", "next_symbol_sets",
            "score_next_symbols"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NextSymbolReport":  # NextSymbolScore's old name
+        warnings.warn("NextSymbolReport is deprecated; use neural.nextsym.NextSymbolScore (the "
+                      "same class)", DeprecationWarning, stacklevel=2)
+        return NextSymbolScore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 @dataclass(frozen=True)
 class SolvedScore:
@@ -58,7 +69,7 @@ class SolvedScore:
 
 
 @dataclass(frozen=True)
-class NextSymbolReport:
+class NextSymbolScore:
     """A next-symbol predictor against the automaton; see :func:`score_next_symbols`.
 
     Attributes
@@ -73,7 +84,7 @@ class NextSymbolReport:
         The short and the long range.
     short, long : SolvedScore
         Fraction of fresh members solved at the training lengths and beyond.
-    generation : GenerationReport or None
+    generation : GenerationScore or None
         Words generated from the predictor, judged by the automaton.
     """
 
@@ -84,10 +95,10 @@ class NextSymbolReport:
     long_lengths: tuple[int, int]
     short: SolvedScore
     long: SolvedScore
-    generation: GenerationReport | None
+    generation: GenerationScore | None
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-able dicts and lists."""
+        """The scores as JSON-able dicts and lists."""
         return asdict(self)
 
     def __str__(self) -> str:
@@ -118,7 +129,7 @@ def score_next_symbols(
     train_lengths: tuple[int, int] | None = None,
     long_lengths: tuple[int, int] | None = None,
     generate: int = 1000,
-) -> NextSymbolReport:
+) -> NextSymbolScore:
     """Fraction of fresh members solved, short and long, and generation judged by `g`.
 
     Parameters
@@ -141,9 +152,9 @@ def score_next_symbols(
     --------
     >>> from grammar import library
     >>> g = library.parity()
-    >>> report = score_next_symbols(Verifier.untrained(g, seed=0), g, n_per_set=20,
+    >>> score = score_next_symbols(Verifier.untrained(g, seed=0), g, n_per_set=20,
     ...                             generate=10)
-    >>> report.long_lengths, report.short.words > 0
+    >>> score.long_lengths, score.short.words > 0
     ((31, 60), True)
     """
     check_same_alphabet(verifier, g)
@@ -162,9 +173,9 @@ def score_next_symbols(
                    if label]
         hits = solved(verifier, g, members)
         scores[part] = SolvedScore(len(members), float(hits.mean()) if len(hits) else None)
-    made = generation_report(verifier, g, generate, seed=seed,
+    made = score_generation(verifier, g, generate, seed=seed,
                              max_length=max(2 * long_lengths[1], 1)) if generate else None
-    return NextSymbolReport(
+    return NextSymbolScore(
         grammar=g.name or "grammar",
         cell=verifier.cell,
         task=verifier.task,

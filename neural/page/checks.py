@@ -10,9 +10,9 @@ to the page's defaults; those present must have the shape that
 
 Examples
 --------
->>> check_report({"accuracy": 0.5, "sets": {"short_random": {"words": 4, "members": 2,
+>>> check_comparison({"accuracy": 0.5, "sets": {"short_random": {"words": 4, "members": 2,
 ...     "accuracy": 0.5, "false_positive_rate": None, "false_negative_rate": 0.0}}}, "r.json")
->>> check_report({"sets": 3}, "r.json")
+>>> check_comparison({"sets": 3}, "r.json")
 Traceback (most recent call last):
 ...
 neural.CheckpointError: r.json: field 'sets' must be an object, not int
@@ -21,13 +21,22 @@ neural.CheckpointError: r.json: field 'sets' must be an object, not int
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from neural.checkpoint import CONFIG, CheckpointError
 
-__all__ = ["check_report", "check_directory"]
+__all__ = ["check_comparison", "check_directory"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "check_report":  # check_comparison's old name
+        warnings.warn("check_report is deprecated; use neural.page.checks.check_comparison (the "
+                      "same function)", DeprecationWarning, stacklevel=2)
+        return check_comparison
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _kind(value: Any) -> str:
@@ -94,8 +103,8 @@ def _pair(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(_integer(v) for v in value)
 
 
-def check_report(report: Any, path: str | os.PathLike) -> None:
-    """Refuse a ``report.json`` (read from `path`) whose fields have the wrong shape.
+def check_comparison(comparison: Any, path: str | os.PathLike) -> None:
+    """Refuse a comparison's ``report.json`` (read from `path`) whose fields have the wrong shape.
 
     Raises
     ------
@@ -103,27 +112,27 @@ def check_report(report: Any, path: str | os.PathLike) -> None:
         Naming `path` and the first field at fault.
     """
     where = str(path)
-    if not isinstance(report, dict):
-        raise CheckpointError(f"{where}: must hold an object, not {_kind(report)}")
-    if "sets" in report:
-        _table(report, "sets", _SET, where)
-    if "by_kind" in report:
-        _table(report, "by_kind", _SCORE, where)
-    if "by_length" in report:
-        _table(report, "by_length", _SCORE, where, _length_key)
+    if not isinstance(comparison, dict):
+        raise CheckpointError(f"{where}: must hold an object, not {_kind(comparison)}")
+    if "sets" in comparison:
+        _table(comparison, "sets", _SET, where)
+    if "by_kind" in comparison:
+        _table(comparison, "by_kind", _SCORE, where)
+    if "by_length" in comparison:
+        _table(comparison, "by_length", _SCORE, where, _length_key)
     for key in ("train_lengths", "long_lengths"):
-        if key in report and not (_pair(report[key]) or (key == "long_lengths"
-                                                          and report[key] is None)):
+        if key in comparison and not (_pair(comparison[key]) or (key == "long_lengths"
+                                                              and comparison[key] is None)):
             raise CheckpointError(f"{where}: field {key!r} must be an array of two integers, "
-                                  f"not {_kind(report[key])}")
-    if "accuracy" in report and not _rate(report["accuracy"]):
+                                  f"not {_kind(comparison[key])}")
+    if "accuracy" in comparison and not _rate(comparison["accuracy"]):
         raise CheckpointError(f"{where}: field 'accuracy' must be a number or null, not "
-                              f"{_kind(report['accuracy'])}")
-    if "n_disagreements" in report and not _integer(report["n_disagreements"]):
+                              f"{_kind(comparison['accuracy'])}")
+    if "n_disagreements" in comparison and not _integer(comparison["n_disagreements"]):
         raise CheckpointError(f"{where}: field 'n_disagreements' must be an integer, not "
-                              f"{_kind(report['n_disagreements'])}")
-    if "disagreements" in report:
-        found = report["disagreements"]
+                              f"{_kind(comparison['n_disagreements'])}")
+    if "disagreements" in comparison:
+        found = comparison["disagreements"]
         if not isinstance(found, list):
             raise CheckpointError(f"{where}: field 'disagreements' must be an array, not "
                                   f"{_kind(found)}")

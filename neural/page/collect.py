@@ -2,8 +2,9 @@
 
 Everything here is plain data (dicts, lists, str, numbers) for the template,
 which escapes it; only the SVG drawn by Graphviz and matplotlib is passed as
-markup. A training directory is one verifier: its ``report.json`` (written by
-the suite runner) when present, otherwise a fresh :func:`neural.compare`. A
+markup. A training directory is one verifier: its comparison, ``report.json``
+(written by the suite runner), when present, otherwise a fresh
+:func:`neural.compare`. A
 suite directory is its ``results.json`` and one section per finished run.
 
 Examples
@@ -28,7 +29,7 @@ from grammar.display import dfa_dot, svg_of_dot, too_large_to_draw
 from grammar.words import word_text
 from neural.checkpoint import CONFIG, CheckpointError, read_json
 from neural.judge.common import OLD_VERDICTS, VERDICTS, percent, read_verdict
-from neural.page.checks import check_report
+from neural.page.checks import check_comparison
 from neural.page.plots import accuracy_by_length_svg, summary_svg
 
 __all__ = ["suite_view", "training_view", "verifier_view", "highlighted", "dfa_view", "is_suite",
@@ -118,9 +119,9 @@ def highlighted(g: Grammar, word: Any) -> dict[str, Any]:
             "after": join.join(symbols[p + 1:]), "ended_early": False, "position": p}
 
 
-def _disagreements(g: Grammar, report: dict[str, Any]) -> list[dict[str, Any]]:
+def _disagreements(g: Grammar, comparison: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
-    for d in report.get("disagreements", []):
+    for d in comparison.get("disagreements", []):
         word = d["word"] if isinstance(d["word"], str) else tuple(d["word"])
         made_by = d.get("made_by")
         rows.append({**highlighted(g, word), "length": d["length"], "set": d["set"],
@@ -161,28 +162,29 @@ def _optional_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def verifier_view(g: Grammar, report: dict[str, Any], run_dir: Path | None, *, anchor: str,
-                  title: str, row: dict[str, Any] | None = None,
+def verifier_view(g: Grammar, comparison: dict[str, Any], run_dir: Path | None, *,
+                  anchor: str, title: str, row: dict[str, Any] | None = None,
                   metrics: dict[str, Any] | None = None,
                   cache: dict[str, Any] | None = None) -> dict[str, Any]:
     """One verifier's section: DFA, accuracy by length, tables, disagreements, verdict."""
     from neural.suite.judges import JUDGES
 
-    sets = [{"name": name.replace("_", " "), **report["sets"][name]} for name in _SET_NAMES
-            if name in report.get("sets", {})]
-    kinds = [{"kind": k, **v} for k, v in report.get("by_kind", {}).items()]
+    sets = [{"name": name.replace("_", " "), **comparison["sets"][name]} for name in _SET_NAMES
+            if name in comparison.get("sets", {})]
+    kinds = [{"kind": k, **v} for k, v in comparison.get("by_kind", {}).items()]
     view = {
         "anchor": anchor, "title": title, "grammar": g.name or "grammar",
         "description": g.description, "alphabet": list(g.alphabet), "row": row,
         "single_char": g.single_char,
         "metrics": metrics or {}, "dfa": dfa_view(g, cache),
         "accuracy_svg": _trusted_svg(accuracy_by_length_svg(
-            report.get("by_length", {}), report.get("train_lengths", (0, 0)),
+            comparison.get("by_length", {}), comparison.get("train_lengths", (0, 0)),
             gid=f"{anchor}-accuracy")),
-        "train_lengths": report.get("train_lengths"), "long_lengths": report.get("long_lengths"),
-        "accuracy": report.get("accuracy"), "sets": sets, "kinds": kinds,
-        "disagreements": _disagreements(g, report),
-        "n_disagreements": report.get("n_disagreements", 0),
+        "train_lengths": comparison.get("train_lengths"),
+        "long_lengths": comparison.get("long_lengths"),
+        "accuracy": comparison.get("accuracy"), "sets": sets, "kinds": kinds,
+        "disagreements": _disagreements(g, comparison),
+        "n_disagreements": comparison.get("n_disagreements", 0),
         "judges": [], "missing": None,
     }
     for judge in JUDGES.values() if run_dir is not None else ():
@@ -221,22 +223,22 @@ def _grammar_of(directory: Path, config: dict[str, Any], name: str | None) -> Gr
 def training_view(directory: str | os.PathLike, *, n_per_set: int = 2000,
                   grammar: str | None = None, device: str = "cpu") -> dict[str, Any]:
     """The page's data for one training directory."""
-    from neural.suite import REPORT_FILE
+    from neural.suite import COMPARISON_FILE
 
     directory = Path(directory)
     config = read_json(directory / CONFIG)
     g = _grammar_of(directory, config, grammar)
-    report = _optional_json(directory / REPORT_FILE) if grammar is None else None
-    if report is not None:
-        check_report(report, directory / REPORT_FILE)
-    if report is None:
+    comparison = _optional_json(directory / COMPARISON_FILE) if grammar is None else None
+    if comparison is not None:
+        check_comparison(comparison, directory / COMPARISON_FILE)
+    if comparison is None:
         from neural.judge.compare import compare
         from neural.verifier import Verifier
 
         verifier = Verifier.load(directory, device=device)
-        report = compare(verifier, g, n_per_set=n_per_set).to_dict()
+        comparison = compare(verifier, g, n_per_set=n_per_set).to_dict()
     metrics = config.get("metrics") if isinstance(config.get("metrics"), dict) else {}
-    view = verifier_view(g, report, directory, anchor="run", title=g.name or directory.name,
+    view = verifier_view(g, comparison, directory, anchor="run", title=g.name or directory.name,
                          metrics=metrics)
     return {"kind": "verifier", "title": f"Verifier for {g.name or directory.name}",
             "runs": [view], "rows": [], "columns": [], "summary": []}
@@ -244,7 +246,7 @@ def training_view(directory: str | os.PathLike, *, n_per_set: int = 2000,
 
 def suite_view(directory: str | os.PathLike) -> dict[str, Any]:
     """The page's data for a suite directory: results table, summary plots, run sections."""
-    from neural.suite import GRAMMAR_FILE, REPORT_FILE, RUNS, read_results
+    from neural.suite import COMPARISON_FILE, GRAMMAR_FILE, RUNS, read_results
 
     directory = Path(directory)
     results = read_results(directory)
@@ -255,15 +257,15 @@ def suite_view(directory: str | os.PathLike) -> dict[str, Any]:
         run_dir = directory / RUNS / str(row.get("run"))
         anchor = "run-" + re.sub(r"[^A-Za-z0-9_-]", "_", str(row.get("run")))
         row["anchor"] = anchor
-        report = _optional_json(run_dir / REPORT_FILE)
-        if report is not None:
-            check_report(report, run_dir / REPORT_FILE)
-        if report is None or not (run_dir / GRAMMAR_FILE).is_file():
+        comparison = _optional_json(run_dir / COMPARISON_FILE)
+        if comparison is not None:
+            check_comparison(comparison, run_dir / COMPARISON_FILE)
+        if comparison is None or not (run_dir / GRAMMAR_FILE).is_file():
             runs.append({"anchor": anchor, "title": row.get("grammar"), "row": row,
                          "missing": row.get("status") or "no report"})
             continue
         g = Grammar.from_json(str(run_dir / GRAMMAR_FILE))
-        runs.append(verifier_view(g, report, run_dir, anchor=anchor,
+        runs.append(verifier_view(g, comparison, run_dir, anchor=anchor,
                                   title=f"{row.get('grammar')} / {row.get('model')} / seed "
                                   f"{row.get('seed')}", row=row, cache=cache))
     models = sorted({str(r.get("model")) for r in rows})

@@ -7,7 +7,7 @@ certifies, as the spec asks: :data:`~neural.suite.judges.JUDGES`) every
 grammar x model x seed, resumably,
 and writes one row per run as CSV and JSON with a summary
 (:mod:`~neural.suite.results`). ``neural suite SPEC --out DIR`` runs it;
-``neural report DIR --html FILE`` shows it.
+``neural report DIR --html FILE`` writes its page (:mod:`neural.page`).
 
 Examples
 --------
@@ -15,6 +15,8 @@ Examples
 >>> [(run.grammar.label, run.model.name, run.seed) for run in spec.runs]
 [('parity', 'gru-8', 0)]
 """
+
+from typing import Any
 
 from neural.suite.results import (
     COLUMNS,
@@ -28,9 +30,9 @@ from neural.suite.results import (
     summary_text,
 )
 from neural.suite.runner import (
+    COMPARISON_FILE,
     GRAMMAR_FILE,
     MANIFEST,
-    REPORT_FILE,
     ROW,
     RUNS,
     run_dirs,
@@ -40,8 +42,16 @@ from neural.suite.shards import Part
 from neural.suite.spec import SpecError, SuiteSpec, optional_step, parse_spec, read_spec
 
 __all__ = [
-    "COLUMNS", "EXTRACT_COLUMNS", "GRAMMAR_FILE", "MANIFEST", "Part", "REPORT_FILE",
+    "COLUMNS", "COMPARISON_FILE", "EXTRACT_COLUMNS", "GRAMMAR_FILE", "MANIFEST", "Part",
     "RESULTS_CSV", "RESULTS_JSON", "ROW", "RUNS", "SEARCH_COLUMNS", "SUMMARY_JSON", "SpecError",
     "SuiteSpec", "optional_step", "parse_spec", "read_results", "read_spec", "run_dirs",
     "run_suite", "summarize", "summary_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REPORT_FILE":  # COMPARISON_FILE's old name, served by runner with a warning
+        from neural.suite import runner
+
+        return runner.REPORT_FILE
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,8 +4,8 @@ A suite directory holds ``suite.json`` (the spec's fingerprint and the planned
 runs), the results (``results.csv``, ``results.json``, ``summary.json``; see
 :mod:`neural.suite.results`) and one directory per run under ``runs/``: the
 training checkpoint (:func:`neural.train`'s files), ``grammar.json`` (the
-grammar, for the report), ``report.json`` (:func:`neural.compare`'s
-:class:`~neural.judge.compare.Comparison`), the result of each judge the spec
+grammar, for the page), :data:`COMPARISON_FILE` (:func:`neural.compare`'s
+:class:`~neural.judge.compare.Comparison`, in ``report.json``), the result of each judge the spec
 asks for (``search.json``, ...; see :mod:`neural.suite.judges`) and, last,
 ``row.json``: the run's row of results.
 
@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,14 +49,24 @@ from neural.suite.shards import Part, announce, part_of, wait_for_rows
 from neural.suite.spec import Run, SpecError, SuiteSpec
 from neural.suite.steps import run_judge
 
-__all__ = ["run_suite", "MANIFEST", "ROW", "RUNS", "GRAMMAR_FILE", "REPORT_FILE", "run_dirs"]
+__all__ = ["run_suite", "MANIFEST", "ROW", "RUNS", "GRAMMAR_FILE", "COMPARISON_FILE", "run_dirs"]
 
 MANIFEST = "suite.json"
 RUNS = "runs"
 ROW = "row.json"
 GRAMMAR_FILE = "grammar.json"
-REPORT_FILE = "report.json"
+#: The run's comparison (:meth:`neural.Comparison.to_dict`). The file keeps the name it had
+#: when "report" meant it too, so that the suite directories already written read as before.
+COMPARISON_FILE = "report.json"
 _FORMAT = "grammarlab-suite"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REPORT_FILE":  # the constant's old name
+        warnings.warn(f"{__name__}.REPORT_FILE is deprecated; use COMPARISON_FILE (the same "
+                      "file name)", DeprecationWarning, stacklevel=2)
+        return COMPARISON_FILE
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run_dirs(out: str | os.PathLike) -> list[Path]:
@@ -290,7 +301,7 @@ def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, prog
     except (DivergenceError, GrammarError) as err:
         return {**row, "status": f"not trained: {' '.join(str(err).split())}"}
     report = compare(verifier, g, seed=spec.compare["seed"], n_per_set=spec.compare["n_per_set"])
-    write_json(run_dir / REPORT_FILE, report.to_dict())
+    write_json(run_dir / COMPARISON_FILE, report.to_dict())
     m = verifier.metrics
     for column, name in zip(SET_COLUMNS, ("short_random", "long_random", "short_adversarial",
                                           "long_adversarial"), strict=True):

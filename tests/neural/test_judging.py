@@ -18,7 +18,7 @@ import pytest
 
 import neural
 from grammar import GrammarError, library
-from neural import Comparison, Disagreement, Extraction, SearchReport, Verdict
+from neural import Comparison, Disagreement, Extraction, SearchResult, Verdict
 from neural.certify.construct import exact_verifier
 from neural.judge.common import KINDS, VERDICTS, check_budget, percent, read_verdict
 from neural.moved import MOVED
@@ -61,7 +61,7 @@ def test_the_old_name_equivalent_is_read_as_agrees_and_compares_with_a_warning()
 
 
 def test_every_result_has_a_verdict_field():
-    for result in (SearchReport, Extraction, Comparison, neural.Certificate):
+    for result in (SearchResult, Extraction, Comparison, neural.Certificate):
         assert "verdict" in {f.name for f in fields(result)}, result
 
 
@@ -213,6 +213,9 @@ def test_monkeypatching_an_old_path_patches_the_new_module(monkeypatch):
     ("from neural.compare import Report", Comparison),
     ("from neural import Report", Comparison),
     ("from neural.search.planted import PlantedVerifier", PlantedVerifier),
+    ("from neural import SearchReport", SearchResult),
+    ("from neural.judge.search import SearchReport", SearchResult),
+    ("from neural.search.report import SearchReport", SearchResult),
 ])
 def test_old_names_still_work_with_a_warning(old, new):
     space: dict = {}

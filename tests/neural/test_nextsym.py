@@ -16,7 +16,7 @@ import torch
 from grammar import GrammarError, library
 from neural import Verifier, train
 from neural.data import Vocabulary
-from neural.generate import generate, generation_report
+from neural.generate import generate, score_generation
 from neural.nextsym import next_symbol_sets, score_next_symbols, solved
 from neural.targets import training_tensors
 
@@ -94,7 +94,7 @@ def test_generation_yields_members_once_trained(trained):
     assert out.finished.all()
     members = np.mean(g.accepts_many(out.words))
     assert members >= 0.95
-    report = generation_report(v, g, 300, seed=0)
+    report = score_generation(v, g, 300, seed=0)
     assert report.members >= 0.95 and report.unfinished == 0
     assert 0.0 <= report.length_distance <= 1.0
     # The predictor stops where a member may end, as the walks do: similar mean lengths.
@@ -124,7 +124,7 @@ def test_scoring_needs_the_verifiers_alphabet():
     with pytest.raises(GrammarError, match="alphabet"):
         solved(Verifier.untrained(library.parity()), library.reber(), ["B"])
     with pytest.raises(GrammarError, match="alphabet"):
-        generation_report(Verifier.untrained(library.parity()), library.reber(), 3)
+        score_generation(Verifier.untrained(library.parity()), library.reber(), 3)
     with pytest.raises(GrammarError, match="'2'"):
         next_symbol_sets(Verifier.untrained(library.parity()), "12")
 
@@ -184,3 +184,17 @@ def test_a_checkpoint_from_before_cells_loads_as_a_gru(tmp_path):
     assert w.cell == "gru" and w.task == "membership"
     torch.testing.assert_close(torch.from_numpy(w.predict(["11", "1"])),
                                torch.from_numpy(v.predict(["11", "1"])))
+
+
+@pytest.mark.parametrize("old, module, new", [
+    ("GenerationReport", "neural.generate", "GenerationScore"),
+    ("generation_report", "neural.generate", "score_generation"),
+    ("NextSymbolReport", "neural.nextsym", "NextSymbolScore"),
+])
+def test_the_old_score_names_warn_and_are_the_new_ones(old, module, new):
+    import importlib
+
+    home = importlib.import_module(module)
+    with pytest.warns(DeprecationWarning, match=f"{old} is deprecated; use {module}.{new}"):
+        value = getattr(home, old)
+    assert value is getattr(home, new)

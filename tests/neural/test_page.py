@@ -433,18 +433,26 @@ def test_a_suite_saved_when_agrees_was_called_equivalent_reads_as_agrees(judged_
     assert again["verdict"] == "agrees" and '"equivalent"' not in (old / "results.json").read_text()
 
 
-@pytest.mark.parametrize("old, new", [
-    ("from neural.report import write_report", "write_page"),
-    ("from neural.report import render_report", "page_html"),
-    ("from neural.page import write_report", "write_page"),
-    ("from neural.report.collect import dfa_view", "dfa_view"),
+@pytest.mark.parametrize("old, home, new", [
+    ("from neural.report import write_report", "neural.page", "write_page"),
+    ("from neural.report import render_report", "neural.page", "page_html"),
+    ("from neural.page import write_report", "neural.page", "write_page"),
+    ("from neural.report.collect import dfa_view", "neural.page.collect", "dfa_view"),
+    ("from neural.page.checks import check_report", "neural.page.checks", "check_comparison"),
+    ("from neural.suite import REPORT_FILE", "neural.suite", "COMPARISON_FILE"),
+    ("from neural.suite.runner import REPORT_FILE", "neural.suite", "COMPARISON_FILE"),
 ])
-def test_the_old_page_spellings_warn_and_serve_the_new_ones(old, new):
-    import neural.page
-    import neural.page.collect
+def test_the_old_spellings_of_the_page_and_its_files_warn_and_serve_the_new_ones(old, home,
+                                                                                  new):
+    import importlib
 
     space: dict = {}
     with pytest.warns(DeprecationWarning):
         exec(old, space)  # noqa: S102 - a fixed import statement
-    home = neural.page.collect if new == "dfa_view" else neural.page
-    assert space[old.split()[-1]] is getattr(home, new)
+    assert space[old.split()[-1]] is getattr(importlib.import_module(home), new)
+
+
+def test_the_comparison_file_keeps_its_name_so_old_suites_still_read():
+    from neural.suite import COMPARISON_FILE
+
+    assert COMPARISON_FILE == "report.json"

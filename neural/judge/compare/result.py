@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from neural.judge.common import Disagreement, Verdict, percent, show_word
-from neural.judge.search import SearchReport
+from neural.judge.search import SearchResult
 
 __all__ = ["Comparison", "SetScore", "SET_NAMES", "N_SHORTEST"]
 
@@ -89,7 +89,7 @@ class Comparison:
         The shortest ones, at most 10.
     n_disagreements : int
         How many there were in all.
-    search : SearchReport or None
+    search : SearchResult or None
         The exhaustive search, when asked for (``include_search``).
     verdict : Verdict
         ``"agrees"`` when the network was right on every test word (not a
@@ -109,7 +109,7 @@ class Comparison:
     by_kind: dict[str, tuple[int, float]]
     disagreements: list[Disagreement]
     n_disagreements: int
-    search: SearchReport | None = None
+    search: SearchResult | None = None
     verdict: Verdict = field(init=False)
 
     def __post_init__(self) -> None:

@@ -16,7 +16,7 @@ from neural.judge.common import Disagreement, Verdict, show_word
 
 if TYPE_CHECKING:
     from grammar import Grammar
-    from neural.judge.search import SearchReport
+    from neural.judge.search import SearchResult
 
 __all__ = ["Extraction", "VERDICTS"]
 
@@ -57,7 +57,7 @@ class Extraction:
     membership_queries, network_calls, equivalence_queries : int
         Distinct words the network was asked during learning, the batched
         calls that asked them, and the hypotheses held against the grammar.
-    search : SearchReport or None
+    search : SearchResult or None
         The exhaustive search that held the network against the grammar.
     sampled : int
         Distinct long words drawn at random and checked after the search.
@@ -86,7 +86,7 @@ class Extraction:
     membership_queries: int
     network_calls: int
     equivalence_queries: int
-    search: SearchReport | None
+    search: SearchResult | None
     sampled: int
     sampled_lengths: tuple[int, int] | None
     words_checked: int

@@ -25,7 +25,7 @@ from neural.judge.common import Disagreement, check_budget, word_kind
 from neural.judge.extract.lstar import Table
 from neural.judge.extract.result import Extraction
 from neural.judge.extract.sampling import check_long
-from neural.judge.search import SearchReport, search
+from neural.judge.search import SearchResult, search
 from neural.judge.search.run import affordable_length, check_max_length, single_char
 
 __all__ = ["extract", "recorded_grammar", "DEFAULT_BUDGET"]
@@ -164,7 +164,7 @@ def extract(
             hypothesis = table.hypothesis(name)
         learned = time.perf_counter()
 
-        report: SearchReport | None = None
+        report: SearchResult | None = None
         counterexample: Disagreement | None = None
         proven = False
         sampled, sampled_lengths, longest = 0, None, 0

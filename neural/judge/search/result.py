@@ -1,8 +1,9 @@
-"""The :class:`SearchReport`: what a search covered, what it left out, what it found.
+"""The :class:`SearchResult`: what a search covered, what it left out, what it found.
 
-``str(report)`` is for people, :meth:`SearchReport.to_json` for machines,
-and :attr:`SearchReport.verdict` ends both (and the printed report of
-:func:`neural.compare` when it includes a search).
+``str(result)`` is for people, :meth:`SearchResult.to_json` for machines,
+and :attr:`SearchResult.verdict` ends both (and the printed comparison of
+:func:`neural.compare` when it includes a search). Its old name,
+``SearchReport``, still works, with a :class:`DeprecationWarning`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from neural.judge.common import KINDS, Disagreement, Verdict, show_word
 from neural.judge.search.counts import COUNT_CAP
 
-__all__ = ["SearchReport", "KINDS"]
+__all__ = ["SearchResult", "KINDS"]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,11 +24,15 @@ def __getattr__(name: str) -> Any:
         warnings.warn("Finding is deprecated; use neural.Disagreement (the same class)",
                       DeprecationWarning, stacklevel=2)
         return Disagreement
+    if name == "SearchReport":
+        warnings.warn("SearchReport is deprecated; use neural.SearchResult (the same class)",
+                      DeprecationWarning, stacklevel=2)
+        return SearchResult
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
-class SearchReport:
+class SearchResult:
     """The result of :func:`neural.judge.search.search`.
 
     Attributes
@@ -78,7 +83,7 @@ class SearchReport:
     verdict : Verdict
         ``"agrees"`` when no word checked was wrong, ``"counterexample"``
         when one was (confirmed by :meth:`Verifier.predict`), else
-        ``"undecided"``; its text is the line the report ends with.
+        ``"undecided"``; its text is the line the printed result ends with.
     """
 
     grammar: str
@@ -123,9 +128,9 @@ class SearchReport:
         >>> from neural.verifier import Verifier
         >>> from neural.judge.search import search
         >>> g = library.tomita(1)
-        >>> report = search(Verifier.untrained(g), g, max_length=6, exhaustive=3,
+        >>> result = search(Verifier.untrained(g), g, max_length=6, exhaustive=3,
         ...                 progress=False)
-        >>> report.checked_below(4), report.checked_below(5)
+        >>> result.checked_below(4), result.checked_below(5)
         (True, False)
         """
         return (self.exhaustive_length >= length - 1
@@ -171,10 +176,10 @@ class SearchReport:
         >>> from neural.verifier import Verifier
         >>> from neural.judge.search import search
         >>> g = library.tomita(1)
-        >>> report = search(Verifier.untrained(g, seed=0), g, max_length=4, progress=False)
-        >>> report.verdict, report.verdict.words
+        >>> result = search(Verifier.untrained(g, seed=0), g, max_length=4, progress=False)
+        >>> result.verdict, result.verdict.words
         ('counterexample', 31)
-        >>> print(report.verdict.text)  # doctest: +ELLIPSIS
+        >>> print(result.verdict.text)  # doctest: +ELLIPSIS
         the network is wrong on ... of 31 words checked (every word up to length 4); ...
         """
         scope = f"({self.coverage()})"
@@ -201,7 +206,7 @@ class SearchReport:
                        longest=longest)
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-able dicts and lists."""
+        """The result as JSON-able dicts and lists."""
         data = asdict(self)
         data["words"] = self.words
         data["shortest_proven"] = self.shortest_proven
@@ -210,7 +215,7 @@ class SearchReport:
         return data
 
     def to_json(self, **options: Any) -> str:
-        """The report as JSON text (options go to :func:`json.dumps`).
+        """The result as JSON text (options go to :func:`json.dumps`).
 
         Examples
         --------

@@ -27,7 +27,7 @@ from grammar.negatives.automaton import MAX_STATES
 from neural import distributed as ranks
 from neural.device import cpu_threads, resolve_device
 from neural.judge.common import KINDS, Disagreement, check_budget
-from neural.judge.search.result import SearchReport
+from neural.judge.search.result import SearchResult
 from neural.judge.search.scope import COUNT_CAP, KIND_NAMES, MEMBER, NEAR_MISS, OTHER, Scope
 from neural.judge.search.stepper import Stepper, stepper_for
 from neural.judge.search.trie import Tally, walk
@@ -58,7 +58,7 @@ def search(
     chunk: int | None = None,
     keep: int = 10,
     progress: bool = True,
-) -> SearchReport:
+) -> SearchResult:
     """Run `verifier` over every word in scope and report where it disagrees with `g`.
 
     In scope are every word up to the *exhaustive length*, then every member
@@ -105,7 +105,7 @@ def search(
 
     Returns
     -------
-    SearchReport
+    SearchResult
 
     Notes
     -----
@@ -279,7 +279,7 @@ def _rate(stepper: Stepper, n_symbols: int, size: int) -> float:
 def _report(
     verifier: Any, g: Grammar, scope: Scope, tally: Tally, max_length: int, exhaustive: int,
     budget: float | None, keep: int, seconds: float, device: str,
-) -> SearchReport:
+) -> SearchResult:
     # Words in scope per length and kind, capped at COUNT_CAP like every count here.
     counts = scope.kind_counts(max_length)
     totals = np.zeros_like(counts)
@@ -304,7 +304,7 @@ def _report(
                  else int(COUNT_CAP))
     findings = _findings(verifier, g, tally, keep)
     by_kind = tally.disagreed.sum(axis=0)
-    return SearchReport(
+    return SearchResult(
         grammar=g.name or "grammar",
         trained_on=getattr(verifier, "grammar_name", None),
         max_length=max_length,
