@@ -8,6 +8,7 @@ chi-square tests from scipy.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from fractions import Fraction
@@ -424,24 +425,49 @@ def test_long_default_walks_warn_once_and_say_what_to_pass():
     assert all(len(w) <= 29 and "aaaa" in w for w in words)
 
 
+def within_binomial(count: int, n: int, p: float, z: float = 5.0) -> bool:
+    """Whether `count` successes in `n` Bernoulli(p) trials lie within `z` standard deviations."""
+    return abs(count - n * p) <= z * math.sqrt(n * p * (1 - p))
+
+
 def test_declared_weights_are_respected_without_a_warning():
-    # Once "aaaa" is read the walk sits in state 4, which stops with weight 1e-3 against
-    # four edges of weight 1: the symbols after the first "aaaa" are a geometric number,
-    # mean 4 / 1e-3 = 4000, each uniform over abcd. With the default stop weight (1) the
-    # mean is 4: the declared weight must be what the walks follow.
-    G = _long_unweighted_grammar().to_graph()
-    G.nodes[4]["stop_weight"] = 1e-3
+    # Once "aaaa" is read the walk sits in state 4, which declares its own weights: a, b, c
+    # and d with 4:3:2:1 (summing to 1) and stopping with 1e-3. Every choice there is one
+    # independent draw among those five, so (the oracle, read off the declaration by hand):
+    # - given the number L of symbols after the first "aaaa", the count of each is
+    #   Binomial(L, weight / 1);
+    # - the number of symbols after it is geometric with stop probability q = 1e-3 / 1.001:
+    #   mean (1 - q) / q = 1000 (with the default stop weight, 1, it would be 1), variance
+    #   (1 - q) / q**2;
+    # - the first symbol is drawn at state 0, whose undeclared weights are all 1: uniform.
+    # An expected walk of ~1,340 symbols would warn with the default weights; declared ones
+    # are the walk the user asked for, so nothing warns.
     import warnings
 
+    weights = {"a": 0.4, "b": 0.3, "c": 0.2, "d": 0.1}
+    stop = 1e-3
+    G = _long_unweighted_grammar().to_graph()
+    G.nodes[4]["stop_weight"] = stop
+    for _, _, data in G.out_edges(4, data=True):
+        data["weight"] = weights[data["symbol"]]
+    n = 300
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        words = sample(Grammar(G), 300, seed=0)
+        words = sample(Grammar(G), n, seed=0)
+    assert len(words) == n and all("aaaa" in w for w in words)
+
     tails = [w[w.index("aaaa") + 4:] for w in words]
-    mean = sum(map(len, tails)) / len(tails)
-    assert abs(mean - 4000) < 800  # the mean of 300 draws has a standard deviation of ~231
-    letters = "".join(tails)
-    for symbol in "abcd":
-        assert abs(letters.count(symbol) / len(letters) - 0.25) < 0.01
+    letters = Counter("".join(tails))
+    total = sum(letters.values())
+    for symbol, weight in weights.items():
+        assert within_binomial(letters[symbol], total, weight), (symbol, letters, total)
+
+    q = stop / (sum(weights.values()) + stop)
+    mean, sd = (1 - q) / q, math.sqrt((1 - q) / q**2 / n)
+    assert abs(total / n - mean) <= 5 * sd, (total / n, mean, sd)
+
+    first = Counter(w[0] for w in words)
+    assert all(within_binomial(first[symbol], n, 0.25) for symbol in "abcd"), first
 
 
 def test_scalar_and_vectorised_unranking_agree():
