@@ -180,6 +180,9 @@ def certify(
     table, accepting, start = automaton(g, alphabet)
     single = bool(getattr(getattr(verifier, "vocab", None), "single_char", g.single_char))
     cell = str(getattr(verifier, "cell", "gru"))
+    # A recipe other than the default (neural.recipes) puts a dense head after the GRU.
+    recipe = getattr(getattr(getattr(verifier, "model", None), "config", None), "recipe",
+                     "default")
     rng = as_generator(seed)
     letters = {j: s for j, s in enumerate(alphabet)}
 
@@ -200,6 +203,9 @@ def certify(
     with cpu_threads(threads):
         if cell != "gru":
             run.reasons.append(f"only GRU networks get a proof; this one is an {cell.upper()}")
+        elif recipe != "default":
+            run.reasons.append(f"only a linear head gets a proof; this network has the dense "
+                               f"head of the {recipe!r} recipe")
         elif _prove(run, verifier, g, (table, accepting, start), text, rng,
                     started + _PROOF * budget):
             return run.finish("proved")

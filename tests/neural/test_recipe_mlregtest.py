@@ -343,6 +343,42 @@ def test_a_checkpoint_whose_recipes_disagree_is_refused(tmp_path):
         Verifier.load(tmp_path, device="cpu")
 
 
+# -- the judges --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_the_search_steps_the_dense_head_as_the_verifier_answers(cell):
+    from neural.judge.search.stepper import stepper_for
+
+    torch.manual_seed(2)
+    config = TrainConfig(recipe="mlregtest", cell=cell, hidden=6, embedding=5)
+    v = Verifier(RecurrentClassifier(config.model_config(4)), Vocabulary.from_grammar(PARITY),
+                 device="cpu", precision="fp32")
+    stepper = stepper_for(v)
+    state = stepper.start()
+    words = [""]
+    for _ in range(3):  # every word up to length 3, breadth first
+        state = stepper.step(state, 0, len(words), None, None)
+        words = [w + s for w in words for s in PARITY.alphabet]
+        expected = v.predict(words)
+        assert np.allclose(torch.sigmoid(stepper.logits(state)).numpy(), expected, atol=1e-5)
+
+
+def test_certify_says_why_a_dense_head_gets_no_proof():
+    from neural.certify import certify
+
+    torch.manual_seed(0)
+    config = TrainConfig(recipe="mlregtest", hidden=4, embedding=4)
+    v = Verifier(RecurrentClassifier(config.model_config(4)), Vocabulary.from_grammar(PARITY),
+                 device="cpu")
+    cert = certify(v, PARITY, budget=2.0, max_length=12)
+    assert cert.verdict in ("counterexample", "undecided")
+    assert any("dense head of the 'mlregtest' recipe" in r for r in cert.reasons)
+    if cert.verdict == "counterexample":  # the automaton confirms it
+        word = cert.counterexample
+        assert PARITY.accepts(word) != bool(v.predict([word])[0] > 0.5)
+
+
 # -- the command line --------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import warnings
 from typing import Any, Protocol
 
@@ -92,8 +93,9 @@ class RNNStepper:
         Holds one ``nn.Embedding`` (ids: PAD 0, BOS 1, symbol ``j`` at
         ``j + 2``), one recurrent layer, the torch module of a cell of
         :mod:`neural.cells` (``nn.GRU`` or ``nn.LSTM``; batch first, one
-        direction, no projection) and a linear ``head`` whose column 0 is
-        the membership logit.
+        direction, no projection) and a ``head`` whose column 0 is the
+        membership logit: linear, or any module on the last layer's state
+        (a recipe's dense head, :class:`neural.recipe_parts.DenseHead`).
     n_symbols : int
         Size of the alphabet.
     device : torch.device
@@ -124,8 +126,8 @@ class RNNStepper:
         embed = _only(model, nn.Embedding, "embedding")
         rnn = _only(model, nn.RNNBase, "recurrent layer")
         head = getattr(model, "head", None)
-        if not isinstance(head, nn.Linear):
-            raise TypeError("the model must have a linear `head`")
+        if not isinstance(head, nn.Module):
+            raise TypeError("the model must have a `head` module")
         self.cell = cell_of(rnn)  # a TypeError for a module of no registered cell
         if rnn.bidirectional or not rnn.batch_first:
             raise TypeError("the recurrent layer must be a one-way, batch-first "
@@ -146,9 +148,13 @@ class RNNStepper:
             # The first layer's input gates for BOS (row 0) and each symbol (row 1 + j).
             ids = torch.arange(1, n_symbols + 2, device=device)
             self._first = _affine(table[ids], self._w_ih[0], self._b_ih[0])
-            self._head_w = head.weight.detach()[0].to(device=device, dtype=torch.float32)
-            self._head_b = (head.bias.detach()[0].to(device=device, dtype=torch.float32)
-                            if head.bias is not None else torch.zeros((), device=device))
+            # A head that is not linear (a recipe's dense head) is run as it is, in eval mode.
+            self._head = (None if isinstance(head, nn.Linear) else
+                          copy.deepcopy(head).to(device=device, dtype=torch.float32).eval())
+            if self._head is None:
+                self._head_w = head.weight.detach()[0].to(device=device, dtype=torch.float32)
+                self._head_b = (head.bias.detach()[0].to(device=device, dtype=torch.float32)
+                                if head.bias is not None else torch.zeros((), device=device))
 
     @property
     def lstm(self) -> bool:
@@ -204,6 +210,8 @@ class RNNStepper:
     def logits(self, state: State) -> torch.Tensor:
         """Membership logit of each row."""
         with torch.inference_mode():
+            if self._head is not None:
+                return self._head(state[0][-1])[..., 0]
             return state[0][-1] @ self._head_w + self._head_b
 
 
