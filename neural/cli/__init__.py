@@ -4,8 +4,8 @@
 
     neural train NAME --out DIR [--device auto|cpu|cuda] [--target 0.999] [--max-epochs N]
                       [--max-steps N] [--seed S] [--resume] [--examples N] [--lengths LO-HI]
-                      [--hidden N] [--threads N] [--stream N] [--n-per-set N] [--plot FILE]
-                      [--quiet] [--json]
+                      [--hidden N] [--threads N] [--stream N] [--recipe default|mlregtest]
+                      [--n-per-set N] [--plot FILE] [--quiet] [--json]
     neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--search] [--plot FILE]
                     [--json]
     neural predict DIR WORD... [--json]
