@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -65,9 +66,9 @@ __all__ = [
     "train",
 ]
 
-# Where each public name lives. No module shares its name with a function here
-# (neural.search is the function, neural.judge.search its package), save
-# neural.certify until it moves under neural.judge (see neural.moved).
+# Where each public name lives, the judges' functions aside (below). No module shares its
+# name with a function here (neural.search is the function, neural.judge.search its
+# package), save neural.certify until it moves under neural.judge (see neural.moved).
 _HOMES = {
     "Certificate": "neural.certify",
     "certify": "neural.certify",
@@ -79,11 +80,8 @@ _HOMES = {
     "Verdict": "neural.judge.common",
     "Comparison": "neural.judge.compare",
     "SetScore": "neural.judge.compare",
-    "compare": "neural.judge.compare",
     "Extraction": "neural.judge.extract",
-    "extract": "neural.judge.extract",
     "SearchResult": "neural.judge.search",
-    "search": "neural.judge.search",
     "ModelConfig": "neural.model",
     "RecurrentClassifier": "neural.model",
     "DivergenceError": "neural.training",
@@ -91,6 +89,16 @@ _HOMES = {
     "Predictions": "neural.verifier",
     "Verifier": "neural.verifier",
 }
+
+# The judges: a package each under neural/judge/, whose function bears the package's name
+# (neural.search is neural.judge.search.search). Read off the directory, importing nothing,
+# so that a new judge's function is neural.<name> without a line here.
+_JUDGE_DIR = os.path.join(os.path.dirname(__file__), "judge")
+_JUDGE_FUNCTIONS = tuple(sorted(
+    entry.name for entry in os.scandir(_JUDGE_DIR)
+    if entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py"))
+))
+__all__ += [name for name in _JUDGE_FUNCTIONS if name not in __all__]
 
 
 # Old spellings, still served with a DeprecationWarning: old name -> public name.
@@ -104,7 +112,7 @@ def __getattr__(name: str) -> Any:
         warnings.warn(f"neural.{name} is deprecated; use neural.{new} (the same class)",
                       DeprecationWarning, stacklevel=2)
         return __getattr__(new)
-    home = _HOMES.get(name)
+    home = _HOMES.get(name) or (f"neural.judge.{name}" if name in _JUDGE_FUNCTIONS else None)
     if home is None:
         if f"neural.{name}" in moved.MOVED:  # an old module path (neural.report): its stand-in
             return sys.modules[f"neural.{name}"]

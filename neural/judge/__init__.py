@@ -14,10 +14,12 @@ What they share, one of each (:mod:`~neural.judge.common`): the
 :class:`~neural.judge.common.Verdict` and its names, the word display, the
 percentage and the budget check.
 
-Adding a judge takes one new package here and one entry in
-:data:`neural.suite.judges.JUDGES` (for suites, whose rows and report page
-read that registry); a line in ``neural/__init__.py`` exports its function, and a
-``neural`` subcommand, if wanted, goes in :mod:`neural.cli.forensics`.
+Adding a judge takes one new package here, whose function bears the
+package's name (:mod:`neural` finds it by the directory: ``neural.<name>`` is
+that function, with no line elsewhere), and one entry in
+:data:`neural.suite.judges.JUDGES` (for suites, whose rows and page read that
+registry); a ``neural`` subcommand, if wanted, goes in
+:mod:`neural.cli.forensics`.
 
 Examples
 --------
