@@ -1,10 +1,15 @@
 """A suite's results: one row per run, written as CSV and JSON, and the summary.
 
 Columns (:data:`COLUMNS`), in order: the run and its grammar (label, minimal
-DFA size, alphabet size), the model and seed, the accuracy on the four test
-sets of :func:`neural.compare` and overall, the samples and seconds of
-training and whether the target was reached, the shortest disagreement the
-test sets found, and the status (``ok`` or why the run could not train).
+DFA size, alphabet size), the model (name, cell, hidden size, recipe and the
+MLRegTest size its data follows, if any) and seed, the accuracy on the four
+test sets of :func:`neural.compare`, then, where a run has them, on
+MLRegTest's own four (:data:`~neural.suite.mlregtest.MLREGTEST_COLUMNS`:
+``acc_SR``, ``acc_LR``, ``acc_SA``, ``acc_LA``), the accuracy over
+:func:`neural.compare`'s sets, the samples and seconds of training (the
+training time, data drawing aside) and whether the target was reached, the
+shortest disagreement the test sets found, and the status (``ok`` or why the
+run could not train).
 The columns of the judges that ran follow, in the order of
 :data:`~neural.suite.judges.JUDGES` (:data:`SEARCH_COLUMNS`,
 :data:`EXTRACT_COLUMNS`, then the certificate's verdict).
@@ -43,6 +48,7 @@ from typing import Any
 from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
 from neural.judge.common import percent, read_verdict
 from neural.suite.judges import JUDGES
+from neural.suite.mlregtest import MLREGTEST_COLUMNS
 
 __all__ = [
     "COLUMNS", "SEARCH_COLUMNS", "EXTRACT_COLUMNS", "RESULTS_CSV", "RESULTS_JSON", "SUMMARY_JSON",
@@ -57,8 +63,8 @@ SUMMARY_JSON = "summary.json"
 SET_COLUMNS = ("acc_short_random", "acc_long_random", "acc_short_adversarial",
                "acc_long_adversarial")
 COLUMNS = (
-    "run", "grammar", "dfa_states", "alphabet_size", "model", "cell", "hidden", "seed",
-    *SET_COLUMNS, "accuracy", "samples", "seconds", "reached_target", "stopped",
+    "run", "grammar", "dfa_states", "alphabet_size", "model", "cell", "hidden", "recipe", "size",
+    "seed", *SET_COLUMNS, "accuracy", "samples", "seconds", "reached_target", "stopped",
     "shortest_disagreement", "status",
 )
 #: From :func:`neural.search`, where the spec asks for it.
@@ -68,15 +74,22 @@ EXTRACT_COLUMNS = JUDGES["extract"].columns
 
 
 def columns_of(rows: Iterable[Mapping[str, Any]]) -> list[str]:
-    """:data:`COLUMNS`, then the columns of each judge that some row holds.
+    """:data:`COLUMNS`, with MLRegTest's set columns after :func:`neural.compare`'s where some
+    row holds them, then the columns of each judge that some row holds.
 
     Examples
     --------
     >>> columns_of([{"verdict": "agrees"}])[-2:]
     ['verdict', 'extracted_states']
+    >>> columns = columns_of([{"acc_SR": 1.0}])
+    >>> columns[columns.index("acc_long_adversarial") + 1:][:5]
+    ['acc_SR', 'acc_LR', 'acc_SA', 'acc_LA', 'accuracy']
     """
     present = set().union(*(row.keys() for row in rows)) if rows else set()
     columns = list(COLUMNS)
+    if present & set(MLREGTEST_COLUMNS):
+        at = columns.index(SET_COLUMNS[-1]) + 1
+        columns[at:at] = MLREGTEST_COLUMNS
     for judge in JUDGES.values():
         if present & set(judge.columns):
             columns += judge.columns

@@ -7,7 +7,10 @@ training checkpoint (:func:`neural.train`'s files), ``grammar.json`` (the
 grammar, for the page), :data:`COMPARISON_FILE` (:func:`neural.compare`'s
 :class:`~neural.judge.compare.Comparison`, in ``report.json``), the result of each judge the spec
 asks for (``search.json``, ...; see :mod:`neural.suite.judges`) and, last,
-``row.json``: the run's row of results.
+``row.json``: the run's row of results. A run whose model has a ``size`` (the
+MLRegTest protocol) is also scored on the benchmark's four test sets, kept
+once per grammar and size under ``sets/``, and keeps those scores in
+``mlregtest.json`` (:mod:`neural.suite.mlregtest`).
 
 ``row.json`` is written atomically after everything else, so a run is
 finished exactly when its ``row.json`` exists. Rerunning the same command
@@ -44,6 +47,7 @@ from neural import distributed as ranks
 from neural.checkpoint import CheckpointError, atomic_write, read_json, write_json
 from neural.suite.freshness import FINGERPRINT, clear_run, grammar_change, recorded_row
 from neural.suite.judges import JUDGES, Judge
+from neural.suite.mlregtest import mlregtest_row
 from neural.suite.results import SET_COLUMNS, read_row, write_results
 from neural.suite.shards import Part, announce, part_of, wait_for_rows
 from neural.suite.spec import Run, SpecError, SuiteSpec
@@ -290,7 +294,8 @@ def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, prog
     row: dict[str, Any] = {
         "run": run.id, "grammar": run.grammar.label, "dfa_states": int(g.dfa.n_states),
         "alphabet_size": len(g.alphabet), "model": run.model.name, "cell": run.model.cell,
-        "hidden": run.model.config.hidden, "seed": run.seed, FINGERPRINT: g.fingerprint,
+        "hidden": run.model.config.hidden, "recipe": run.model.config.recipe,
+        "size": run.model.size, "seed": run.seed, FINGERPRINT: g.fingerprint,
     }
     started = time.perf_counter()
     try:
@@ -306,6 +311,10 @@ def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, prog
     for column, name in zip(SET_COLUMNS, ("short_random", "long_random", "short_adversarial",
                                           "long_adversarial"), strict=True):
         row[column] = report.sets[name].accuracy
+    if run.model.size is not None:  # the benchmark's protocol: its own four test sets too
+        row.update(mlregtest_row(verifier, g, out=run_dir.parents[1], label=run.grammar.label,
+                                 size=run.model.size, seed=spec.compare["seed"],
+                                 run_dir=run_dir))
     first = report.disagreements[0] if report.disagreements else None
     row.update({
         "accuracy": report.accuracy,
