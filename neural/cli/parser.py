@@ -6,7 +6,7 @@ and lets each module of commands register its subcommands, with the
 handler that runs them:
 
 - :mod:`neural.cli.verifiers`: ``train``, ``eval``, ``predict``;
-- :mod:`neural.cli.suite`: ``suite``, ``report``;
+- :mod:`neural.cli.suite`: ``suite``, ``report``, ``suite-table``;
 - :mod:`neural.cli.forensics`: ``search``, ``extract``;
 - :mod:`neural.cli.certify`: ``certify``, ``check-certificate``.
 
@@ -50,6 +50,7 @@ def build_parser() -> CommandParser:
     verifiers.add_parsers(subs, [common], [scoring])  # train, eval, predict
     suite.add_suite_parser(subs)
     suite.add_report_parser(subs)
+    suite.add_suite_table_parser(subs)
     forensics.add_parsers(subs, [common])  # search, extract
     certify.add_parsers(subs)  # certify, check-certificate
     return parser

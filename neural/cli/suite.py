@@ -4,6 +4,7 @@
 
     neural suite SPEC --out DIR [--device auto|cpu|cuda] [--shard I/N] [--quiet] [--json]
     neural report DIR --html FILE [--n-per-set N] [--grammar NAME]
+    neural suite-table DIR [--by runs|classes] [--json]
 
 ``suite`` runs the suite spec ``SPEC`` (:mod:`neural.suite`) into ``DIR``:
 one bar for the suite and one for the current run on a terminal, one line
@@ -12,8 +13,12 @@ spec is one line naming the key, exit 2, before any training; rerunning
 after an interruption resumes. ``--shard i/n`` runs part i of n (for job
 arrays; each part prints the rows finished so far, and a last plain run
 prints the whole table); under ``torchrun`` the ranks share the runs, one
-device each, and rank 0 prints the table. ``report`` writes the self-contained HTML
-page of a suite directory or a training directory (:mod:`neural.page`).
+device each, and rank 0 prints the table; a suite on MLRegTest's protocol
+(models with a ``size``) then prints the table by class too. ``report`` writes
+the self-contained HTML page of a suite directory or a training directory
+(:mod:`neural.page`). ``suite-table`` prints a suite directory's tables again,
+without running anything: its results, one row per run, or (``--by
+classes``) the table by MLRegTest class (:mod:`neural.suite.classes`).
 
 Examples
 --------
@@ -32,7 +37,8 @@ from typing import Any
 
 from grammar.cli_shared import OK, at_least
 
-__all__ = ["add_suite_parser", "add_report_parser", "cmd_suite", "cmd_report"]
+__all__ = ["add_suite_parser", "add_report_parser", "add_suite_table_parser", "cmd_suite",
+           "cmd_report", "cmd_suite_table"]
 
 
 def cmd_suite(args: argparse.Namespace) -> int:
@@ -60,7 +66,31 @@ def cmd_suite(args: argparse.Namespace) -> int:
     print(_table(rows, shown))
     print()
     print(summary_text(summarize(rows)))
+    if any(row.get("acc_SR") is not None for row in rows):  # the benchmark's sets: by class
+        from neural.suite.classes import class_markdown, class_table
+
+        print()
+        print(class_markdown(class_table(rows)))
     print(f"\nresults: {args.out}/results.csv, {args.out}/results.json")
+    return OK
+
+
+def cmd_suite_table(args: argparse.Namespace) -> int:
+    """``neural suite-table``: print a suite directory's results, by run or by class."""
+    from neural.suite import read_results
+    from neural.suite.classes import class_markdown, class_table
+    from neural.suite.results import columns_of
+
+    results = read_results(args.dir)
+    rows = results["rows"]
+    if args.by == "classes":
+        records = class_table(rows)
+        print(json.dumps({"suite": results["suite"], "classes": records}) if args.json
+              else class_markdown(records))
+    elif args.json:
+        print(json.dumps({"suite": results["suite"], "rows": rows}))
+    else:
+        print(_table(rows, [c for c in columns_of(rows) if c not in ("run", "cell", "stopped")]))
     return OK
 
 
@@ -128,4 +158,18 @@ def add_report_parser(subs: Any) -> argparse.ArgumentParser:
                      "this grammar (default: the one it was trained on)")
     _device(sub, "cpu")
     sub.set_defaults(handler=cmd_report)
+    return sub
+
+
+def add_suite_table_parser(subs: Any) -> argparse.ArgumentParser:
+    """Register ``neural suite-table DIR [--by runs|classes]``."""
+    sub = subs.add_parser("suite-table", help="print a suite directory's results again",
+                          description="Print the results of a suite directory, one row per "
+                          "run, or by MLRegTest class (the mean accuracy on SR, LR, SA and LA, "
+                          "the verdicts and the training time of each recipe); runs nothing.")
+    sub.add_argument("dir", metavar="DIR", help="a suite directory (neural suite --out)")
+    sub.add_argument("--by", choices=("runs", "classes"), default="runs",
+                     help="one row per run (default), or per MLRegTest class")
+    sub.add_argument("--json", action="store_true", help="the rows or the class records as JSON")
+    sub.set_defaults(handler=cmd_suite_table)
     return sub
