@@ -14,8 +14,11 @@ out:
 - ``lengths``: ``[20, 29]``;
 - ``negatives``: ``{random = 1.0}``.
 
-The test sets are the suite's ``[compare]`` sets; MLRegTest's own four
-(:func:`grammar.datasets.mlregtest_sets`) are not drawn by a suite.
+These are the benchmark's sets as the run's TrainConfig draws them (seeded by
+the run's seed), not the very words of
+:func:`grammar.datasets.mlregtest_sets`' ``train`` and ``dev``. A sized run
+is scored on the suite's ``[compare]`` sets, as every run, and on
+MLRegTest's own four test sets, SR, LR, SA and LA (:mod:`neural.suite.mlregtest`).
 
 Examples
 --------
