@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from neural.checkpoint import atomic_write, package_version
-from neural.judge.common import percent
+from neural.judge.common import VERDICTS, percent
 from neural.page.checks import check_directory
 from neural.page.collect import cell, is_suite, suite_view, training_view
 
@@ -82,7 +82,7 @@ def _environment() -> Any:
     # autoescape=True for every template: nothing reaches the page unescaped except
     # the SVG markup that collect.py marks as such.
     env = Environment(loader=PackageLoader("neural.page", "templates"), autoescape=True)
-    env.globals.update(cell=cell, pct=partial(percent, missing="–"))
+    env.globals.update(cell=cell, pct=partial(percent, missing="–"), verdicts=VERDICTS)
     return env
 
 

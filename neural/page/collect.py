@@ -5,7 +5,9 @@ which escapes it; only the SVG drawn by Graphviz and matplotlib is passed as
 markup. A training directory is one verifier: its comparison, ``report.json``
 (written by the suite runner), when present, otherwise a fresh
 :func:`neural.compare`. A
-suite directory is its ``results.json`` and one section per finished run.
+suite directory is its ``results.json`` and one section per finished run,
+with, when its runs were scored on MLRegTest's test sets, the table by class
+(:func:`class_view`).
 
 Examples
 --------
@@ -32,8 +34,8 @@ from neural.judge.common import OLD_VERDICTS, VERDICTS, percent, read_verdict
 from neural.page.checks import check_comparison
 from neural.page.plots import accuracy_by_length_svg, summary_svg
 
-__all__ = ["suite_view", "training_view", "verifier_view", "highlighted", "dfa_view", "is_suite",
-           "cell", "judged"]
+__all__ = ["suite_view", "class_view", "training_view", "verifier_view", "highlighted",
+           "dfa_view", "is_suite", "cell", "judged"]
 
 # Live states up to which the transition table stands in for a drawing.
 _TABLE_STATES = 60
@@ -279,7 +281,37 @@ def suite_view(directory: str | os.PathLike) -> dict[str, Any]:
     ]
     return {"kind": "suite", "title": f"Suite {results.get('suite', directory.name)}",
             "rows": rows, "columns": columns, "runs": runs, "summary": summary,
-            "models": models}
+            "models": models, "classes": class_view(rows)}
+
+
+def class_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table by MLRegTest class (:mod:`neural.suite.classes`) as the page shows it:
+    one table per size and cell, a row per class, and per recipe the mean accuracy on SR, LR,
+    SA and LA, the verdict counts and the mean training seconds. Empty when no run was scored
+    on MLRegTest's test sets.
+
+    Examples
+    --------
+    >>> (block,) = class_view([{"grammar": "04.04.SL.2.1.0", "recipe": "default", "cell": "gru",
+    ...                         "size": "small", "status": "ok", "acc_SR": 0.5, "seconds": 2.0}])
+    >>> [(r["class"], r["recipes"][0]["acc"][0], r["recipes"][0]["verdicts"])
+    ...  for r in block["rows"]]
+    [('SL', 0.5, [0, 1, 0, 0]), ('all', 0.5, [0, 1, 0, 0])]
+    """
+    from neural.suite.classes import class_blocks, class_table
+    from neural.suite.mlregtest import MLREGTEST_COLUMNS
+
+    if not any(row.get("acc_SR") is not None for row in rows):
+        return []
+    blocks = class_blocks(class_table(rows))
+    for block in blocks:
+        for line in block["rows"]:
+            line["recipes"] = [None if record is None else {
+                "acc": [record[column] for column in MLREGTEST_COLUMNS],
+                "verdicts": [record[verdict] for verdict in VERDICTS],
+                "seconds": record["seconds"]}
+                for record in map(line["by_recipe"].get, block["recipes"])]
+    return blocks
 
 
 def _spread(rows: list[dict[str, Any]], key: str) -> bool:

@@ -456,3 +456,84 @@ def test_the_comparison_file_keeps_its_name_so_old_suites_still_read():
     from neural.suite import COMPARISON_FILE
 
     assert COMPARISON_FILE == "report.json"
+
+
+# -- the table by MLRegTest class ------------------------------------------------------------------
+
+# Two acceptors named like MLRegTest files (alphabet a b c d): no factor "ab" (SL), and an even
+# number of a (Zp); the benchmark's recipe beside grammarlab's, at Small cut to 40 words.
+CLASS_ACCEPTORS = {
+    "04.04.SL.2.1.0": "0 0 b b\n0 0 c c\n0 0 d d\n0 1 a a\n1 1 a a\n1 0 c c\n1 0 d d\n0\n1\n",
+    "04.04.Zp.2.1.0": "0 1 a a\n0 0 b b\n0 0 c c\n0 0 d d\n1 0 a a\n1 1 b b\n1 1 c c\n1 1 d d\n0\n",
+}
+CLASS_SUITE = """
+[grammars]
+directories = ["accs"]
+[[models]]
+name = "gru-default"
+recipe = "default"
+[[models]]
+name = "gru-mlregtest"
+recipe = "mlregtest"
+[train]
+size = "small"
+hidden = 4
+embedding = 4
+max_epochs = 1
+threads = 1
+[compare]
+n_per_set = 20
+[search]
+max_length = 3
+budget = 2.0
+"""
+
+
+@pytest.fixture(scope="module")
+def class_page(tmp_path_factory) -> tuple[Path, Path]:
+    from grammar.datasets import MLREGTEST_SIZES
+
+    root = tmp_path_factory.mktemp("classes")
+    (root / "accs").mkdir()
+    for name, text in CLASS_ACCEPTORS.items():
+        (root / "accs" / f"{name}.att").write_text(text.replace(" ", "\t"), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(MLREGTEST_SIZES, "small", 40)
+        run_suite(parse_spec(CLASS_SUITE, base=root), root / "suite", progress=False)
+    return root / "suite", write_page(root / "suite", root / "suite.html")
+
+
+def test_the_table_by_class_in_the_browser(browser_page, class_page, suite_page) -> None:
+    suite, html = class_page
+    rows = read_results(suite)["rows"]
+    page = browser_page(html)
+    check_suite_page(page, suite)
+    tables = page.locator("#classes table.classes")
+    assert tables.count() == 1
+    assert (tables.get_attribute("data-size"), tables.get_attribute("data-cell")) == (
+        "small", "gru")
+    recipes = tables.locator("thead th[data-recipe]").all_inner_texts()
+    assert recipes == ["default", "mlregtest"]
+    body = tables.locator("tbody tr")
+    assert [body.nth(k).get_attribute("data-class") for k in range(body.count())] == [
+        "SL", "Zp", "all"]
+    for k, cls in enumerate(("SL", "Zp", "all")):
+        cells = body.nth(k).locator("td")
+        assert cells.count() == 2 + 6 * len(recipes)
+        for j, recipe in enumerate(recipes):
+            mine = [r for r in rows if r["recipe"] == recipe
+                    and (cls == "all" or r["grammar"].split(".")[2] == cls)]
+            for s, name in enumerate(("SR", "LR", "SA", "LA")):
+                shown = float(cells.nth(2 + 6 * j + s).get_attribute("data-value"))
+                mean = sum(r[f"acc_{name}"] for r in mine) / len(mine)
+                assert shown == pytest.approx(mean, abs=1e-9), (cls, recipe, name)
+            # each network: right on every test word and the search found nothing, or not
+            perfect = sum(all(r[c] == 1.0 for c in r if c.startswith("acc_"))
+                          and r["counterexample"] is None for r in mine)
+            said = [int(v) for v in cells.nth(2 + 6 * j + 4).get_attribute(
+                "data-verdicts").split()]
+            assert said == [0, len(mine) - perfect, perfect, 0]
+            seconds = float(cells.nth(2 + 6 * j + 5).get_attribute("data-value"))
+            assert seconds == pytest.approx(sum(r["seconds"] for r in mine) / len(mine))
+    # A suite without MLRegTest's sets has no such section.
+    assert browser_page(suite_page[1]).locator("#classes").count() == 0
