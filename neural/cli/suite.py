@@ -167,7 +167,7 @@ def add_suite_table_parser(subs: Any) -> argparse.ArgumentParser:
                           description="Print the results of a suite directory, one row per "
                           "run, or by MLRegTest class (the mean accuracy on SR, LR, SA and LA, "
                           "the verdicts and the training time of each recipe); runs nothing.")
-    sub.add_argument("dir", metavar="DIR", help="a suite directory (neural suite --out)")
+    sub.add_argument("dir", metavar="DIR", help="a suite directory, as neural suite wrote it")
     sub.add_argument("--by", choices=("runs", "classes"), default="runs",
                      help="one row per run (default), or per MLRegTest class")
     sub.add_argument("--json", action="store_true", help="the rows or the class records as JSON")
