@@ -30,13 +30,15 @@ from neural.device import PRECISIONS
 from neural.model import ModelConfig
 from neural.recipes import RECIPES, recipe_changes
 
-__all__ = ["TrainConfig", "with_overrides", "MIN_EXAMPLES", "TASKS"]
+__all__ = ["TrainConfig", "with_overrides", "MIN_EXAMPLES", "TASKS", "UNTIL"]
 
 #: The fewest labelled words a run may ask for: one member and one non-member.
 MIN_EXAMPLES = 2
 
 #: What a run trains the network to do (see :attr:`TrainConfig.task`).
 TASKS = ("membership", "next_symbols")
+#: What ``TrainConfig.until`` may ask for beyond the accuracy target.
+UNTIL = ("proved",)
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,14 @@ class TrainConfig:
         ``"mlregtest"``: ``task``, ``prefix_weight``, ``weight_decay``)
         raises on a conflicting value. The config holds the values the run
         uses.
+    until : {None, "proved"}
+        ``"proved"`` goes on past the accuracy target, in rounds of training
+        with a contraction penalty and certification
+        (:mod:`neural.training.proving`), until :func:`neural.certify.certify`
+        proves the network or `prove_budget` is spent. It needs a one-layer
+        GRU with the default recipe and the membership task.
+    prove_budget : float
+        Seconds of those rounds; the last certification may add 30 s.
 
     Raises
     ------
@@ -180,6 +190,8 @@ class TrainConfig:
     precision: str = "auto"
     stream: int | None = None
     recipe: str = "default"
+    until: str | None = None
+    prove_budget: float = 120.0
 
     def __post_init__(self) -> None:
         _check_choice("recipe", self.recipe, RECIPES)
@@ -216,6 +228,10 @@ class TrainConfig:
         _check_choice("task", self.task, TASKS)
         _check_choice("cell", self.cell, CELLS)
         _check_choice("precision", self.precision, PRECISIONS)
+        _check_float("prove_budget", self.prove_budget, 0.0, open_low=True)
+        if self.until is not None:
+            _check_choice("until", self.until, UNTIL)
+            _check_provable(self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict (tuples become lists).
@@ -273,6 +289,17 @@ def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
     if unknown:
         raise TypeError(f"TrainConfig has no field {sorted(unknown)[0]!r}")
     return replace(config, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _check_provable(config: TrainConfig) -> None:
+    """Refuse ``until="proved"`` for a network that :func:`neural.certify.certify` cannot prove."""
+    why = {"cell": (config.cell, "gru"), "layers": (config.layers, 1),
+           "recipe": (config.recipe, "default"), "task": (config.task, "membership")}
+    for name, (value, needed) in why.items():
+        if value != needed:
+            raise ValueError(f"TrainConfig.until='proved' needs {name}={needed!r}, got "
+                             f"{value!r}: only one-layer GRU verifiers with a linear head "
+                             "get a proof")
 
 
 def _check_int(name: str, value: Any, *, low: int, none: bool = False) -> None:

@@ -141,6 +141,8 @@ class Verifier:
         self.threads = threads
         #: Words the network was trained on (kept out of test sets), when known.
         self.training_words: list | None = None
+        #: The certificate of a run trained with ``TrainConfig(until="proved")``, else None.
+        self.certificate: Any = None
 
     @classmethod
     def untrained(

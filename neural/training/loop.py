@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 import neural.distributed as ranks
 from grammar import Grammar
@@ -56,6 +55,8 @@ from neural.targets import (
     training_splits,
     training_tensors,
 )
+from neural.training.contraction import contraction_penalty
+from neural.training.progress import progress_bar, show_epoch
 from neural.verifier import Verifier
 
 __all__ = ["TrainConfig", "train", "DivergenceError", "training_splits", "with_overrides"]
@@ -192,6 +193,9 @@ def _run(
 ) -> Verifier:
     started = time.perf_counter()
     stream = config.stream
+    if config.until is not None and ranks.world_size() > 1:
+        raise ValueError("TrainConfig.until='proved' runs in one process; train under torchrun "
+                         "first, then certify the checkpoint with `neural certify`")
     train_set, valid_set, test_set = training_splits(g, config)
     vocab = Vocabulary.from_grammar(g)
     data = training_tensors(g, vocab, list(train_set.words), train_set.labels)
@@ -223,83 +227,75 @@ def _run(
 
     step = history[-1]["step"] if history else 0
     samples = history[-1]["samples"] if history else 0
-    bar = _progress_bar(g, config, samples, progress)
+    bar = progress_bar(g, config, samples, progress)
+
+    def one_epoch(epoch_data: TrainingTensors, run_config: TrainConfig, how: Any) -> dict:
+        nonlocal step, samples, elapsed
+        epoch_start = time.perf_counter()
+        steps, seen, loss, train_accuracy = _epoch(model, optimizer, epoch_data, run_config,
+                                                   len(history), step, bar, precision, how,
+                                                   sharded=stream is None)
+        step += steps
+        samples += seen
+        valid_accuracy = measure(verifier, g, valid_set, config)
+        elapsed += time.perf_counter() - epoch_start
+        history.append({"epoch": len(history) + 1, "step": step, "samples": samples,
+                        "train_loss": loss, "train_accuracy": train_accuracy,
+                        "valid_accuracy": valid_accuracy, "seconds": round(elapsed, 3)})
+        show_epoch(bar, config, history[-1])
+        if out_dir is not None and ranks.is_main():
+            save_epoch(out_dir, model, optimizer, history, g, config)
+        return history[-1]
+
     reason = stop_reason(history, config, step)
+    certificate = None
     with bar:
         while reason is None:
-            epoch_start = time.perf_counter()
             # Streamed: this rank's own fresh words (neural.stream), else the fixed split.
             epoch_data = data if stream is None else streamed_tensors(
                 g, vocab, config, stream, len(history), [*valid_set.words, *test_set.words], dev)
-            steps, seen, loss, train_accuracy = _epoch(model, optimizer, epoch_data, config,
-                                                 len(history), step, bar, precision, forward,
-                                                 sharded=stream is None)
-            step += steps
-            samples += seen
-            valid_accuracy = measure(verifier, g, valid_set, config)
-            elapsed += time.perf_counter() - epoch_start
-            history.append({
-                "epoch": len(history) + 1,
-                "step": step,
-                "samples": samples,
-                "train_loss": loss,
-                "train_accuracy": train_accuracy,
-                "valid_accuracy": valid_accuracy,
-                "seconds": round(elapsed, 3),
-            })
-            _show_epoch(bar, config, history[-1])
-            if out_dir is not None and ranks.is_main():
-                save_epoch(out_dir, model, optimizer, history, g, config)
+            one_epoch(epoch_data, config, forward)
             reason = stop_reason(history, config, step)
+        if config.until == "proved":
+            from neural.training.proving import prove_by_training
+
+            rounds_config = replace(config, max_steps=None)  # the rounds have their own budget
+
+            def train_round(words: list, labels: list, weight: float) -> dict:
+                more = data if not words else training_tensors(
+                    g, vocab, [*train_set.words, *words], [*train_set.labels, *labels])
+                return one_epoch(more, rounds_config, ranks.data_parallel(
+                    model, lambda m, batch: _loss(m, batch, config, contract=weight), dev))
+
+            certificate, rounds = prove_by_training(
+                g, verifier, train_round, budget=config.prove_budget, seed=config.seed,
+                covering=len(train_set.words) // 4, max_length=config.lengths[1],
+                say=bar.write if progress else None)
+            reason = "proved" if certificate.proved else reason
 
     verifier.info["metrics"] = {
-        "epochs": len(history),
-        "steps": step,
-        "samples_seen": samples,
-        "seconds": round(elapsed, 3),
-        "data_seconds": round(data_seconds, 3),
-        "stopped": reason,
+        "epochs": len(history), "steps": step, "samples_seen": samples,
+        "seconds": round(elapsed, 3), "data_seconds": round(data_seconds, 3), "stopped": reason,
         "valid_accuracy": history[-1]["valid_accuracy"] if history else None,
         "test_accuracy": accuracy(verifier, test_set),
         "train_size": len(train_set) if stream is None else None,
         "streamed_per_epoch": stream,
-        "train_lengths": list(config.lengths),
-        "device": dev.type,
-        "ranks": ranks.world_size(),
-        "task": config.task,
-        "cell": config.cell,
-        "precision": precision,
+        "train_lengths": list(config.lengths), "device": dev.type, "ranks": ranks.world_size(),
+        "task": config.task, "cell": config.cell, "precision": precision,
     }
+    if certificate is not None:
+        verifier.info["metrics"]["proof"] = {"verdict": certificate.verdict,
+                                             "summary": certificate.summary(), "rounds": rounds}
     if config.task == "next_symbols":
         verifier.info["metrics"]["test_solved"] = measure(verifier, g, test_set, config)
     verifier.info["history"] = history
     verifier.training_words = list(train_set.words) if stream is None else []
+    verifier.certificate = certificate
     if out_dir is not None and ranks.is_main():
         verifier.save(out_dir)
+        if certificate is not None:
+            verifier.certificate = certificate.save(out_dir)
     return verifier
-
-
-def _progress_bar(g: Grammar, config: TrainConfig, samples: int, progress: bool) -> Any:
-    """A counter of training samples seen, with the epoch and validation accuracy.
-
-    How long a run lasts is not known in advance (it stops when validation
-    accuracy reaches the target), so the bar has no total and no ETA. It is
-    drawn only into a terminal (``disable=None``).
-    """
-    return tqdm(
-        total=None, initial=samples, disable=None if progress else True, unit=" samples",
-        unit_scale=True, desc=f"train {g.name or 'grammar'}", dynamic_ncols=True,
-        bar_format="{desc}: {n_fmt} samples [{elapsed}, {rate_fmt}{postfix}]",
-    )
-
-
-def _show_epoch(bar: Any, config: TrainConfig, row: dict) -> None:
-    valid = row["valid_accuracy"]
-    val = "-" if valid is None else f"{valid:.4f}"
-    target = config.target_accuracy
-    goal = "no early stop" if target is None else f"target {target:g}"
-    bar.set_postfix({"epoch": row["epoch"], "loss": f"{row['train_loss']:.4f}",
-                     "acc": f"{row['train_accuracy']:.4f}", "val": f"{val} ({goal})"})
 
 
 def _batch(data: TrainingTensors, index: np.ndarray, rows: torch.Tensor) -> dict[str, Any]:
@@ -314,13 +310,19 @@ def _batch(data: TrainingTensors, index: np.ndarray, rows: torch.Tensor) -> dict
 
 
 def _loss(
-    model: RecurrentClassifier, batch: dict[str, Any], config: TrainConfig
+    model: RecurrentClassifier, batch: dict[str, Any], config: TrainConfig,
+    contract: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The batch's loss, and how many of its words it got right (on the device)."""
+    """The batch's loss, and how many of its words it got right (on the device).
+
+    The contraction penalty (:mod:`neural.training.contraction`) is added with weight `contract`.
+    """
     if config.task == "next_symbols":
         loss, solved_rows = next_symbol_loss(model, batch)
         return loss, solved_rows.sum()
     loss, logits = batch_loss(model, batch, config.prefix_weight)
+    if contract:
+        loss = loss + contract * contraction_penalty(model, batch["ids"], batch["steps"])
     return loss, ((logits > 0) == (batch["labels"] > 0.5)).sum()
 
 

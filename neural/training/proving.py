@@ -1,0 +1,202 @@
+"""Train until proved: rounds of training for certifiable states and certification.
+
+``TrainConfig(until="proved")`` makes :func:`neural.training.train` go on
+past the accuracy target:
+
+1. **Rounds of training with the contraction penalty**
+   (:mod:`neural.training.contraction`): one epoch at a time, the usual loss
+   plus the penalty, so that one step of the network shrinks small boxes
+   around the states it reaches.
+2. **A cheap look after each round**: how much one interval step widens a
+   small box around the states reached after random words
+   (:func:`neural.certify.boxes.expansion`). Boxes can close only where that
+   is below 1, so the full :func:`neural.certify.certify` runs only then.
+3. **On a counterexample**, the word and its neighbours one edit away,
+   labelled by the automaton, join the training data, and training goes on.
+4. **When the budget is spent** a last certification gives the honest
+   verdict: ``"proved"``, a confirmed counterexample, or ``"undecided"``
+   with the reasons.
+
+Examples
+--------
+>>> from grammar import library
+>>> words, labels = neighbours(library.parity(), "101", limit=4)
+>>> words[0], len(words), labels == [w.count("1") % 2 == 0 for w in words]
+('101', 4, True)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from grammar import Grammar
+from grammar.seeds import as_generator
+
+__all__ = ["prove_by_training", "neighbours", "covering_words", "CERTIFY_BUDGET",
+           "LOOK_LENGTH"]
+
+#: Seconds of each full certification.
+CERTIFY_BUDGET = 30.0
+#: Length of the random words after which the cheap look measures the states.
+LOOK_LENGTH = 120
+#: The contraction penalty's weight in the first round; it doubles each round up to 1, so
+#: that a network trained for accuracy moves to saturated states without forgetting.
+FIRST_WEIGHT = 0.01
+# Copies of a counterexample itself in the training data, and neighbours at most.
+_COPIES, _NEIGHBOURS = 8, 64
+
+
+def neighbours(g: Grammar, word: Any, *, limit: int = _NEIGHBOURS,
+               seed: int | None = 0) -> tuple[list[Any], list[bool]]:
+    """`word` and words one edit away from it, each labelled by `g`'s automaton.
+
+    The edits are deletions, substitutions and insertions of `g`'s symbols,
+    at most `limit` words in all (the word first, then edits at random
+    positions).
+
+    Parameters
+    ----------
+    g : Grammar
+    word : str or sequence of str
+        In `g`'s spelling: a string for one-character symbols.
+    limit : int
+    seed : int, optional
+
+    Returns
+    -------
+    words, labels : list
+    """
+    symbols = list(g.symbols_of(word)) if isinstance(word, str) else list(word)
+    rng = as_generator(seed)
+    alphabet = list(g.alphabet)
+    out = [list(symbols)]
+    seen = {tuple(symbols)}
+    tries = 0
+    while len(out) < limit and tries < 20 * limit:
+        tries += 1
+        kind = int(rng.integers(3))
+        at = int(rng.integers(len(symbols) + (kind == 2))) if symbols or kind == 2 else 0
+        edited = list(symbols)
+        if kind == 0 and symbols:
+            del edited[at]
+        elif kind == 1 and symbols:
+            edited[at] = alphabet[int(rng.integers(len(alphabet)))]
+        elif kind == 2:
+            edited.insert(at, alphabet[int(rng.integers(len(alphabet)))])
+        if tuple(edited) not in seen:
+            seen.add(tuple(edited))
+            out.append(edited)
+    words = ["".join(w) for w in out] if g.single_char else [tuple(w) for w in out]
+    return words, [bool(x) for x in g.accepts_many(words)]
+
+
+def covering_words(g: Grammar, n: int, max_length: int, *,
+                   seed: int | None = 0) -> tuple[list[Any], list[bool]]:
+    """Every short word, and uniformly random words, labelled by `g`'s automaton.
+
+    Training data drawn for accuracy holds members and near misses; a
+    proof needs the network right on *every* word, so the rounds also train
+    on all words up to the longest length whose words fit in ``n // 2``,
+    and on about ``n // 2`` words of uniformly random symbols and lengths up
+    to `max_length` (most of them fall into the rejecting sink early).
+
+    Examples
+    --------
+    >>> from grammar import library
+    >>> words, labels = covering_words(library.parity(), 40, 12)
+    >>> words[:4], labels == [w.count("1") % 2 == 0 for w in words]
+    (['', '0', '1', '00'], True)
+    """
+    rng = as_generator(seed)
+    alphabet = list(g.alphabet)
+    out: list[list[str]] = [[]]
+    layer: list[list[str]] = [[]]
+    while len(out) + len(layer) * len(alphabet) <= max(n // 2, 1):
+        layer = [w + [a] for w in layer for a in alphabet]
+        out += layer
+    for _ in range(max(n - len(out), 0)):
+        length = int(rng.integers(max_length + 1))
+        out.append([alphabet[int(i)] for i in rng.integers(len(alphabet), size=length)])
+    words = ["".join(w) for w in out] if g.single_char else [tuple(w) for w in out]
+    return words, [bool(x) for x in g.accepts_many(words)]
+
+
+def prove_by_training(
+    g: Grammar,
+    verifier: Any,
+    train_round: Callable[[Sequence[Any], Sequence[bool], float], dict],
+    *,
+    budget: float,
+    covering: int = 0,
+    max_length: int = 30,
+    seed: int = 0,
+    say: Callable[[str], None] | None = None,
+) -> tuple[Any, list[dict]]:
+    """Train in rounds and certify until the network is proved or the budget is spent.
+
+    Parameters
+    ----------
+    g : Grammar
+    verifier : Verifier
+        Its model is trained in place by `train_round`.
+    train_round : callable
+        ``train_round(extra_words, extra_labels, weight)`` trains one epoch
+        with the contraction penalty at `weight` on the training data plus
+        the extra words, and returns that epoch's history row.
+    budget : float
+        Seconds of rounds; the last certification may add up to
+        :data:`CERTIFY_BUDGET`.
+    covering : int
+        How many of :func:`covering_words` join the training data.
+    max_length : int
+        Their longest random words.
+    seed : int
+    say : callable, optional
+        Called with one line per round, for progress.
+
+    Returns
+    -------
+    certificate : neural.certify.Certificate
+    rounds : list of dict
+        One record per round: its epoch, the cheap look's widening, and the
+        certification's verdict where one ran.
+    """
+    from neural.certify import certify
+    from neural.certify.boxes import expansion
+    from neural.certify.network import GRUWeights
+
+    deadline = time.perf_counter() + budget
+    rng = as_generator(seed)
+    extra_words, extra_labels = covering_words(g, covering, max_length,
+                                               seed=int(rng.integers(2**31)))
+    rounds: list[dict] = []
+    while True:
+        verifier.model.eval()
+        weights = GRUWeights.from_verifier(verifier)
+        median, largest = expansion(weights, rng, words=32, length=LOOK_LENGTH)
+        record: dict[str, Any] = {"round": len(rounds), "widening": round(largest, 4)}
+        spent = time.perf_counter() >= deadline
+        if largest < 1.0 or spent:
+            cert = certify(verifier, g, budget=CERTIFY_BUDGET, seed=int(rng.integers(2**31)))
+            record["verdict"] = cert.verdict
+            rounds.append(record)
+            if say is not None:
+                say(f"round {record['round']}: one step widens small boxes at most "
+                    f"{largest:.3g} times; {cert.summary()}")
+            if cert.proved or spent:
+                return cert, rounds
+            if cert.verdict == "counterexample":
+                words, labels = neighbours(g, cert.counterexample,
+                                           seed=int(rng.integers(2**31)))
+                extra_words += [words[0]] * _COPIES + words[1:]
+                extra_labels += [labels[0]] * _COPIES + labels[1:]
+        else:
+            rounds.append(record)
+            if say is not None:
+                say(f"round {record['round']}: one step widens small boxes at most "
+                    f"{largest:.3g} times (median {median:.3g}); training on")
+        weight = min(1.0, FIRST_WEIGHT * 2.0 ** record["round"])
+        record["weight"] = weight
+        record["epoch"] = train_round(extra_words, extra_labels, weight)["epoch"]
