@@ -10,9 +10,12 @@ past the accuracy target:
 2. **A cheap look after each round**: how much one interval step widens a
    small box around the states reached after random words
    (:func:`neural.certify.boxes.expansion`). Boxes can close only where that
-   is below 1, so the full :func:`neural.certify.certify` runs only then.
-3. **On a counterexample**, the word and its neighbours one edit away,
-   labelled by the automaton, join the training data, and training goes on.
+   is below 1, so only then does the round go on to
+3. **the search of short words** (:func:`neural.search.search`, a few
+   seconds), and, when it finds no wrong word, the full
+   :func:`neural.certify.certify`. The wrong words (or the certificate's
+   counterexample) and their neighbours one edit away, labelled by the
+   automaton, join the training data, and training goes on.
 4. **When the budget is spent** a last certification gives the honest
    verdict: ``"proved"``, a confirmed counterexample, or ``"undecided"``
    with the reasons.
@@ -35,15 +38,19 @@ from grammar import Grammar
 from grammar.seeds import as_generator
 
 __all__ = ["prove_by_training", "neighbours", "covering_words", "CERTIFY_BUDGET",
-           "LOOK_LENGTH"]
+           "LOOK_LENGTH", "FIRST_WEIGHT", "MAX_WEIGHT", "SEARCH_BUDGET", "SEARCH_KEEP"]
 
 #: Seconds of each full certification.
 CERTIFY_BUDGET = 30.0
 #: Length of the random words after which the cheap look measures the states.
 LOOK_LENGTH = 120
-#: The contraction penalty's weight in the first round; it doubles each round up to 1, so
-#: that a network trained for accuracy moves to saturated states without forgetting.
+#: The contraction penalty's weight in the first round; it doubles each round up to
+#: MAX_WEIGHT, so that a network trained for accuracy moves to saturated states without
+#: forgetting.
 FIRST_WEIGHT = 0.01
+MAX_WEIGHT = 1.0
+#: Seconds of the search of short words before each certification, and words it keeps.
+SEARCH_BUDGET, SEARCH_KEEP = 5.0, 256
 # Copies of a counterexample itself in the training data, and neighbours at most.
 _COPIES, _NEIGHBOURS = 8, 64
 
@@ -166,6 +173,7 @@ def prove_by_training(
     from neural.certify import certify
     from neural.certify.boxes import expansion
     from neural.certify.network import GRUWeights
+    from neural.judge.search import search
 
     deadline = time.perf_counter() + budget
     rng = as_generator(seed)
@@ -178,7 +186,13 @@ def prove_by_training(
         median, largest = expansion(weights, rng, words=32, length=LOOK_LENGTH)
         record: dict[str, Any] = {"round": len(rounds), "widening": round(largest, 4)}
         spent = time.perf_counter() >= deadline
-        if largest < 1.0 or spent:
+        wrong = []
+        if largest < 1.0 and not spent:  # many wrong short words at once, before a proof
+            found = search(verifier, g, max_length=max_length, budget=SEARCH_BUDGET,
+                           keep=SEARCH_KEEP, progress=False)
+            wrong = [d.word for d in found.disagreements if d.confirmed]
+            record["wrong"] = len(wrong)
+        if (largest < 1.0 and not wrong) or spent:
             cert = certify(verifier, g, budget=CERTIFY_BUDGET, seed=int(rng.integers(2**31)))
             record["verdict"] = cert.verdict
             rounds.append(record)
@@ -188,15 +202,18 @@ def prove_by_training(
             if cert.proved or spent:
                 return cert, rounds
             if cert.verdict == "counterexample":
-                words, labels = neighbours(g, cert.counterexample,
-                                           seed=int(rng.integers(2**31)))
-                extra_words += [words[0]] * _COPIES + words[1:]
-                extra_labels += [labels[0]] * _COPIES + labels[1:]
+                wrong = [cert.counterexample]
         else:
             rounds.append(record)
             if say is not None:
                 say(f"round {record['round']}: one step widens small boxes at most "
-                    f"{largest:.3g} times (median {median:.3g}); training on")
-        weight = min(1.0, FIRST_WEIGHT * 2.0 ** record["round"])
+                    f"{largest:.3g} times (median {median:.3g})"
+                    + (f", {len(wrong)} short words wrong" if wrong else "") + "; training on")
+        for word in wrong:
+            words, labels = neighbours(g, word, limit=max(8, _NEIGHBOURS // len(wrong)),
+                                       seed=int(rng.integers(2**31)))
+            extra_words += [words[0]] * _COPIES + words[1:]
+            extra_labels += [labels[0]] * _COPIES + labels[1:]
+        weight = min(MAX_WEIGHT, FIRST_WEIGHT * 2.0 ** record["round"])
         record["weight"] = weight
         record["epoch"] = train_round(extra_words, extra_labels, weight)["epoch"]
