@@ -5,14 +5,19 @@
     neural train NAME --out DIR [--device auto|cpu|cuda] [--target 0.999] [--max-epochs N]
                       [--max-steps N] [--seed S] [--resume] [--examples N] [--lengths LO-HI]
                       [--hidden N] [--threads N] [--stream N] [--recipe default|mlregtest]
-                      [--n-per-set N] [--plot FILE] [--quiet] [--json]
+                      [--until proved] [--prove-budget S] [--n-per-set N] [--plot FILE]
+                      [--quiet] [--json]
     neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--search] [--plot FILE]
                     [--json]
     neural predict DIR WORD... [--json]
 
 ``train`` trains a verifier, saves it in ``DIR`` and prints how it compares
 with the exact automaton (:func:`neural.compare`); ``eval`` repeats that
-comparison for a saved verifier; ``predict`` prints the verifier's answer
+comparison for a saved verifier. With ``--until proved``, ``train`` goes on
+past the accuracy target in rounds of training and certification
+(``TrainConfig(until="proved")``) for at most ``--prove-budget`` seconds
+(default 120), saves ``certificate.json`` beside the weights, and ends its
+output with the certificate's verdict line. ``predict`` prints the verifier's answer
 for each word. A word holding a symbol outside the alphabet, undecodable
 command-line bytes included, is rejected without running the network; the
 other words still get their answers.
@@ -28,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -39,6 +45,7 @@ from grammar.cli_shared import (
     emit_json,
     length_range,
     load_grammar,
+    seconds,
     seed,
     show_word,
 )
@@ -46,11 +53,16 @@ from grammar.errors import GrammarError
 from neural.cells import CELLS
 from neural.recipes import RECIPES
 
-__all__ = ["MIN_EXAMPLES", "add_parsers", "cmd_eval", "cmd_predict", "cmd_train"]
+__all__ = ["MIN_EXAMPLES", "UNTIL", "PROVE_BUDGET", "add_parsers", "cmd_eval", "cmd_predict",
+           "cmd_train"]
 
 #: The fewest words ``train --examples`` takes: :data:`neural.config.MIN_EXAMPLES`,
 #: written out here so that parsing the command line needs no torch.
 MIN_EXAMPLES = 2
+#: What ``train --until`` may ask for: :data:`neural.config.UNTIL`, written out for the same
+#: reason; and the default ``--prove-budget``, ``TrainConfig().prove_budget``.
+UNTIL = ("proved",)
+PROVE_BUDGET = 120.0
 
 _positive = at_least(1)
 
@@ -70,7 +82,9 @@ def _target(text: str) -> float:
     return value
 
 
-def _show_comparison(args: argparse.Namespace, verifier: Any, g: Any) -> None:
+def _show_comparison(args: argparse.Namespace, verifier: Any, g: Any,
+                     proof: dict[str, Any] | None = None) -> None:
+    """Print the comparison; `proof` (a run trained until proved) joins its JSON."""
     from neural.distributed import is_main
     from neural.judge.compare import compare
 
@@ -81,7 +95,10 @@ def _show_comparison(args: argparse.Namespace, verifier: Any, g: Any) -> None:
     if args.plot:
         comparison.plot(args.plot)
     if args.json:
-        print(comparison.to_json())
+        document = comparison.to_dict()
+        if proof is not None:
+            document["proof"] = proof
+        print(json.dumps(document))
         return
     print(comparison)
     if comparison.disagreements:
@@ -97,6 +114,8 @@ def _count(n: Any, noun: str) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """``neural train``: train, save, and print the comparison with the automaton."""
+    if args.prove_budget is not None and args.until is None:
+        raise GrammarError("--prove-budget needs --until proved")
     from neural.config import TrainConfig, with_overrides
     from neural.training import train
 
@@ -117,6 +136,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         precision=args.precision,
         stream=args.stream,
         recipe=args.recipe,
+        until=args.until,
+        prove_budget=args.prove_budget,
     )
     verifier = train(g, config, device=args.device, out=args.out, resume=args.resume,
                      progress=not args.quiet, source=source)
@@ -145,7 +166,17 @@ def cmd_train(args: argparse.Namespace) -> int:
             scored = score_next_symbols(verifier, g, n_per_set=args.n_per_set,
                                         seed=args.test_seed)
             print(f"{scored}\n")
-    _show_comparison(args, verifier, g)
+    certificate = verifier.certificate
+    proof = None
+    if certificate is not None:
+        from neural.certify import CERTIFICATE
+
+        proof = {**m.get("proof", {}), "certificate": str(Path(args.out) / CERTIFICATE)}
+    _show_comparison(args, verifier, g, proof)
+    if certificate is not None and not args.json:
+        # The verdict is the last line: proved, a counterexample, or undecided and why.
+        print(f"\ncertificate: {proof['certificate']}")
+        print(certificate.summary())
     return OK
 
 
@@ -253,6 +284,13 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser],
                        help="default (grammarlab's), or mlregtest: the MLRegTest benchmark's "
                        "network and training (RMSprop, batch 64, 64 epochs, no early stop); "
                        "options given here override the recipe's")
+    train.add_argument("--until", choices=UNTIL,
+                       help="proved: past the accuracy target, train in rounds toward states "
+                       "that neural certify can prove, until proved or --prove-budget is spent; "
+                       "the verdict is the last line")
+    train.add_argument("--prove-budget", type=seconds, metavar="S",
+                       help=f"seconds of those rounds (default {PROVE_BUDGET:g}; the last "
+                       "certification may add 30)")
     train.add_argument("--resume", action="store_true",
                        help="continue the interrupted run in DIR")
     train.add_argument("--quiet", action="store_true", help="no progress bar")

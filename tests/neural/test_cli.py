@@ -107,6 +107,19 @@ def test_eval_grammar_file(run_dir, tmp_path, capsys):
         # too few examples: the minimum, in one line (issue 8, item 10)
         (["train", "parity", "--out", "x", "--examples", "1"],
          f"argument --examples: '1' is too small: expected an integer >= {MIN_EXAMPLES}"),
+        # training until proved (issue 19): what it can prove, and its budget
+        (["train", "parity", "--out", "x", "--until", "accurate"],
+         "argument --until: invalid choice: 'accurate'"),
+        (["train", "parity", "--out", "x", "--until", "proved", "--prove-budget", "0"],
+         "argument --prove-budget: '0' is not a positive number of seconds"),
+        (["train", "parity", "--out", "x", "--until", "proved", "--prove-budget", "inf"],
+         "argument --prove-budget: 'inf'"),
+        (["train", "parity", "--out", "x", "--prove-budget", "5"],
+         "--prove-budget needs --until proved"),
+        (["train", "parity", "--out", "x", "--until", "proved", "--cell", "lstm"],
+         "needs cell='gru'"),
+        (["train", "parity", "--out", "x", "--until", "proved", "--recipe", "mlregtest"],
+         "needs recipe='default'"),
     ],
 )
 def test_errors_are_one_line_exit_2(argv, message, capsys):
@@ -149,6 +162,43 @@ def test_train_help_tells_the_truth(capsys):
     assert "--threads N" in text
 
 
+def test_train_until_proved_help_and_constants_match_the_library(capsys):
+    from neural.cli.verifiers import PROVE_BUDGET, UNTIL
+    from neural.config import UNTIL as LIBRARY_UNTIL
+
+    assert UNTIL == LIBRARY_UNTIL and TrainConfig().prove_budget == PROVE_BUDGET
+    assert main(["train", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {PROVE_BUDGET:g};" in text and "--until {proved}" in text
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_train_until_proved_ends_with_the_certificates_verdict(form, tmp_path, capsys):
+    out = tmp_path / "run"
+    argv = ["train", "tomita-1", "--out", str(out), "--examples", "100", "--hidden", "4",
+            "--lengths", "0-6", "--max-epochs", "1", "--quiet", "--n-per-set", "20",
+            "--device", "cpu", "--threads", "1", "--until", "proved", "--prove-budget", "1"]
+    assert main(argv + (["--json"] if form == "json" else [])) == 0
+    printed = capsys.readouterr().out
+    saved = json.loads((out / "certificate.json").read_text())
+    config = json.loads((out / "config.json").read_text())
+    assert saved["verdict"] in ("proved", "counterexample", "undecided")
+    assert (config["train_config"]["until"], config["train_config"]["prove_budget"]) == (
+        "proved", 1.0)
+    if form == "text":
+        lines = printed.rstrip("\n").splitlines()
+        assert lines[-1] == saved["summary"]  # the verdict line is the last line
+        assert lines[-1].startswith(saved["verdict"] + ": ")
+        assert lines[-2] == f"certificate: {out / 'certificate.json'}"
+        assert "short adversarial" in printed  # after the usual comparison
+    else:
+        document = json.loads(printed)
+        assert document["proof"]["verdict"] == saved["verdict"]
+        assert document["proof"]["summary"] == saved["summary"]
+        assert document["proof"]["certificate"] == str(out / "certificate.json")
+        assert document["grammar"] == "tomita-1" and "sets" in document
+
+
 def test_predict_answers_every_word_when_one_is_undecodable(run_dir, capsys):
     # b"\xff" is not UTF-8: Python hands it over as the lone surrogate '\udcff', a symbol
     # outside the alphabet. That word is rejected; the others get the network's answers.
@@ -176,13 +226,14 @@ def test_help_and_usage_errors_do_not_import_torch():
         "import sys\n"
         "from neural.cli import main\n"
         "codes = [main(['--help']), main(['train', '--help']),\n"
-        "         main(['train', 'parity', '--out', 'x', '--seed', '-5'])]\n"
+        "         main(['train', 'parity', '--out', 'x', '--seed', '-5']),\n"
+        "         main(['train', 'parity', '--out', 'x', '--prove-budget', '5'])]\n"
         "print(codes, 'torch' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "[0, 0, 2] False"
+    assert done.stdout.splitlines()[-1] == "[0, 0, 2, 2] False"
 
 
 @pytest.mark.parametrize("old, name, new", [

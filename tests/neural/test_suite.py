@@ -98,6 +98,10 @@ BAD = [
     (GOOD + "\n[search]\nbudget = 0\n", "search.budget"),
     (GOOD.replace("threads = 1", "threads = 1\nseed = 3"), "train.seed"),
     (GOOD + "\nextract = 'yes'\n", "compare.extract"),  # a key after [compare] belongs to it
+    (GOOD.replace("threads = 1", "threads = 1\nuntil = 'accurate'"), "train.until"),
+    (GOOD.replace("threads = 1", "threads = 1\nprove_budget = 0"), "train.prove_budget"),
+    (GOOD.replace("threads = 1", "threads = 1\nuntil = 'proved'").replace(
+        "hidden = 8", "hidden = 8\ncell = 'lstm'"), "models[0]"),
 ]
 
 
@@ -125,6 +129,15 @@ def test_bad_spec_exits_2_before_any_training(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "models[0].hidden" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_training_options_carry_until_proved_and_its_budget() -> None:
+    spec = parse_spec(GOOD.replace("threads = 1", "threads = 1\nuntil = 'proved'\n"
+                                   "prove_budget = 30.0"))
+    configs = [run.train_config() for run in spec.runs]
+    assert len(configs) == 4
+    assert {(c.until, c.prove_budget) for c in configs} == {("proved", 30.0)}
+    assert parse_spec(GOOD).runs[0].train_config().until is None
 
 
 def test_runs_are_grammar_by_model_by_seed() -> None:
