@@ -37,6 +37,8 @@ MIN_EXAMPLES = 2
 
 #: What a run trains the network to do (see :attr:`TrainConfig.task`).
 TASKS = ("membership", "next_symbols")
+# update_bias's default, which until="proved" replaces by 0.
+_DEFAULT_UPDATE_BIAS = 5.0
 #: What ``TrainConfig.until`` may ask for beyond the accuracy target.
 UNTIL = ("proved",)
 
@@ -135,7 +137,10 @@ class TrainConfig:
         with a contraction penalty and certification
         (:mod:`neural.training.proving`), until :func:`neural.certify.certify`
         proves the network or `prove_budget` is spent. It needs a one-layer
-        GRU with the default recipe and the membership task.
+        GRU with the default recipe and the membership task, and starts the
+        update gates at 0 (`update_bias` left at its default becomes 0: a
+        gate held near 1 keeps its unit's value, which no box proof holds,
+        and saturated there it barely learns).
     prove_budget : float
         Seconds of those rounds; the last certification may add 30 s.
 
@@ -173,7 +178,7 @@ class TrainConfig:
     hidden: int = 32
     layers: int = 1
     dropout: float = 0.0
-    update_bias: float = 5.0
+    update_bias: float = _DEFAULT_UPDATE_BIAS
     batch_size: int = 32
     lr: float = 0.02
     weight_decay: float = 0.01
@@ -232,6 +237,8 @@ class TrainConfig:
         if self.until is not None:
             _check_choice("until", self.until, UNTIL)
             _check_provable(self)
+            if self.update_bias == _DEFAULT_UPDATE_BIAS:  # a gate held near 1 is never proved
+                object.__setattr__(self, "update_bias", 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict (tuples become lists).

@@ -47,9 +47,9 @@ import torch
 __all__ = ["contraction_penalty", "unit_gains", "GAIN_TARGET", "GATE_CEILING"]
 
 #: The gain each unit is pulled below: room for boxes of a finite size.
-GAIN_TARGET = 0.5
-#: The update gate's pre-activation is pulled below this (z below about 0.12).
-GATE_CEILING = -2.0
+GAIN_TARGET = 0.9
+#: The update gate's pre-activation is pulled below this (z below about 0.27).
+GATE_CEILING = -1.0
 
 
 def unit_gains(model: torch.nn.Module, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -117,12 +117,13 @@ def test_until_and_its_budget_are_checked():
         TrainConfig(until="proved", prove_budget=0)
     config = TrainConfig(until="proved", prove_budget=5.0)
     assert TrainConfig.from_dict(config.to_dict()) == config
+    assert config.update_bias == 0.0 and TrainConfig().update_bias == 5.0  # gates start at 0
+    assert TrainConfig(until="proved", update_bias=2.0).update_bias == 2.0  # unless asked
 
 
 def test_a_run_until_proved_ends_with_a_verdict_that_the_checker_confirms(tmp_path):
     g = library.tomita(4)
-    config = TrainConfig(until="proved", hidden=8, n_examples=1500, update_bias=0.0,
-                         prove_budget=40.0)
+    config = TrainConfig(until="proved", hidden=8, n_examples=1500, prove_budget=40.0)
     v = train(g, config, device="cpu", out=tmp_path, progress=False)
     proof = v.info["metrics"]["proof"]
     assert proof["verdict"] == v.certificate.verdict
