@@ -191,6 +191,8 @@ def verifier_view(g: Grammar, comparison: dict[str, Any], run_dir: Path | None, 
     }
     for judge in JUDGES.values() if run_dir is not None else ():
         data = _optional_json(run_dir / judge.file)
+        if data is None and judge.command_file is not None:
+            data = _optional_json(run_dir / judge.command_file)
         if data is None:
             continue
         verdict, summary = judged(data)
@@ -200,10 +202,26 @@ def verifier_view(g: Grammar, comparison: dict[str, Any], run_dir: Path | None, 
                 drawing = dfa_view(Grammar.from_json(str(run_dir / judge.drawing)))
             except (ValueError, OSError):
                 drawing = None
+        picture = _picture(judge.picture, run_dir, data) if verdict == "proved" else None
         view["judges"].append({"name": judge.name, "title": judge.title, "verdict": verdict,
                                "summary": summary, "drawing": drawing,
-                               "drawing_title": judge.drawing_title})
+                               "drawing_title": judge.drawing_title, "picture": picture,
+                               "picture_title": judge.picture_title})
     return view
+
+
+def _picture(name: str | None, run_dir: Path, data: dict[str, Any]) -> Markup | None:
+    """A proved run's picture: the saved one, else drawn from the certificate and weights."""
+    if name is None:
+        return None
+    try:
+        if (run_dir / name).is_file():
+            return _trusted_svg((run_dir / name).read_text(encoding="utf-8"))
+        from neural.page.proof_picture import proof_svg_from_files
+
+        return _trusted_svg(proof_svg_from_files(run_dir, data))
+    except (OSError, ValueError, KeyError, TypeError):  # a damaged file: the verdict alone
+        return None
 
 
 def _grammar_of(directory: Path, config: dict[str, Any], name: str | None) -> Grammar:

@@ -19,12 +19,13 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["accuracy_by_length_svg", "summary_svg"]
+__all__ = ["accuracy_by_length_svg", "summary_svg", "figure", "svg_text"]
 
 _COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
 
 
-def _svg(fig: Any, salt: str) -> str:
+def svg_text(fig: Any, salt: str) -> str:
+    """`fig` as an inline SVG element, text kept as text, ids salted with `salt`."""
     import matplotlib
 
     buffer = io.StringIO()
@@ -34,7 +35,8 @@ def _svg(fig: Any, salt: str) -> str:
     return text[text.find("<svg"):].strip()
 
 
-def _figure(width: float = 6.4, height: float = 3.4) -> tuple[Any, Any]:
+def figure(width: float = 6.4, height: float = 3.4) -> tuple[Any, Any]:
+    """A matplotlib figure on an SVG canvas (no pyplot), and its one axes."""
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
@@ -57,7 +59,7 @@ def accuracy_by_length_svg(by_length: Mapping[str, Mapping[str, Any]],
     gid : str
         The id of the accuracy line's group in the SVG.
     """
-    fig, ax = _figure()
+    fig, ax = figure()
     lo, hi = train_lengths
     ax.axvspan(lo - 0.5, hi + 0.5, color="tab:green", alpha=0.13, label="training lengths")
     points = sorted((int(k), float(v["accuracy"])) for k, v in by_length.items()
@@ -73,7 +75,7 @@ def accuracy_by_length_svg(by_length: Mapping[str, Mapping[str, Any]],
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
-    return _svg(fig, gid)
+    return svg_text(fig, gid)
 
 
 def summary_svg(rows: Sequence[Mapping[str, Any]], key: str, label: str, *, gid: str,
@@ -87,7 +89,7 @@ def summary_svg(rows: Sequence[Mapping[str, Any]], key: str, label: str, *, gid:
     >>> 'id="s-m"' in summary_svg(rows, "dfa_states", "DFA states", gid="s")
     True
     """
-    fig, ax = _figure()
+    fig, ax = figure()
     models: dict[str, list[tuple[float, float]]] = {}
     for row in rows:
         x, acc = row.get(key), row.get("accuracy")
@@ -113,7 +115,7 @@ def summary_svg(rows: Sequence[Mapping[str, Any]], key: str, label: str, *, gid:
     if models:
         ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
-    return _svg(fig, gid)
+    return svg_text(fig, gid)
 
 
 def _safe(text: str) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from grammar.cli_shared import MAX_LENGTH
+from neural.certify.result import CERTIFICATE
 
 if TYPE_CHECKING:
     from grammar import Grammar
@@ -37,10 +38,20 @@ if TYPE_CHECKING:
     from neural.judge.extract import Extraction
     from neural.judge.search import SearchReport
 
-__all__ = ["Judge", "Result", "JUDGES", "EXTRACTED_GRAMMAR"]
+__all__ = ["Judge", "Result", "JUDGES", "EXTRACTED_GRAMMAR", "PROOF_PICTURE", "PROOF_CAPTION"]
 
 #: The automaton an extraction learnt, as grammar JSON, for the page to draw.
 EXTRACTED_GRAMMAR = "extracted.json"
+#: The picture of a proof (:mod:`neural.page.proof_picture`), and its caption on the page.
+PROOF_PICTURE = "proof.svg"
+PROOF_CAPTION = (
+    "Why the proof holds: the network's hidden states after random words (the float64 step of "
+    "its weights), projected to 2-D by principal components and coloured by the DFA state each "
+    "word reaches (numbered as in the minimal DFA; × a rejecting state, • an accepting one), "
+    "with the certificate's boxes in their state's colour, the start box thick-edged. Each box "
+    "is drawn as the bounding rectangle of its projection (the projection itself is a zonotope "
+    "inside it), so every state inside a box is drawn inside its rectangle, while rectangles "
+    "may overlap where the boxes do not; a box too small to see is marked by an open square.")
 
 
 class Result(Protocol):
@@ -77,6 +88,15 @@ class Judge:
         A grammar JSON file that `row` saves, drawn on the page.
     drawing_title : str
         Its caption.
+    picture : str or None
+        An SVG picture that `row` saves for a ``"proved"`` result, shown on
+        the page next to the verdict.
+    picture_title : str
+        Its caption.
+    command_file : str or None
+        The file the judge's own command writes in a training directory
+        (``certificate.json``), which the page reads where ``<name>.json``
+        is absent.
     """
 
     name: str
@@ -89,6 +109,9 @@ class Judge:
     highs: Mapping[str, Any] = field(default_factory=dict)
     drawing: str | None = None
     drawing_title: str = ""
+    picture: str | None = None
+    picture_title: str = ""
+    command_file: str | None = None
 
     @property
     def file(self) -> str:
@@ -135,6 +158,12 @@ def _certify(verifier: Any, g: Grammar, options: Mapping[str, Any]) -> Certifica
 
 
 def _certify_row(cert: Certificate, run_dir: Path) -> dict[str, Any]:
+    from neural.page.proof_picture import write_proof_picture
+
+    if cert.proved:
+        write_proof_picture(run_dir / PROOF_PICTURE, cert.to_dict(), cert.weights)
+    else:  # a picture left by an earlier run of this directory shows another network
+        (run_dir / PROOF_PICTURE).unlink(missing_ok=True)
     return {"certify_verdict": str(cert.verdict)}
 
 
@@ -148,5 +177,6 @@ JUDGES: dict[str, Judge] = {judge.name: judge for judge in (
           options={"budget": 10.0}, lows={"budget": 0.0}, drawing=EXTRACTED_GRAMMAR,
           drawing_title="Extracted automaton"),
     Judge("certify", "Certificate", _certify, ("certify_verdict",), _certify_row,
-          options={"budget": 60.0}, lows={"budget": 0.0}),
+          options={"budget": 60.0}, lows={"budget": 0.0}, picture=PROOF_PICTURE,
+          picture_title=PROOF_CAPTION, command_file=CERTIFICATE),
 )}

@@ -404,8 +404,59 @@ def test_every_judge_has_its_section_and_verdict_on_the_page(browser_page, judge
     assert row["verdict"] == json.loads((suite / RUNS / row["run"] / "extract.json").read_text())[
         "verdict"]
     assert row["certify_verdict"] in ("proved", "counterexample", "undecided")
+    # The picture of the proof is shown for a proved run only.
+    pictures = section.locator("figure.proof-picture svg")
+    assert pictures.count() == (1 if row["certify_verdict"] == "proved" else 0)
     header = [c.strip() for c in page.locator("#results-table thead th").all_inner_texts()]
     assert "verdict" in header and "certify verdict" in header  # column names, spaced
+
+
+@pytest.mark.parametrize("how", ["suite step", "certificate.json"])
+def test_a_proved_run_shows_the_picture_of_its_proof(browser_page, tmp_path: Path, how) -> None:
+    """A hand-built exact network is proved; its section shows the verdict and the picture.
+
+    The suite's certify step saves certify.json and proof.svg; ``neural certify`` and
+    ``neural train --until proved`` leave certificate.json alone, and the page draws the
+    picture from it and the weights it names.
+    """
+    from neural.certify import certify
+    from neural.certify.construct import exact_verifier
+    from neural.suite.judges import JUDGES, PROOF_PICTURE
+    from neural.suite.steps import run_judge
+
+    g = library.tomita(3)
+    run = tmp_path / "run"
+    v = exact_verifier(g)
+    v.save(run)
+    if how == "suite step":
+        assert run_judge(JUDGES["certify"], v, g, {"budget": 20.0}, run) == {
+            "certify_verdict": "proved"}
+        saved = json.loads((run / JUDGES["certify"].file).read_text())
+        assert (run / PROOF_PICTURE).is_file()
+    else:
+        certify(v, g, budget=20).save(run)
+        saved = json.loads((run / "certificate.json").read_text())
+        assert not (run / PROOF_PICTURE).exists()
+    html = write_page(run, tmp_path / "run.html", n_per_set=30)
+    page = browser_page(html)
+    page.screenshot(path=str(tmp_path / "proved.png"), full_page=True)
+    section = page.locator("#run")
+    verdict = section.locator('p.verdict[data-verdict="proved"]')
+    assert verdict.count() == 1 and saved["summary"] in verdict.inner_text()
+    figure = section.locator("figure.proof-picture")
+    assert figure.count() == 1
+    assert "bounding rectangle" in figure.locator("figcaption").inner_text()
+    svg = figure.locator("svg")
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 100
+    # Every box of the certificate is drawn, and the points of every DFA state reached.
+    assert svg.locator('[id^="proof-box-"]').count() == len(saved["boxes"])
+    drawn = {int(i.rsplit("-", 1)[1]) for i in svg.locator('[id^="proof-state-"]').evaluate_all(
+        "nodes => nodes.map(n => n.id)")}
+    assert drawn == set(range(g.dfa.n_states))  # tomita-3's walks reach every state
+    # The picture sits right after the verdict it explains.
+    assert page.evaluate("() => document.querySelector('#run p.verdict[data-verdict=\"proved\"]')"
+                         ".nextElementSibling.classList.contains('proof-picture')")
 
 
 def test_a_suite_saved_when_agrees_was_called_equivalent_reads_as_agrees(judged_suite,
