@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -44,9 +45,10 @@ __all__ = ["prove_by_training", "neighbours", "covering_words", "CERTIFY_BUDGET"
 CERTIFY_BUDGET = 30.0
 #: Length of the random words after which the cheap look measures the states.
 LOOK_LENGTH = 120
-#: The contraction penalty's weight in the first round; it doubles each round up to
-#: MAX_WEIGHT, so that a network trained for accuracy moves to saturated states without
-#: forgetting.
+#: The contraction penalty's weight in the first round. It doubles after each round that
+#: keeps the validation accuracy at the target, up to MAX_WEIGHT; a round that loses it is
+#: undone (the weights go back to the last good round's) and the weight is divided by 4, so
+#: that a network trained for accuracy moves to saturated states without forgetting.
 FIRST_WEIGHT = 0.01
 MAX_WEIGHT = 1.0
 #: Seconds of the search of short words before each certification, and words it keeps.
@@ -136,6 +138,7 @@ def prove_by_training(
     train_round: Callable[[Sequence[Any], Sequence[bool], float], dict],
     *,
     budget: float,
+    target: float | None = None,
     covering: int = 0,
     max_length: int = 30,
     seed: int = 0,
@@ -155,6 +158,8 @@ def prove_by_training(
     budget : float
         Seconds of rounds; the last certification may add up to
         :data:`CERTIFY_BUDGET`.
+    target : float, optional
+        The validation accuracy a round must keep (see :data:`FIRST_WEIGHT`).
     covering : int
         How many of :func:`covering_words` join the training data.
     max_length : int
@@ -177,6 +182,8 @@ def prove_by_training(
 
     deadline = time.perf_counter() + budget
     rng = as_generator(seed)
+    weight = FIRST_WEIGHT
+    good = copy.deepcopy(verifier.model.state_dict())
     extra_words, extra_labels = covering_words(g, covering, max_length,
                                                seed=int(rng.integers(2**31)))
     rounds: list[dict] = []
@@ -214,6 +221,14 @@ def prove_by_training(
                                        seed=int(rng.integers(2**31)))
             extra_words += [words[0]] * _COPIES + words[1:]
             extra_labels += [labels[0]] * _COPIES + labels[1:]
-        weight = min(MAX_WEIGHT, FIRST_WEIGHT * 2.0 ** record["round"])
         record["weight"] = weight
-        record["epoch"] = train_round(extra_words, extra_labels, weight)["epoch"]
+        row = train_round(extra_words, extra_labels, weight)
+        record["epoch"] = row["epoch"]
+        kept = row.get("valid_accuracy")
+        if target is not None and kept is not None and kept < target:
+            verifier.model.load_state_dict(good)
+            record["undone"] = True
+            weight /= 4
+        else:
+            good = copy.deepcopy(verifier.model.state_dict())
+            weight = min(MAX_WEIGHT, weight * 2)
