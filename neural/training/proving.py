@@ -10,10 +10,11 @@ past the accuracy target:
 2. **A cheap look after each round**: how much one interval step widens a
    small box around the states reached after random words
    (:func:`neural.certify.boxes.expansion`). Boxes can close only where that
-   is below 1, so only then does the round go on to
+   is below 1, so only then does the round go on to the full
+   :func:`neural.certify.certify`, and only when
 3. **the search of short words** (:func:`neural.search.search`, a few
-   seconds), and, when it finds no wrong word, the full
-   :func:`neural.certify.certify`. The wrong words (or the certificate's
+   seconds; also every other round while the boxes cannot close) finds no
+   wrong word. The wrong words (or the certificate's
    counterexample) and their neighbours one edit away, labelled by the
    automaton, join the training data, and training goes on.
 4. **When the budget is spent** a last certification gives the honest
@@ -194,7 +195,7 @@ def prove_by_training(
         record: dict[str, Any] = {"round": len(rounds), "widening": round(largest, 4)}
         spent = time.perf_counter() >= deadline
         wrong = []
-        if largest < 1.0 and not spent:  # many wrong short words at once, before a proof
+        if not spent and (largest < 1.0 or record["round"] % 2 == 0):  # many wrong words at once
             found = search(verifier, g, max_length=max_length, budget=SEARCH_BUDGET,
                            keep=SEARCH_KEEP, progress=False)
             wrong = [d.word for d in found.disagreements if d.confirmed]
