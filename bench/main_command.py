@@ -1,7 +1,9 @@
 """The README's main command as a whole, idle and with one core busy.
 
 ``neural train embedded-reber --out DIR`` trains the verifier and prints its
-comparison with the automaton. Its own first line says how long the training
+comparison with the automaton: the README's main command without
+``--until proved``, whose rounds of proof take the time their budget gives
+them (``bench/certify.py`` measures those). Its own first line says how long the training
 epochs took ("... 3.8 s on cpu"); the rest of the command is start-up (Python,
 torch), the data, the comparison sets and the predictions on them. Target: the
 whole command at most 2.5 times its own training time, with one core busy.
