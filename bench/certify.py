@@ -34,7 +34,7 @@ BUILTINS = tuple(f"tomita-{i}" for i in range(1, 8)) + (
 _CHILD = r"""
 import json, sys, time
 from grammar import library, load, random_grammar
-from neural.certify import checker
+from neural.judge.certify import checker
 from neural.config import TrainConfig
 from neural.training import train
 from safetensors.numpy import load_file

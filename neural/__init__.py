@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 from neural import moved
 
 if TYPE_CHECKING:
-    from neural.certify import Certificate, certify
     from neural.checkpoint import CheckpointError
     from neural.config import TrainConfig
     from neural.data import Vocabulary
     from neural.device import resolve_device
+    from neural.judge.certify import Certificate, certify
     from neural.judge.common import Disagreement, Verdict
     from neural.judge.compare import Comparison, SetScore, compare
     from neural.judge.extract import Extraction, extract
@@ -68,14 +68,13 @@ __all__ = [
 
 # Where each public name lives, the judges' functions aside (below). No module shares its
 # name with a function here (neural.search is the function, neural.judge.search its
-# package), save neural.certify until it moves under neural.judge (see neural.moved).
+# package; the old module paths are served by neural.moved).
 _HOMES = {
-    "Certificate": "neural.certify",
-    "certify": "neural.certify",
     "CheckpointError": "neural.checkpoint",
     "TrainConfig": "neural.config",
     "Vocabulary": "neural.data",
     "resolve_device": "neural.device",
+    "Certificate": "neural.judge.certify",
     "Disagreement": "neural.judge.common",
     "Verdict": "neural.judge.common",
     "Comparison": "neural.judge.compare",

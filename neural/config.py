@@ -135,7 +135,7 @@ class TrainConfig:
     until : {None, "proved"}
         ``"proved"`` goes on past the accuracy target, in rounds of training
         with a contraction penalty and certification
-        (:mod:`neural.training.proving`), until :func:`neural.certify.certify`
+        (:mod:`neural.training.proving`), until :func:`neural.certify`
         proves the network or `prove_budget` is spent. It needs a one-layer
         GRU with the default recipe and the membership task, and starts the
         update gates at 0 (`update_bias` left at its default becomes 0: a
@@ -299,7 +299,7 @@ def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
 
 
 def _check_provable(config: TrainConfig) -> None:
-    """Refuse ``until="proved"`` for a network that :func:`neural.certify.certify` cannot prove."""
+    """Refuse ``until="proved"`` for a network that :func:`neural.certify` cannot prove."""
     why = {"cell": (config.cell, "gru"), "layers": (config.layers, 1),
            "recipe": (config.recipe, "default"), "task": (config.task, "membership")}
     for name, (value, needed) in why.items():

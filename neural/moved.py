@@ -1,23 +1,17 @@
 """Module paths that moved: the old ones still work, with a DeprecationWarning.
 
-The judges live under :mod:`neural.judge` and the training loop under
-:mod:`neural.training`, so that no module shares its name with the function
-that :mod:`neural` exports (``neural.search`` is the function, and
+The judges (compare, search, extract, certify) live under :mod:`neural.judge` and the
+training loop under :mod:`neural.training`, so that no module shares its name with the
+function that :mod:`neural` exports (``neural.search`` is the function, and
 :mod:`neural.judge.search` its package); the command line's modules live in one package,
-:mod:`neural.cli` (once ``neural/cli.py`` and ``neural/commands/``), and the
-HTML page is :mod:`neural.page` (once ``neural.report``). The old
-paths in :data:`MOVED`
-(``from neural.search import search``, ``import neural.train``) are served by
-stand-ins that :func:`register` puts into ``sys.modules`` when :mod:`neural`
-is imported: each forwards every name, read or set, to the module's new home
-(loaded on first use), with a DeprecationWarning. As they are in
-``sys.modules`` before any import asks for them, importing an old path never
-sets the package's attribute of that name: ``neural.search`` stays the
-function whichever import comes first.
-
-:mod:`neural.certify` has not moved yet (it goes to ``neural.judge.certify``);
-until then :func:`register` loads it lazily (:class:`importlib.util.LazyLoader`)
-for the same reason.
+:mod:`neural.cli` (once ``neural/cli.py`` and ``neural/commands/``), and the HTML page
+is :mod:`neural.page` (once ``neural.report``). The old paths in :data:`MOVED`
+(``from neural.search import search``, ``import neural.train``) are served by stand-ins
+that :func:`register` puts into ``sys.modules`` when :mod:`neural` is imported: each
+forwards every name, read or set, to the module's new home (loaded on first use), with a
+DeprecationWarning. As they are in ``sys.modules`` before any import asks for them,
+importing an old path never sets the package's attribute of that name: ``neural.search``
+stays the function whichever import comes first.
 
 Examples
 --------
@@ -33,13 +27,12 @@ Examples
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 import types
 import warnings
 from typing import Any
 
-__all__ = ["MOVED", "LAZY", "register"]
+__all__ = ["MOVED", "register"]
 
 #: Old module path -> where it lives now.
 MOVED = {
@@ -60,6 +53,16 @@ MOVED = {
     "neural.compare": "neural.judge.compare",
     "neural.compare.report": "neural.judge.compare.result",
     "neural.compare.run": "neural.judge.compare.run",
+    "neural.certify": "neural.judge.certify",
+    "neural.certify.boxes": "neural.judge.certify.boxes",
+    "neural.certify.checker": "neural.judge.certify.checker",
+    "neural.certify.construct": "neural.judge.certify.construct",
+    "neural.certify.intervals": "neural.judge.certify.intervals",
+    "neural.certify.margin": "neural.judge.certify.margin",
+    "neural.certify.network": "neural.judge.certify.network",
+    "neural.certify.pumping": "neural.judge.certify.pumping",
+    "neural.certify.result": "neural.judge.certify.result",
+    "neural.certify.run": "neural.judge.certify.run",
     # the command line: one package, neural.cli, beside grammar.cli
     "neural.commands": "neural.cli",
     "neural.commands.certify": "neural.cli.certify",
@@ -71,8 +74,6 @@ MOVED = {
     "neural.report.collect": "neural.page.collect",
     "neural.report.plots": "neural.page.plots",
 }
-#: Packages whose name is still that of a function of :mod:`neural`: loaded lazily.
-LAZY = ("neural.certify",)
 
 
 class MovedModule(types.ModuleType):
@@ -120,17 +121,7 @@ class MovedModule(types.ModuleType):
 
 
 def register() -> None:
-    """Put the stand-ins of :data:`MOVED` and the lazy packages of :data:`LAZY` into
-    ``sys.modules``, where an import has not put the module itself already."""
+    """Put the stand-ins of :data:`MOVED` into ``sys.modules``, where an import has not put
+    the module itself already."""
     for old, new in MOVED.items():
         sys.modules.setdefault(old, MovedModule(old, new))
-    for name in LAZY:
-        if name in sys.modules:
-            continue
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            continue
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)

@@ -7,12 +7,12 @@
 
 ``certify`` loads the verifier saved in ``DIR`` on the CPU in float32 (the
 arithmetic the certificate's margin covers), runs
-:func:`neural.certify.certify` (default budget 60 s), writes
+:func:`neural.judge.certify.certify` (default budget 60 s), writes
 ``DIR/certificate.json`` and prints the result, the verdict last.
 
 ``check-certificate`` re-checks ``DIR/certificate.json`` against
 ``DIR/model.safetensors`` and the grammar with the independent checker
-(:mod:`neural.certify.checker`: numpy only; torch is not imported) and
+(:mod:`neural.judge.certify.checker`: numpy only; torch is not imported) and
 names the first claim that fails.
 
 The judge is the grammar recorded in ``DIR`` unless ``--grammar`` names another.
@@ -46,13 +46,13 @@ __all__ = ["add_parsers", "cmd_certify", "cmd_check", "FOUND", "UNDECIDED", "CER
 FOUND = 1
 #: Exit status of ``certify`` when undecided.
 UNDECIDED = 3
-#: :data:`neural.certify.DEFAULT_BUDGET`, written out so that parsing needs no import of it.
+#: :data:`neural.judge.certify.DEFAULT_BUDGET`, written out so that parsing needs no import of it.
 CERTIFY_BUDGET = 60.0
 
 
 def cmd_certify(args: argparse.Namespace) -> int:
     """``neural certify``: write ``certificate.json``; exit 0, 1 or 3 by the verdict."""
-    from neural.certify import certify
+    from neural.judge.certify import certify
     from neural.judge.extract import recorded_grammar
     from neural.verifier import Verifier
 
@@ -91,7 +91,7 @@ def _judge(directory: Path, name: str | None) -> Any:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``neural check-certificate``: exit 0 if every claim holds, 1 naming the first that fails."""
-    from neural.certify.checker import check_files
+    from neural.judge.certify.checker import check_files
 
     directory = Path(args.dir)
     if not (directory / "certificate.json").is_file():

@@ -169,7 +169,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     certificate = verifier.certificate
     proof = None
     if certificate is not None:
-        from neural.certify import CERTIFICATE
+        from neural.judge.certify import CERTIFICATE
 
         proof = {**m.get("proof", {}), "certificate": str(Path(args.out) / CERTIFICATE)}
     _show_comparison(args, verifier, g, proof)

@@ -7,7 +7,7 @@ under the judge's name, and a result that carries a
 - :mod:`~neural.judge.compare`: :func:`neural.compare`, drawn test sets;
 - :mod:`~neural.judge.search`: :func:`neural.search`, every word in scope;
 - :mod:`~neural.judge.extract`: :func:`neural.extract`, the automaton learnt with L*;
-- :mod:`neural.certify`: :func:`neural.certify`, a proof (it moves here next).
+- :mod:`~neural.judge.certify`: :func:`neural.certify`, a proof at every length.
 
 What they share, one of each (:mod:`~neural.judge.common`): the
 :class:`~neural.judge.common.Disagreement`, the

@@ -1,12 +1,12 @@
 """The picture of a proof: hidden states in 2-D, coloured by DFA state, and the certificate boxes.
 
-A certificate (:mod:`neural.certify`) lists boxes in the network's state
+A certificate (:mod:`neural.judge.certify`) lists boxes in the network's state
 space, each named for a state of the grammar's minimal DFA, and proves that
 every word's hidden state lands in a box of the word's DFA state. The
 picture lets a reader see that:
 
 - **the states**: the float64 step of the certified weights
-  (:class:`~neural.certify.network.GRUWeights`) after random words, from the
+  (:class:`~neural.judge.certify.network.GRUWeights`) after random words, from the
   state after BOS on, each point coloured by the DFA state its word reaches
   (the walks prefer symbols that keep the word able to be accepted, so that
   live states are not drowned by the dead one; at most :data:`PER_STATE`
@@ -30,8 +30,8 @@ grammar name or word, only numbers.
 Examples
 --------
 >>> from grammar import library
->>> from neural.certify import certify
->>> from neural.certify.construct import exact_verifier
+>>> from neural.judge.certify import certify
+>>> from neural.judge.certify.construct import exact_verifier
 >>> g = library.parity()
 >>> cert = certify(exact_verifier(g), g, budget=10)
 >>> layout = proof_layout(cert.to_dict(), cert.weights)
@@ -166,7 +166,7 @@ def reachable_states(weights: Any, table: np.ndarray, accepting: np.ndarray, sta
 
     Parameters
     ----------
-    weights : neural.certify.network.GRUWeights
+    weights : neural.judge.certify.network.GRUWeights
     table : numpy.ndarray
         ``(n_states, n_symbols)``, columns in the network's symbol order.
     accepting : numpy.ndarray
@@ -181,7 +181,7 @@ def reachable_states(weights: Any, table: np.ndarray, accepting: np.ndarray, sta
     dfa_states : numpy.ndarray
         ``(walks * (steps + 1),)``.
     """
-    from neural.certify.network import BOS_ROW, FIRST_SYMBOL_ROW
+    from neural.judge.certify.network import BOS_ROW, FIRST_SYMBOL_ROW
 
     table = np.asarray(table, dtype=np.int64)
     live = _live(table, accepting)
@@ -257,7 +257,7 @@ def proof_layout(certificate: Mapping[str, Any], state_dict: Mapping[str, Any], 
     TypeError
         If the network is not a GRU.
     """
-    from neural.certify.network import GRUWeights
+    from neural.judge.certify.network import GRUWeights
 
     weights = GRUWeights.from_state_dict(state_dict, str(certificate.get("cell", "gru")))
     dfa = certificate["dfa"]

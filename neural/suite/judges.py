@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from grammar.cli_shared import MAX_LENGTH
-from neural.certify.result import CERTIFICATE
+from neural.judge.certify.result import CERTIFICATE
 
 if TYPE_CHECKING:
     from grammar import Grammar
-    from neural.certify import Certificate
+    from neural.judge.certify import Certificate
     from neural.judge.common import Verdict
     from neural.judge.extract import Extraction
     from neural.judge.search import SearchReport
@@ -152,7 +152,7 @@ def _extract_row(ex: Extraction, run_dir: Path) -> dict[str, Any]:
 
 
 def _certify(verifier: Any, g: Grammar, options: Mapping[str, Any]) -> Certificate:
-    from neural.certify import certify
+    from neural.judge.certify import certify
 
     return certify(verifier, g, **options)
 

@@ -9,9 +9,9 @@ past the accuracy target:
    around the states it reaches.
 2. **A cheap look after each round**: how much one interval step widens a
    small box around the states reached after random words
-   (:func:`neural.certify.boxes.expansion`). Boxes can close only where that
+   (:func:`neural.judge.certify.boxes.expansion`). Boxes can close only where that
    is below 1, so only then does the round go on to the full
-   :func:`neural.certify.certify`, and only when
+   :func:`neural.judge.certify.certify`, and only when
 3. **the search of short words** (:func:`neural.search.search`, a few
    seconds; also every other round while the boxes cannot close) finds no
    wrong word. The wrong words (or the certificate's
@@ -171,14 +171,14 @@ def prove_by_training(
 
     Returns
     -------
-    certificate : neural.certify.Certificate
+    certificate : neural.judge.certify.Certificate
     rounds : list of dict
         One record per round: its epoch, the cheap look's widening, and the
         certification's verdict where one ran.
     """
-    from neural.certify import certify
-    from neural.certify.boxes import expansion
-    from neural.certify.network import GRUWeights
+    from neural.judge.certify import certify
+    from neural.judge.certify.boxes import expansion
+    from neural.judge.certify.network import GRUWeights
     from neural.judge.search import search
 
     deadline = time.perf_counter() + budget

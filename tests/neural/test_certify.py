@@ -32,16 +32,16 @@ from safetensors.numpy import save as save_safetensors
 
 import neural
 from grammar import library, random_grammar
-from neural.certify import CERTIFICATE, Certificate, certify, checker
-from neural.certify.construct import exact_verifier
-from neural.certify.intervals import logit_boxes, step_boxes
-from neural.certify.margin import logit_bound, step_bound
-from neural.certify.network import GRUWeights
-from neural.certify.run import automaton
 from neural.checkpoint import grammar_info
 from neural.cli import main
 from neural.cli.certify import CERTIFY_BUDGET, UNDECIDED
 from neural.data import Vocabulary
+from neural.judge.certify import CERTIFICATE, Certificate, certify, checker
+from neural.judge.certify.construct import exact_verifier
+from neural.judge.certify.intervals import logit_boxes, step_boxes
+from neural.judge.certify.margin import logit_bound, step_bound
+from neural.judge.certify.network import GRUWeights
+from neural.judge.certify.run import automaton
 from neural.model import ModelConfig, RecurrentClassifier
 from neural.verifier import Verifier
 
@@ -371,7 +371,7 @@ def test_the_checker_imports_nothing_but_numpy_and_safetensors():
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= {"__future__", "hashlib", "json", "collections.abc", "pathlib", "typing",
                         "numpy", "safetensors.numpy"}
-    code = "import sys, neural.certify.checker; print('torch' in sys.modules)"
+    code = "import sys, neural.judge.certify.checker; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"

@@ -19,7 +19,7 @@ import pytest
 import neural
 from grammar import GrammarError, library
 from neural import Comparison, Disagreement, Extraction, SearchResult, Verdict
-from neural.certify.construct import exact_verifier
+from neural.judge.certify.construct import exact_verifier
 from neural.judge.common import KINDS, VERDICTS, check_budget, percent, read_verdict
 from neural.moved import MOVED
 from neural.testing import PlantedVerifier
@@ -174,6 +174,7 @@ def _run(script: str) -> str:
 
 @pytest.mark.parametrize("first", ["neural.search.scope", "neural.search", "neural.compare.run",
                                    "neural.extract", "neural.train", "neural.certify.checker",
+                                   "neural.certify", "neural.judge.certify.checker",
                                    "neural.judge.search", "neural.training"])
 def test_the_judges_stay_functions_whichever_module_is_imported_first(first):
     script = (f"import sys, types, {first}\nimport neural\n"

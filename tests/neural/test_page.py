@@ -419,8 +419,8 @@ def test_a_proved_run_shows_the_picture_of_its_proof(browser_page, tmp_path: Pat
     ``neural train --until proved`` leave certificate.json alone, and the page draws the
     picture from it and the weights it names.
     """
-    from neural.certify import certify
-    from neural.certify.construct import exact_verifier
+    from neural.judge.certify import certify
+    from neural.judge.certify.construct import exact_verifier
     from neural.suite.judges import JUDGES, PROOF_PICTURE
     from neural.suite.steps import run_judge
 

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grammar import library
-from neural.certify import certify
-from neural.certify.construct import exact_verifier
-from neural.certify.network import GRUWeights
+from neural.judge.certify import certify
+from neural.judge.certify.construct import exact_verifier
+from neural.judge.certify.network import GRUWeights
 from neural.page.proof_picture import (
     PER_STATE,
     Projection,

@@ -365,7 +365,7 @@ def test_the_search_steps_the_dense_head_as_the_verifier_answers(cell):
 
 
 def test_certify_says_why_a_dense_head_gets_no_proof():
-    from neural.certify import certify
+    from neural.judge.certify import certify
 
     torch.manual_seed(0)
     config = TrainConfig(recipe="mlregtest", hidden=4, embedding=4)

@@ -1,6 +1,6 @@
 """Training until proved: the contraction penalty, the rounds' extra words, the whole run.
 
-Oracles: the interval arithmetic of :mod:`neural.certify.intervals` (a
+Oracles: the interval arithmetic of :mod:`neural.judge.certify.intervals` (a
 separate numpy implementation of the step the penalty linearises), brute
 force over every short word, Python predicates for the languages, an edit
 distance written here, and the independent certificate checker and the
@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from safetensors.numpy import load_file
 
 from grammar import library
-from neural.certify import checker
-from neural.certify.intervals import step_boxes
-from neural.certify.network import FIRST_SYMBOL_ROW, GRUWeights
 from neural.config import TrainConfig
+from neural.judge.certify import checker
+from neural.judge.certify.intervals import step_boxes
+from neural.judge.certify.network import FIRST_SYMBOL_ROW, GRUWeights
 from neural.model import ModelConfig, RecurrentClassifier
 from neural.training import train
 from neural.training.contraction import contraction_penalty, unit_gains

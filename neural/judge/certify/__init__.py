@@ -18,20 +18,20 @@ the network is wrong.
 
 The modules, one idea each:
 
-- :mod:`~neural.certify.network`: the weights in float64, and the exact step;
-- :mod:`~neural.certify.intervals`: one GRU step in interval arithmetic;
-- :mod:`~neural.certify.margin`: the float32 error bound;
-- :mod:`~neural.certify.boxes`: finding the boxes;
-- :mod:`~neural.certify.pumping`: the counterexample search past the exhaustive bound;
-- :mod:`~neural.certify.checker`: the independent re-check (numpy only);
-- :mod:`~neural.certify.result`: :class:`Certificate` and ``certificate.json``;
-- :mod:`~neural.certify.construct`: hand-built exact GRUs, for tests and examples;
-- :mod:`~neural.certify.run`: :func:`certify`.
+- :mod:`~neural.judge.certify.network`: the weights in float64, and the exact step;
+- :mod:`~neural.judge.certify.intervals`: one GRU step in interval arithmetic;
+- :mod:`~neural.judge.certify.margin`: the float32 error bound;
+- :mod:`~neural.judge.certify.boxes`: finding the boxes;
+- :mod:`~neural.judge.certify.pumping`: the counterexample search past the exhaustive bound;
+- :mod:`~neural.judge.certify.checker`: the independent re-check (numpy only);
+- :mod:`~neural.judge.certify.result`: :class:`Certificate` and ``certificate.json``;
+- :mod:`~neural.judge.certify.construct`: hand-built exact GRUs, for tests and examples;
+- :mod:`~neural.judge.certify.run`: :func:`certify`.
 
 Examples
 --------
 >>> from grammar import library
->>> from neural.certify.construct import exact_verifier
+>>> from neural.judge.certify.construct import exact_verifier
 >>> g = library.parity()
 >>> cert = certify(exact_verifier(g), g, budget=10)
 >>> cert.verdict, checker.check(cert.to_dict(), cert.weights) is None
@@ -40,8 +40,8 @@ Examples
 
 from typing import Any
 
-from neural.certify import checker
-from neural.certify.result import CERTIFICATE, FORMAT, VERDICTS, Certificate
+from neural.judge.certify import checker
+from neural.judge.certify.result import CERTIFICATE, FORMAT, VERDICTS, Certificate
 
 __all__ = ["certify", "Certificate", "VERDICTS", "FORMAT", "CERTIFICATE", "DEFAULT_BUDGET",
            "checker"]
@@ -54,10 +54,10 @@ def certify(verifier: Any, g: Any = None, **options: Any) -> Certificate:
     """Prove that `verifier` computes `g` at every length, or find a word where it does not.
 
     The options (``budget``, ``max_length``, ``seed``, ``threads``) and the
-    steps are those of :func:`neural.certify.run.certify`, which this loads
+    steps are those of :func:`neural.judge.certify.run.certify`, which this loads
     on first use, so that importing the package, and its numpy-only checker,
     does not import torch.
     """
-    from neural.certify.run import certify as run
+    from neural.judge.certify.run import certify as run
 
     return run(verifier, g, **options)

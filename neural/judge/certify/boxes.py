@@ -3,7 +3,7 @@
 The search starts from the interval image of BOS read from the zero state
 and follows the grammar's complete minimal DFA: for each box ``B`` of a state
 ``q`` and each symbol ``a`` it computes the interval image of ``B``
-(:func:`neural.certify.intervals.step_boxes`), widened by the margin, and
+(:func:`neural.judge.certify.intervals.step_boxes`), widened by the margin, and
 places it in a box of ``δ(q, a)``:
 
 - in a box that already holds it;
@@ -27,9 +27,9 @@ the checker confirms.
 
 Examples
 --------
->>> from neural.certify.construct import exact_verifier
->>> from neural.certify.network import GRUWeights
->>> from neural.certify.margin import float32_margin
+>>> from neural.judge.certify.construct import exact_verifier
+>>> from neural.judge.certify.network import GRUWeights
+>>> from neural.judge.certify.margin import float32_margin
 >>> from grammar import library
 >>> g = library.parity()
 >>> w = GRUWeights.from_verifier(exact_verifier(g))
@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from neural.certify.intervals import logit_boxes, step_boxes
-from neural.certify.network import BOS_ROW, FIRST_SYMBOL_ROW, GRUWeights
+from neural.judge.certify.intervals import logit_boxes, step_boxes
+from neural.judge.certify.network import BOS_ROW, FIRST_SYMBOL_ROW, GRUWeights
 
 __all__ = ["find_boxes", "expansion", "BoxCover", "Failure", "CAPS"]
 
@@ -234,7 +234,7 @@ def find_boxes(weights: GRUWeights, table: np.ndarray, accepting: np.ndarray, st
         bool per state.
     start : int
     margin : float
-        See :mod:`neural.certify.margin`.
+        See :mod:`neural.judge.certify.margin`.
     deadline : float, optional
         :func:`time.perf_counter` time to stop at.
     caps : tuple of float
@@ -360,7 +360,7 @@ def expansion(weights: GRUWeights, rng: np.random.Generator, *, words: int = 200
     Examples
     --------
     >>> from grammar import library
-    >>> from neural.certify.construct import exact_verifier
+    >>> from neural.judge.certify.construct import exact_verifier
     >>> w = GRUWeights.from_verifier(exact_verifier(library.parity()))
     >>> median, largest = expansion(w, np.random.default_rng(0), words=4, length=20)
     >>> largest < 1e-3

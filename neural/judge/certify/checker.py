@@ -6,7 +6,7 @@ interval arithmetic is written independently: dot products by their
 endpoints (``Σ min(w·lo, w·hi)``), sigmoid as ``0.5 + 0.5·tanh(x/2)``, each
 result widened by a bound on float64's rounding and one float further with
 :func:`numpy.nextafter`. It re-derives the float32 margin from the weights
-(the analysis documented in :mod:`neural.certify.margin`) and checks, in
+(the analysis documented in :mod:`neural.judge.certify.margin`) and checks, in
 order:
 
 1. the file's format and cell, and the weights' SHA-256;
@@ -107,7 +107,7 @@ def _squash(x: np.ndarray, lower: bool) -> np.ndarray:
 
 
 def float32_bound(p: dict[str, Any], hmax: float) -> float:
-    """The float32 error bound of :mod:`neural.certify.margin`, derived again."""
+    """The float32 error bound of :mod:`neural.judge.certify.margin`, derived again."""
     hmax = max(1.0, hmax)
 
     def gamma(n: int) -> float:

@@ -21,13 +21,13 @@ so the intervals enclose the exact real-number step of the float32 weights.
 For a network of several layers, layer ``k``'s input is layer ``k − 1``'s
 new interval widened by `margin` (the float32 state the next layer really
 reads may differ from the exact one by that much; see
-:mod:`neural.certify.margin`).
+:mod:`neural.judge.certify.margin`).
 
 Examples
 --------
 >>> from grammar import library
 >>> from neural.verifier import Verifier
->>> from neural.certify.network import GRUWeights
+>>> from neural.judge.certify.network import GRUWeights
 >>> w = GRUWeights.from_verifier(Verifier.untrained(library.parity(), seed=0))
 >>> lo = hi = np.zeros((1, w.width))
 >>> a, b = step_boxes(w, lo, hi, 1, 0.0)            # BOS from the zero state
@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neural.certify.network import GRUWeights, sigmoid
+from neural.judge.certify.network import GRUWeights, sigmoid
 
 __all__ = ["step_boxes", "logit_boxes", "affine", "gamma", "EPS"]
 

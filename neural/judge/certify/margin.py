@@ -15,7 +15,7 @@ products in any order, with or without fused multiply-adds, then torch's
 ``gru_cell`` (``r``, ``z`` from one sigmoid each, ``n = tanh(x_n + r·h_n)``,
 ``h' = n + z·(h − n)``) or the textbook ``(1 − z)·n + z·h``. It does **not**
 cover bf16 autocast, TF32 (cuDNN's default on Ampere and later GPUs) or
-half precision; :func:`neural.certify.certify` never reports "proved" for a
+half precision; :func:`neural.judge.certify.certify` never reports "proved" for a
 verifier set to answer in those.
 
 The bound (standard forward error analysis, Higham ch. 3), with
@@ -44,7 +44,7 @@ Examples
 --------
 >>> from grammar import library
 >>> from neural.verifier import Verifier
->>> from neural.certify.network import GRUWeights
+>>> from neural.judge.certify.network import GRUWeights
 >>> w = GRUWeights.from_verifier(Verifier.untrained(library.parity(), seed=0))
 >>> 1e-7 < float32_margin(w) < 1e-4
 True
@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neural.certify.network import BOS_ROW, GRUWeights
+from neural.judge.certify.network import BOS_ROW, GRUWeights
 
 __all__ = ["float32_margin", "step_bound", "logit_bound", "U", "FUNCTION_ERROR",
            "SIGMOID_CLEARANCE", "ARITHMETIC"]
@@ -112,7 +112,7 @@ def step_bound(weights: GRUWeights, hmax: float = 1.0) -> float:
 
     Each layer is charged only for its own rounding; the interval step
     widens the next layer's input by the margin (see
-    :func:`neural.certify.intervals.step_boxes`).
+    :func:`neural.judge.certify.intervals.step_boxes`).
     """
     hmax = max(1.0, float(hmax))
     x_bar = np.abs(weights.embedding[BOS_ROW:]).max(axis=0)

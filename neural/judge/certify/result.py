@@ -48,7 +48,7 @@ CERTIFICATE = "certificate.json"
 
 @dataclass(frozen=True)
 class Certificate:
-    """The result of :func:`neural.certify.certify`.
+    """The result of :func:`neural.judge.certify.certify`.
 
     Attributes
     ----------

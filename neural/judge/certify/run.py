@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from grammar import library
->>> from neural.certify.construct import exact_verifier
+>>> from neural.judge.certify.construct import exact_verifier
 >>> g = library.tomita(4)
 >>> cert = certify(exact_verifier(g), g, budget=10)
 >>> cert.verdict, cert.cell
@@ -22,13 +22,13 @@ import torch
 from grammar import EmptyLanguageError, Grammar, GrammarError
 from grammar.checks import check_count
 from grammar.seeds import as_generator
-from neural.certify import DEFAULT_BUDGET, checker
-from neural.certify.boxes import BoxCover, expansion, find_boxes
-from neural.certify.margin import ARITHMETIC, float32_margin
-from neural.certify.network import GRUWeights, sigmoid
-from neural.certify.pumping import first_wrong, pumped_words, random_words
-from neural.certify.result import Certificate
 from neural.device import cpu_threads
+from neural.judge.certify import DEFAULT_BUDGET, checker
+from neural.judge.certify.boxes import BoxCover, expansion, find_boxes
+from neural.judge.certify.margin import ARITHMETIC, float32_margin
+from neural.judge.certify.network import GRUWeights, sigmoid
+from neural.judge.certify.pumping import first_wrong, pumped_words, random_words
+from neural.judge.certify.result import Certificate
 from neural.judge.common import check_budget
 from neural.judge.extract import recorded_grammar
 from neural.judge.search import search
@@ -116,20 +116,20 @@ def certify(
 ) -> Certificate:
     """Prove that `verifier` gives `g`'s answer on every word, or find a word where it does not.
 
-    1. **Boxes** (:func:`neural.certify.boxes.find_boxes`, until six tenths
+    1. **Boxes** (:func:`neural.judge.certify.boxes.find_boxes`, until six tenths
        of the budget): per state of `g`'s complete minimal DFA, boxes in the
        network's state space such that BOS lands in a box of the start
        state, every step from a box lands in a box of the next state, and
        every box's logit has its state's sign, all under plain interval
-       arithmetic with the float32 margin (:mod:`neural.certify.margin`).
-       Then the independent numpy checker (:mod:`neural.certify.checker`)
+       arithmetic with the float32 margin (:mod:`neural.judge.certify.margin`).
+       Then the independent numpy checker (:mod:`neural.judge.certify.checker`)
        re-checks every claim; only then, and only for a verifier that
        answers in CPU float32, is the verdict ``"proved"``.
     2. **Otherwise, every short word** (:func:`neural.search.search`, three
        tenths of the time left). A wrong word there is the counterexample.
     3. **Then words past the exhaustive bound**: the grammar's cycles through
        the states whose claims failed, pumped to `max_length` symbols, then
-       random long words and members (:mod:`neural.certify.pumping`). A
+       random long words and members (:mod:`neural.judge.certify.pumping`). A
        wrong word is confirmed by running the network on it alone.
 
     Parameters
