@@ -14,7 +14,7 @@ shortest disagreements with the automaton's explanation and the offending
 symbol marked, and the verdict of each judge that ran (search, extraction,
 certificate: ``proved``, ``counterexample``, ``agrees`` or ``undecided``); next
 to a ``proved`` verdict, the picture of the proof
-(:mod:`~neural.page.proof_picture`): the hidden states in 2-D, coloured by DFA
+(:mod:`~neural.judge.certify.picture`): the hidden states in 2-D, coloured by DFA
 state, inside the certificate's boxes. For a
 suite it adds the sortable results table, whose rows link to their runs'
 sections, and the summary plots.

@@ -217,7 +217,7 @@ def _picture(name: str | None, run_dir: Path, data: dict[str, Any]) -> Markup | 
     try:
         if (run_dir / name).is_file():
             return _trusted_svg((run_dir / name).read_text(encoding="utf-8"))
-        from neural.page.proof_picture import proof_svg_from_files
+        from neural.judge.certify.picture import proof_svg_from_files
 
         return _trusted_svg(proof_svg_from_files(run_dir, data))
     except (OSError, ValueError, KeyError, TypeError):  # a damaged file: the verdict alone

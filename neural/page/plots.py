@@ -15,34 +15,15 @@ True
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from neural.plotting import figure, svg_text
+
 __all__ = ["accuracy_by_length_svg", "summary_svg", "figure", "svg_text"]
 
+
 _COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
-
-
-def svg_text(fig: Any, salt: str) -> str:
-    """`fig` as an inline SVG element, text kept as text, ids salted with `salt`."""
-    import matplotlib
-
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    text = buffer.getvalue()
-    return text[text.find("<svg"):].strip()
-
-
-def figure(width: float = 6.4, height: float = 3.4) -> tuple[Any, Any]:
-    """A matplotlib figure on an SVG canvas (no pyplot), and its one axes."""
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height))
-    FigureCanvasSVG(fig)
-    return fig, fig.add_subplot()
 
 
 def accuracy_by_length_svg(by_length: Mapping[str, Mapping[str, Any]],

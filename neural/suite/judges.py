@@ -42,7 +42,7 @@ __all__ = ["Judge", "Result", "JUDGES", "EXTRACTED_GRAMMAR", "PROOF_PICTURE", "P
 
 #: The automaton an extraction learnt, as grammar JSON, for the page to draw.
 EXTRACTED_GRAMMAR = "extracted.json"
-#: The picture of a proof (:mod:`neural.page.proof_picture`), and its caption on the page.
+#: The picture of a proof (:mod:`neural.judge.certify.picture`), and its caption on the page.
 PROOF_PICTURE = "proof.svg"
 PROOF_CAPTION = (
     "Why the proof holds: the network's hidden states after random words (the float64 step of "
@@ -158,7 +158,7 @@ def _certify(verifier: Any, g: Grammar, options: Mapping[str, Any]) -> Certifica
 
 
 def _certify_row(cert: Certificate, run_dir: Path) -> dict[str, Any]:
-    from neural.page.proof_picture import write_proof_picture
+    from neural.judge.certify.picture import write_proof_picture
 
     if cert.proved:
         write_proof_picture(run_dir / PROOF_PICTURE, cert.to_dict(), cert.weights)

@@ -1,6 +1,6 @@
 """The contraction penalty: training a GRU whose states a box proof can hold.
 
-:func:`neural.certify.certify` proves a network by boxes that one interval
+:func:`neural.certify` proves a network by boxes that one interval
 step maps into boxes again. That closes only where one step *shrinks* a small
 box around the states the network reaches: where the step's interval gain is
 below 1 on every unit. A network trained for accuracy alone rarely has that:
@@ -19,7 +19,7 @@ widens unit ``i``, to first order in ``ε``, by the gain ::
     ρz_i = z_i (1 − z_i) Σ_j |W_hz|_ij        ρr_i = r_i (1 − r_i) Σ_j |W_hr|_ij
     ρn_i = (1 − n_i²) (r_i Σ_j |W_hn|_ij + |W_hn h + b_hn|_i ρr_i)
 
-which is what plain interval arithmetic (:mod:`neural.certify.intervals`)
+which is what plain interval arithmetic (:mod:`neural.judge.certify.intervals`)
 computes for a small box. :func:`contraction_penalty` is the mean, over the
 batch's valid steps, of ``Σ_i max(g_i − GAIN_TARGET, 0)`` plus a ceiling on
 the update gate's pre-activation (``Σ_i max(z_pre_i − GATE_CEILING, 0)``):

@@ -1,4 +1,4 @@
-"""The picture of a proof (neural.page.proof_picture): the projection, the layout, the files.
+"""The picture of a proof (neural.judge.certify.picture): the projection, the layout, the files.
 
 Oracles: the corners of a box, projected one by one (the rectangle is their
 bounding box), the eigenvectors of the covariance matrix (numpy's eigh, not
@@ -25,7 +25,7 @@ from grammar import library
 from neural.judge.certify import certify
 from neural.judge.certify.construct import exact_verifier
 from neural.judge.certify.network import GRUWeights
-from neural.page.proof_picture import (
+from neural.judge.certify.picture import (
     PER_STATE,
     Projection,
     fit_projection,

@@ -26,6 +26,7 @@ The modules, one idea each:
 - :mod:`~neural.judge.certify.checker`: the independent re-check (numpy only);
 - :mod:`~neural.judge.certify.result`: :class:`Certificate` and ``certificate.json``;
 - :mod:`~neural.judge.certify.construct`: hand-built exact GRUs, for tests and examples;
+- :mod:`~neural.judge.certify.picture`: the picture of a proof (matplotlib);
 - :mod:`~neural.judge.certify.run`: :func:`certify`.
 
 Examples

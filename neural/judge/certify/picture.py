@@ -292,7 +292,7 @@ def proof_svg(certificate: Mapping[str, Any], state_dict: Mapping[str, Any], *,
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Rectangle
 
-    from neural.page.plots import figure, svg_text
+    from neural.plotting import figure, svg_text
 
     layout = proof_layout(certificate, state_dict, seed=seed)
     fig, ax = figure(7.2, 4.6)
