@@ -270,7 +270,7 @@ def _run(
             certificate, rounds = prove_by_training(
                 g, verifier, train_round, budget=config.prove_budget, seed=config.seed,
                 target=config.target_accuracy,
-                covering=len(train_set.words) // 4, max_length=config.lengths[1],
+                max_length=config.lengths[1],
                 say=bar.write if progress else None)
             reason = "proved" if certificate.proved else reason
 

@@ -39,7 +39,7 @@ from typing import Any
 from grammar import Grammar
 from grammar.seeds import as_generator
 
-__all__ = ["prove_by_training", "neighbours", "covering_words", "CERTIFY_BUDGET",
+__all__ = ["prove_by_training", "neighbours", "CERTIFY_BUDGET",
            "LOOK_LENGTH", "FIRST_WEIGHT", "MAX_WEIGHT", "SEARCH_BUDGET", "SEARCH_KEEP"]
 
 #: Seconds of each full certification.
@@ -102,37 +102,6 @@ def neighbours(g: Grammar, word: Any, *, limit: int = _NEIGHBOURS,
     return words, [bool(x) for x in g.accepts_many(words)]
 
 
-def covering_words(g: Grammar, n: int, max_length: int, *,
-                   seed: int | None = 0) -> tuple[list[Any], list[bool]]:
-    """Every short word, and uniformly random words, labelled by `g`'s automaton.
-
-    Training data drawn for accuracy holds members and near misses; a
-    proof needs the network right on *every* word, so the rounds also train
-    on all words up to the longest length whose words fit in ``n // 2``,
-    and on about ``n // 2`` words of uniformly random symbols and lengths up
-    to `max_length` (most of them fall into the rejecting sink early).
-
-    Examples
-    --------
-    >>> from grammar import library
-    >>> words, labels = covering_words(library.parity(), 40, 12)
-    >>> words[:4], labels == [w.count("1") % 2 == 0 for w in words]
-    (['', '0', '1', '00'], True)
-    """
-    rng = as_generator(seed)
-    alphabet = list(g.alphabet)
-    out: list[list[str]] = [[]]
-    layer: list[list[str]] = [[]]
-    while len(out) + len(layer) * len(alphabet) <= max(n // 2, 1):
-        layer = [w + [a] for w in layer for a in alphabet]
-        out += layer
-    for _ in range(max(n - len(out), 0)):
-        length = int(rng.integers(max_length + 1))
-        out.append([alphabet[int(i)] for i in rng.integers(len(alphabet), size=length)])
-    words = ["".join(w) for w in out] if g.single_char else [tuple(w) for w in out]
-    return words, [bool(x) for x in g.accepts_many(words)]
-
-
 def prove_by_training(
     g: Grammar,
     verifier: Any,
@@ -140,7 +109,6 @@ def prove_by_training(
     *,
     budget: float,
     target: float | None = None,
-    covering: int = 0,
     max_length: int = 30,
     seed: int = 0,
     say: Callable[[str], None] | None = None,
@@ -161,10 +129,8 @@ def prove_by_training(
         :data:`CERTIFY_BUDGET`.
     target : float, optional
         The validation accuracy a round must keep (see :data:`FIRST_WEIGHT`).
-    covering : int
-        How many of :func:`covering_words` join the training data.
     max_length : int
-        Their longest random words.
+        The longest words of the short-word search.
     seed : int
     say : callable, optional
         Called with one line per round, for progress.
@@ -185,8 +151,10 @@ def prove_by_training(
     rng = as_generator(seed)
     weight = FIRST_WEIGHT
     good = copy.deepcopy(verifier.model.state_dict())
-    extra_words, extra_labels = covering_words(g, covering, max_length,
-                                               seed=int(rng.integers(2**31)))
+    # Only words the network got wrong, and their neighbours, join the data: adding every
+    # short word and random long ones as well cost parity its proof (bench/certify.py).
+    extra_words: list[Any] = []
+    extra_labels: list[bool] = []
     rounds: list[dict] = []
     while True:
         verifier.model.eval()

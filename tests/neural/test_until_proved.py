@@ -29,7 +29,7 @@ from neural.judge.certify.network import FIRST_SYMBOL_ROW, GRUWeights
 from neural.model import ModelConfig, RecurrentClassifier
 from neural.training import train
 from neural.training.contraction import contraction_penalty, unit_gains
-from neural.training.proving import covering_words, neighbours
+from neural.training.proving import neighbours
 
 
 def edit_distance(a, b) -> int:
@@ -90,16 +90,6 @@ def test_neighbours_are_one_edit_away_and_labelled_by_the_language(word, seed):
     assert len(set(words)) == len(words)
     assert all(edit_distance(word, w) == 1 for w in words[1:])
     assert labels == [even_ones(w) for w in words]
-
-
-def test_covering_words_hold_every_short_word_and_random_long_ones():
-    g = library.tomita(4)
-    words, labels = covering_words(g, 400, 20, seed=1)
-    assert len(words) == 400
-    short = {"".join(p) for n in range(7) for p in itertools.product("01", repeat=n)}
-    assert short <= set(words)  # 127 words up to length 6 fit in half of 400; 255 would not
-    assert labels == ["000" not in w for w in words]
-    assert max(map(len, words)) <= 20
 
 
 @pytest.mark.parametrize("change, field", [({"cell": "lstm"}, "cell"), ({"layers": 2}, "layers"),
