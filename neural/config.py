@@ -94,6 +94,11 @@ class TrainConfig:
         ...but not before this many training samples were seen: a language
         with few members per length (Tomita 1 and 2) gives a data set of a few
         dozen words, whose validation split says little.
+    patience : int or None
+        Stop after this many epochs in a row without a new best validation
+        accuracy (once `min_samples` were seen), and keep the best epoch's
+        weights: a language the network cannot learn to the target does not
+        run on to `max_steps`. None never stops on a plateau.
     seed : int
         Seeds the data, the initial weights and the batch order.
     threads : int or None
@@ -188,6 +193,7 @@ class TrainConfig:
     max_steps: int | None = 10_000
     target_accuracy: float | None = 0.999
     min_samples: int = 8000
+    patience: int | None = 10
     seed: int = 0
     threads: int | None = None
     task: str = "membership"
@@ -212,7 +218,7 @@ class TrainConfig:
                 f"TrainConfig.n_examples must be >= {MIN_EXAMPLES} (one member, one "
                 f"non-member), got {self.n_examples}"
             )
-        for name in ("max_steps", "threads", "stream"):
+        for name in ("max_steps", "threads", "stream", "patience"):
             if getattr(self, name) is not None:
                 _check_int(name, getattr(self, name), low=1, none=True)
         _check_int("min_samples", self.min_samples, low=0)

@@ -170,13 +170,14 @@ class Recipe:
 _MLREGTEST_GRU = MappingProxyType({
     "embedding": 32, "hidden": 32, "layers": 1, "dropout": 0.1, "lr": 1e-2,
     "batch_size": 64, "max_epochs": 64, "max_steps": None, "target_accuracy": None,
-    "grad_clip": None, "update_bias": 0.0,
+    "patience": None, "grad_clip": None, "update_bias": 0.0,
 })
 _WHOLE_WORDS = "its 2-way head answers whole words only"
 
 #: Every recipe, by name.
 REGISTRY: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe in (
-    Recipe("default", "grammarlab's: per-prefix targets, AdamW, early stop at the target",
+    Recipe("default", "grammarlab's: per-prefix targets, AdamW, early stop at the target "
+           "or a plateau",
            settings={cell: MappingProxyType({}) for cell in CELLS}),
     Recipe(
         "mlregtest",

@@ -47,8 +47,8 @@ from neural.config import TrainConfig
 __all__ = ["RESUMABLE", "ResumeState", "save_epoch", "load_resume", "write_log"]
 
 #: Settings that may change between an interrupted run and its resumption.
-RESUMABLE = frozenset({"max_epochs", "max_steps", "target_accuracy", "min_samples", "threads",
-                       "precision"})
+RESUMABLE = frozenset({"max_epochs", "max_steps", "target_accuracy", "min_samples", "patience",
+                       "threads", "precision"})
 
 
 @dataclass
@@ -76,6 +76,12 @@ class ResumeState:
     def step(self) -> int:
         """Optimiser steps taken so far."""
         return int(self.history[-1]["step"]) if self.history else 0
+
+    @property
+    def best(self) -> dict[str, torch.Tensor] | None:
+        """The best epoch's weights, kept for `patience`; None when none were saved."""
+        kept = {k[5:]: v for k, v in self.tensors.items() if k.startswith("best.")}
+        return kept or None
 
     @property
     def samples(self) -> int:
@@ -111,8 +117,13 @@ class ResumeState:
 def save_epoch(
     out: str | os.PathLike, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
     history: list[dict], g: Grammar, config: TrainConfig,
+    best: dict[str, torch.Tensor] | None = None,
 ) -> None:
-    """Commit a finished epoch: one atomic file for resuming, then the log."""
+    """Commit a finished epoch: one atomic file for resuming, then the log.
+
+    `best`, the best epoch's weights so far (:class:`neural.stopping.BestWeights`),
+    travels in the same file, so a resumed run that stops on a plateau keeps them.
+    """
     out = Path(out)
     meta = {
         "train_config": config.to_dict(),
@@ -122,6 +133,7 @@ def save_epoch(
         "elapsed": history[-1]["seconds"],
     }
     tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
+    tensors.update({f"best.{k}": v for k, v in (best or {}).items()})
     for index, slot in optimizer.state_dict()["state"].items():
         for key, value in slot.items():
             tensors[f"optim.{index}.{key}"] = torch.as_tensor(value)

@@ -3,8 +3,9 @@
 ::
 
     neural train NAME --out DIR [--device auto|cpu|cuda] [--target 0.999] [--max-epochs N]
-                      [--max-steps N] [--seed S] [--resume] [--examples N] [--lengths LO-HI]
-                      [--hidden N] [--threads N] [--stream N] [--recipe default|mlregtest]
+                      [--max-steps N] [--patience N|off] [--seed S] [--resume] [--examples N]
+                      [--lengths LO-HI] [--hidden N] [--threads N] [--stream N]
+                      [--recipe default|mlregtest]
                       [--until proved] [--prove-budget S] [--n-per-set N] [--plot FILE]
                       [--quiet] [--json]
     neural eval DIR [--grammar NAME] [--n-per-set N] [--test-seed S] [--search] [--plot FILE]
@@ -35,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,11 @@ _positive = at_least(1)
 # What the "why" column of a comparison's disagreements is.
 _WHY = ("why: the exact automaton's verdict on the word and, for a non-member, where it "
         "fails; the network's answer is p")
+
+
+def _patience(text: str) -> int | str:
+    """Epochs without a new best, a positive integer, or "off" (an argparse type)."""
+    return "off" if text == "off" else _positive(text)
 
 
 def _target(text: str) -> float:
@@ -138,7 +145,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         recipe=args.recipe,
         until=args.until,
         prove_budget=args.prove_budget,
+        patience=None if args.patience == "off" else args.patience,
     )
+    if args.patience == "off":
+        config = replace(config, patience=None)
     verifier = train(g, config, device=args.device, out=args.out, resume=args.resume,
                      progress=not args.quiet, source=source)
     from neural.distributed import is_main
@@ -158,7 +168,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"trained on {words} for {_count(m['epochs'], 'epoch')} "
             f"({_count(m['samples_seen'], 'sample')}, {m['seconds']:.1f} s on {m['device']}), "
             f"stopped at {m['stopped']}: "
-            f"{measure} {valid}; saved to {args.out}\n"
+            + (f"kept epoch {m['kept_epoch']}, " if m.get("kept_epoch") else "")
+            + f"{measure} {valid}; saved to {args.out}\n"
         )
         if config.task == "next_symbols":
             from neural.nextsym import score_next_symbols
@@ -260,6 +271,9 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser],
                        help="stop at this validation accuracy (default 0.999)")
     train.add_argument("--max-epochs", type=_positive, metavar="N")
     train.add_argument("--max-steps", type=_positive, metavar="N")
+    train.add_argument("--patience", type=_patience, metavar="N|off",
+                       help="stop after N epochs without a new best validation accuracy, "
+                            "keeping the best epoch's weights (default 10; off: never)")
     train.add_argument("--seed", type=seed, metavar="S",
                        help="training seed, an integer >= 0 (default 0)")
     train.add_argument("--examples", type=at_least(MIN_EXAMPLES), metavar="N",

@@ -8,9 +8,8 @@ choice, precision included; checkpoints and the resume state are
 next-symbol task instead of membership (:mod:`neural.nextsym` scores it).
 
 Runs are reproducible on the CPU for a fixed seed and thread count. Every
-finished epoch is committed to ``out/resume.safetensors`` in one atomic
-rename, so ``train(..., resume=True)`` continues after any interruption,
-``kill -9`` included, without losing finished epochs.
+finished epoch is committed in one atomic rename, so ``resume=True``
+continues after ``kill -9`` without losing finished epochs.
 
 Examples
 --------
@@ -46,7 +45,7 @@ from neural.device import autocast, cpu_threads, resolve_device, resolve_precisi
 from neural.model import RecurrentClassifier
 from neural.optimizers import make_optimizer
 from neural.recipes import get_recipe
-from neural.stopping import accuracy, measure, stop_reason
+from neural.stopping import BestWeights, accuracy, best_epoch, measure, stop_reason
 from neural.stream import streamed_tensors
 from neural.targets import (
     TrainingTensors,
@@ -103,21 +102,16 @@ def train(
         `resume`, a run there starts afresh and overwrites those files.
     resume : bool
         Continue from ``out/resume.safetensors`` when it exists; the
-        settings must match, except the stopping ones (``max_epochs``,
-        ``max_steps``, ``target_accuracy``, ``min_samples``), ``threads``
-        and ``precision``.
+        settings must match, except :data:`neural.checkpoint.RESUMABLE`.
     progress : bool
         Show the samples seen, the epoch, loss, accuracy and validation
         accuracy against the target on stderr, when stderr is a terminal.
     source : str, optional
         Where the grammar came from (file path), recorded with it.
     stream : int, optional
-        Shorthand for ``config.stream``: train on `stream` fresh words per
-        epoch (over all ranks), drawn straight from the grammar
-        (:func:`neural.stream.streamed_tensors`) instead of the fixed
-        training split; the validation and test words are never drawn. Only
-        one epoch's words are held at a time. It is stored with the config,
-        so a resumed run streams as the first did.
+        Shorthand for ``config.stream``: fresh words per epoch (over all
+        ranks) from :func:`neural.stream.streamed_tensors`, never the
+        validation or test words; stored with the config.
 
     Returns
     -------
@@ -217,6 +211,7 @@ def _run(
     if state is not None:
         state.restore(model, optimizer)
         history, elapsed = state.history, state.elapsed
+    best = BestWeights(state.best if state is not None else None)  # for TrainConfig.patience
     if not ranks.all_agree(len(history)):
         raise ranks.DistributedError(f"the ranks found different epochs to resume from in "
                                      f"{out_dir}; --out must be on a file system that every "
@@ -243,8 +238,10 @@ def _run(
                         "train_loss": loss, "train_accuracy": train_accuracy,
                         "valid_accuracy": valid_accuracy, "seconds": round(elapsed, 3)})
         show_epoch(bar, config, history[-1])
+        if run_config.patience is not None:
+            best.update(model, history)
         if out_dir is not None and ranks.is_main():
-            save_epoch(out_dir, model, optimizer, history, g, config)
+            save_epoch(out_dir, model, optimizer, history, g, config, best.tensors)
         return history[-1]
 
     reason = stop_reason(history, config, step)
@@ -256,10 +253,13 @@ def _run(
                 g, vocab, config, stream, len(history), [*valid_set.words, *test_set.words], dev)
             one_epoch(epoch_data, config, forward)
             reason = stop_reason(history, config, step)
+        # A plateau ends on the best epoch's weights; its row describes the run.
+        kept = best_epoch(history) if reason == "plateau" and best.restore(model) else None
         if config.until == "proved":
             from neural.training.proving import prove_by_training
 
-            rounds_config = replace(config, max_steps=None)  # the rounds have their own budget
+            # The rounds have their own budget, and keep their last weights.
+            rounds_config = replace(config, max_steps=None, patience=None)
 
             def train_round(words: list, labels: list, weight: float) -> dict:
                 more = data if not words else training_tensors(
@@ -272,12 +272,13 @@ def _run(
                 target=config.target_accuracy,
                 max_length=config.lengths[1],
                 say=bar.write if progress else None)
-            reason = "proved" if certificate.proved else reason
+            reason, kept = "proved" if certificate.proved else reason, None
 
     verifier.info["metrics"] = {
         "epochs": len(history), "steps": step, "samples_seen": samples,
         "seconds": round(elapsed, 3), "data_seconds": round(data_seconds, 3), "stopped": reason,
-        "valid_accuracy": history[-1]["valid_accuracy"] if history else None,
+        "valid_accuracy": history[-1 if kept is None else kept]["valid_accuracy"] if history
+        else None, "kept_epoch": None if kept is None else kept + 1,
         "test_accuracy": accuracy(verifier, test_set),
         "train_size": len(train_set) if stream is None else None,
         "streamed_per_epoch": stream,
