@@ -122,7 +122,7 @@ def _count(n: Any, noun: str) -> str:
 def cmd_train(args: argparse.Namespace) -> int:
     """``neural train``: train, save, and print the comparison with the automaton."""
     if args.prove_budget is not None and args.until is None:
-        raise GrammarError("--prove-budget needs --until proved")
+        args.parser.error("argument --prove-budget: needs --until proved")
     from neural.config import TrainConfig, with_overrides
     from neural.training import train
 
@@ -308,7 +308,7 @@ def add_parsers(subparsers: Any, common_parents: list[argparse.ArgumentParser],
     train.add_argument("--resume", action="store_true",
                        help="continue the interrupted run in DIR")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
-    train.set_defaults(handler=cmd_train)
+    train.set_defaults(handler=cmd_train, parser=train)
 
     evaluate = subparsers.add_parser("eval", parents=[*common_parents, *scoring_parents],
                                      help="compare a saved verifier with the automaton")
