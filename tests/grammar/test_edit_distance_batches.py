@@ -16,17 +16,10 @@ from hypothesis import strategies as st
 from grammar import random_grammar
 from grammar.negatives import distances
 
+from ..oracles import levenshtein
+
 ALPHABET = ("a", "b")
 LONGEST_MEMBER = 11  # 2**12 words: enumerated per example
-
-
-def levenshtein(u: tuple, v: tuple) -> int:
-    row = list(range(len(v) + 1))
-    for i, a in enumerate(u, 1):
-        previous, row[0] = row[0], i
-        for j, b in enumerate(v, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (a != b))
-    return row[-1]
 
 
 @settings(max_examples=100, deadline=None)

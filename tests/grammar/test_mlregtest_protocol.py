@@ -23,21 +23,14 @@ from grammar.datasets import (
     mlregtest_sets,
 )
 
+from ..oracles import levenshtein
+
 SHORT, LONG = range(20, 30), range(31, 51)
 LENGTHS = {"train": SHORT, "dev": SHORT, "SR": SHORT, "SA": SHORT, "LR": LONG, "LA": LONG}
 # No two a's in a row, over a b (strictly local); an even number of a's, over a b c (cyclic).
 NO_AA = "(?:b|ab)*a?"
 EVEN_A = "[bc]*(?:a[bc]*a[bc]*)*"
 
-
-def levenshtein(u: str, v: str) -> int:
-    """Edit distance by the textbook table: insertions, deletions, substitutions cost 1."""
-    row = list(range(len(v) + 1))
-    for i, x in enumerate(u, 1):
-        previous, row[0] = row[0], i
-        for j, y in enumerate(v, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
-    return row[-1]
 
 
 def test_levenshtein_oracle():

@@ -31,14 +31,7 @@ from neural.training import train
 from neural.training.contraction import contraction_penalty, unit_gains
 from neural.training.proving import neighbours
 
-
-def edit_distance(a, b) -> int:
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
+from ..oracles import levenshtein
 
 
 def even_ones(word: str) -> bool:
@@ -88,7 +81,7 @@ def test_neighbours_are_one_edit_away_and_labelled_by_the_language(word, seed):
     words, labels = neighbours(library.parity(), word, limit=20, seed=seed)
     assert words[0] == word
     assert len(set(words)) == len(words)
-    assert all(edit_distance(word, w) == 1 for w in words[1:])
+    assert all(levenshtein(word, w) == 1 for w in words[1:])
     assert labels == [even_ones(w) for w in words]
 
 
