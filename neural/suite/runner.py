@@ -320,11 +320,13 @@ def _train_and_score(run: Run, spec: SuiteSpec, run_dir: Path, device: str, prog
         "accuracy": report.accuracy,
         "samples": m.get("samples_seen"),
         "seconds": m.get("seconds"),
-        "reached_target": m.get("stopped") == "target",
+        "reached_target": m.get("stopped") in ("target", "proved"),
         "stopped": m.get("stopped"),
         "shortest_disagreement": None if first is None else word_text(first.word),
         "status": "ok",
     })
+    if "proof" in m:  # trained until proved: the certificate's verdict, as a certify step's
+        row["certify_verdict"] = m["proof"]["verdict"]
     for judge in judges:
         row.update(run_judge(judge, verifier, g, spec.judges[judge.name], run_dir))
     row["run_seconds"] = round(time.perf_counter() - started, 3)

@@ -360,3 +360,35 @@ def test_resume_after_kill_9_loses_no_row_and_reruns_no_finished_run(tmp_path: P
         assert (out / RUNS / run_id / "model.safetensors").stat().st_mtime_ns == stamp
         assert json.loads(row_bytes) in rows
     assert "| tomita-4 |" in stdout.decode()
+
+
+# -- trained until proved ------------------------------------------------------------------------
+
+
+def test_a_run_trained_until_proved_counts_by_its_certificate(tmp_path: Path) -> None:
+    from neural.suite.classes import network_verdict
+
+    spec = parse_spec("""
+name = "proved"
+seeds = [0]
+[grammars]
+builtin = ["tomita-4"]
+[[models]]
+name = "gru-8"
+hidden = 8
+[train]
+n_examples = 1500
+until = "proved"
+prove_budget = 40.0
+threads = 1
+[compare]
+n_per_set = 60
+seed = 0
+""")
+    [row] = run_suite(spec, tmp_path, progress=False)
+    certificate = json.loads((tmp_path / RUNS / row["run"] / "certificate.json").read_text())
+    assert row["certify_verdict"] == certificate["verdict"] == "proved"
+    assert network_verdict(row) == "proved" and row["reached_target"]
+    logged = [json.loads(line)["valid_accuracy"]
+              for line in (tmp_path / RUNS / row["run"] / "log.jsonl").read_text().splitlines()]
+    assert max(logged) >= 0.999
