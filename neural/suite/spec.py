@@ -16,6 +16,7 @@ A spec is a small TOML file::
     cell = "gru"                                      # or "lstm": any of neural.cells.CELLS
     size = "small"                                    # optional: MLRegTest's data, see below
     hidden = 16                                       # any TrainConfig field may follow
+    patience = "off"                                  # "off" for a field's None
 
     [train]                                           # TrainConfig fields, for every model
     n_examples = 2000
@@ -338,8 +339,10 @@ def _models(models: Any, train: dict, fail: KeyChecker) -> list[ModelEntry]:
 
 
 def _tuples(settings: dict) -> dict:
-    # TOML arrays arrive as lists; TrainConfig keeps its ranges as tuples.
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
+    # TOML arrays arrive as lists; TrainConfig keeps its ranges as tuples. TOML has no null:
+    # "off" stands for None (patience = "off", max_steps = "off").
+    return {k: tuple(v) if isinstance(v, list) else None if v == "off" else v
+            for k, v in settings.items()}
 
 
 def _check_field(key: str, value: Any, where: str, known: tuple[str, ...],

@@ -392,3 +392,11 @@ seed = 0
     logged = [json.loads(line)["valid_accuracy"]
               for line in (tmp_path / RUNS / row["run"] / "log.jsonl").read_text().splitlines()]
     assert max(logged) >= 0.999
+
+
+def test_off_stands_for_none_in_a_spec() -> None:
+    spec = parse_spec(GOOD.replace('hidden = 8', 'hidden = 8\npatience = "off"\nmax_steps = "off"'))
+    assert {(r.train_config().patience, r.train_config().max_steps) for r in spec.runs} == {
+        (None, None)}
+    with pytest.raises(SpecError, match=r"models\[0\]\.hidden: .*must be an int"):
+        parse_spec(GOOD.replace('hidden = 8', 'hidden = "off"'))
