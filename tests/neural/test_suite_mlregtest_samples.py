@@ -80,3 +80,18 @@ def test_the_samples_keep_the_full_suites_test_sets_and_judge():
         sample = tomllib.loads((SUITES / name).read_text())
         for table in ("seeds", "train", "compare", "extract"):
             assert sample[table] == full[table], (name, table)
+
+
+def test_the_proof_sample_is_the_4_symbol_sample_with_four_times_the_budget():
+    proving = read_spec(SUITES / "mlregtest-mid-proved-sample.toml")
+    parts = [read_spec(SUITES / name) for name in ("mlregtest-sample.toml",
+                                                   "mlregtest-sample-2.toml")]
+    assert [e.label for e in proving.grammars] == [e.label for p in parts for e in p.grammars]
+    [model] = proving.models
+    sampled = next(m for m in parts[0].models if m.size == "mid")
+    assert model.config.prove_budget == 4 * sampled.config.prove_budget == 240.0
+    assert replace(model.config, prove_budget=60.0) == sampled.config
+    full = tomllib.loads((SUITES / "mlregtest.toml").read_text())
+    sample = tomllib.loads((SUITES / "mlregtest-mid-proved-sample.toml").read_text())
+    for table in ("seeds", "train", "compare", "extract"):
+        assert sample[table] == full[table], table
