@@ -145,10 +145,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         recipe=args.recipe,
         until=args.until,
         prove_budget=args.prove_budget,
-        patience=None if args.patience == "off" else args.patience,
     )
-    if args.patience == "off":
-        config = replace(config, patience=None)
+    if args.patience is not None:  # set apart: "off" is None, which with_overrides skips
+        config = replace(config, patience=None if args.patience == "off" else args.patience)
     verifier = train(g, config, device=args.device, out=args.out, resume=args.resume,
                      progress=not args.quiet, source=source)
     from neural.distributed import is_main
